@@ -1,0 +1,3 @@
+//! screenkit: offline film-screening kits.
+pub mod subtitle;
+pub mod time;

@@ -1,0 +1,238 @@
+//! Bytes to text: BOM sniffing, UTF-16 without BOM, legacy code-page
+//! detection (chardetng) and decoding (encoding_rs).
+//!
+//! encoding_rs has no UTF-32 decoder (the WHATWG standard dropped it), so the
+//! two UTF-32 forms are decoded here by hand; they are only ever seen with a
+//! BOM (pysrt and UMS test files).
+
+use super::{EncodingHow, Source};
+use encoding_rs::Encoding;
+use thiserror::Error;
+
+/// Why bytes could not be turned into subtitle text.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("file is empty (0 bytes)")]
+    Empty,
+    #[error("this looks like a binary file, not subtitles (NUL byte at offset {offset})")]
+    Binary { offset: usize },
+    #[error(
+        "unknown encoding '{0}' (try utf-8, windows-1252, gbk, gb18030, big5, koi8-r, utf-16le)"
+    )]
+    UnknownEncoding(String),
+}
+
+/// Decoded text plus what we learned about the bytes.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    pub source: Source,
+}
+
+/// An encoding screenkit can decode: one of encoding_rs's or UTF-32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    Rs(&'static Encoding),
+    Utf32Le,
+    Utf32Be,
+}
+
+impl Charset {
+    /// Look an encoding up by any WHATWG label (`latin1`, `cp1252`, `gb2312`…).
+    pub fn for_label(label: &str) -> Result<Charset, DecodeError> {
+        match label.to_ascii_lowercase().replace('_', "-").as_str() {
+            "utf-32" | "utf-32le" | "utf32" | "utf32le" => Ok(Charset::Utf32Le),
+            "utf-32be" | "utf32be" => Ok(Charset::Utf32Be),
+            "cp1252" | "cp1250" | "cp1251" | "cp1253" | "cp1254" | "cp1255" | "cp1256" => {
+                Charset::for_label(&label.replace("cp", "windows-"))
+            }
+            l => Encoding::for_label(l.as_bytes())
+                .map(Charset::Rs)
+                .ok_or_else(|| DecodeError::UnknownEncoding(label.to_string())),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Charset::Rs(e) => e.name(),
+            Charset::Utf32Le => "UTF-32LE",
+            Charset::Utf32Be => "UTF-32BE",
+        }
+    }
+}
+
+/// Decode subtitle bytes. `forced` overrides detection (`--encoding`).
+///
+/// Order: BOM, then valid UTF-8, then a UTF-16 NUL pattern, then chardetng.
+/// NUL bytes in anything that is not UTF-16/32 mean a binary file.
+pub fn decode(bytes: &[u8], forced: Option<Charset>) -> Result<Decoded, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let (charset, bom_len, how) = match (forced, sniff_bom(bytes)) {
+        (Some(c), bom) => {
+            let bom_len = bom.filter(|(b, _)| *b == c).map_or(0, |(_, n)| n);
+            (c, bom_len, EncodingHow::Override)
+        }
+        (None, Some((c, n))) => (c, n, EncodingHow::Bom),
+        (None, None) => guess(bytes)?,
+    };
+    let body = &bytes[bom_len..];
+    let (text, errors) = match charset {
+        Charset::Rs(e) => {
+            let (cow, had_errors) = e.decode_without_bom_handling(body);
+            (cow.into_owned(), had_errors)
+        }
+        Charset::Utf32Le => utf32(body, u32::from_le_bytes),
+        Charset::Utf32Be => utf32(body, u32::from_be_bytes),
+    };
+    if let Some(offset) = text.find('\0') {
+        return Err(DecodeError::Binary { offset });
+    }
+    Ok(Decoded {
+        text,
+        source: Source {
+            encoding: charset.name().to_string(),
+            encoding_how: how,
+            bom: bom_len > 0,
+            decode_errors: errors,
+            ..Source::default()
+        },
+    })
+}
+
+fn sniff_bom(b: &[u8]) -> Option<(Charset, usize)> {
+    // UTF-32LE's BOM starts like UTF-16LE's, so test it first.
+    if b.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        Some((Charset::Utf32Le, 4))
+    } else if b.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        Some((Charset::Utf32Be, 4))
+    } else {
+        Encoding::for_bom(b).map(|(e, n)| (Charset::Rs(e), n))
+    }
+}
+
+fn guess(bytes: &[u8]) -> Result<(Charset, usize, EncodingHow), DecodeError> {
+    if let Some(e) = utf16_by_nuls(bytes) {
+        return Ok((Charset::Rs(e), 0, EncodingHow::NulPattern));
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(DecodeError::Binary { offset });
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return Ok((Charset::Rs(encoding_rs::UTF_8), 0, EncodingHow::Utf8));
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    // No TLD hint: subtitles come from anywhere.
+    let enc = det.guess(None, chardetng::Utf8Detection::Allow);
+    Ok((Charset::Rs(enc), 0, EncodingHow::Detected))
+}
+
+/// UTF-16 without a BOM: ASCII-heavy text leaves every other byte zero.
+fn utf16_by_nuls(b: &[u8]) -> Option<&'static Encoding> {
+    if b.len() < 4 || b.len() % 2 != 0 {
+        return None;
+    }
+    let sample = &b[..b.len().min(4096)];
+    let pairs = sample.len() / 2;
+    let even0 = sample.iter().step_by(2).filter(|&&x| x == 0).count();
+    let odd0 = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&x| x == 0)
+        .count();
+    // Three quarters of one side zero and almost none of the other.
+    if odd0 * 4 >= pairs * 3 && even0 * 20 <= pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even0 * 4 >= pairs * 3 && odd0 * 20 <= pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+fn utf32(body: &[u8], word: fn([u8; 4]) -> u32) -> (String, bool) {
+    let mut errors = body.len() % 4 != 0;
+    let mut s = String::with_capacity(body.len() / 4);
+    for c in body.chunks_exact(4) {
+        match char::from_u32(word([c[0], c[1], c[2], c[3]])) {
+            Some(ch) => s.push(ch),
+            None => {
+                errors = true;
+                s.push('\u{FFFD}');
+            }
+        }
+    }
+    (s, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(bytes: &[u8]) -> (String, String, bool) {
+        let d = decode(bytes, None).unwrap();
+        (d.text, d.source.encoding, d.source.bom)
+    }
+
+    #[test]
+    fn boms() {
+        assert_eq!(enc(b"\xEF\xBB\xBFhi"), ("hi".into(), "UTF-8".into(), true));
+        assert_eq!(
+            enc(b"\xFF\xFEh\0i\0"),
+            ("hi".into(), "UTF-16LE".into(), true)
+        );
+        assert_eq!(
+            enc(b"\xFE\xFF\0h\0i"),
+            ("hi".into(), "UTF-16BE".into(), true)
+        );
+        assert_eq!(
+            enc(b"\xFF\xFE\0\0h\0\0\0i\0\0\0"),
+            ("hi".into(), "UTF-32LE".into(), true)
+        );
+        assert_eq!(
+            enc(b"\0\0\xFE\xFF\0\0\0h\0\0\0i"),
+            ("hi".into(), "UTF-32BE".into(), true)
+        );
+    }
+
+    #[test]
+    fn utf16_without_bom() {
+        let b: Vec<u8> = "1\n00:00:01,000"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let d = decode(&b, None).unwrap();
+        assert_eq!(d.source.encoding, "UTF-16LE");
+        assert_eq!(d.text, "1\n00:00:01,000");
+    }
+
+    #[test]
+    fn legacy_detection() {
+        // "Café déjà vu, à la carte" in windows-1252.
+        let (text, name, _) = enc(b"Caf\xE9 d\xE9j\xE0 vu, \xE0 la carte, tr\xE8s \xE9l\xE9gant");
+        assert!(text.starts_with("Café déjà"), "{text}");
+        assert_eq!(name, "windows-1252");
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(decode(b"", None).unwrap_err(), DecodeError::Empty);
+        assert!(matches!(
+            decode(b"\x7FELF\x02\x01\x01\0\0\0", None),
+            Err(DecodeError::Binary { .. })
+        ));
+        assert!(Charset::for_label("klingon").is_err());
+        assert_eq!(Charset::for_label("cp1251").unwrap().name(), "windows-1251");
+        assert_eq!(Charset::for_label("gb2312").unwrap().name(), "GBK");
+    }
+
+    #[test]
+    fn override_beats_detection() {
+        let d = decode(b"\xC3\xA9", Some(Charset::for_label("latin1").unwrap())).unwrap();
+        assert_eq!(d.text, "Ã©");
+        assert_eq!(d.source.encoding_how, EncodingHow::Override);
+    }
+}

@@ -1,0 +1,210 @@
+//! The subtitle model: a `Track` of `Cue`s that remember where they came from.
+//!
+//! Reading is split in two steps: `decode` turns bytes into text and records
+//! the encoding, BOM and line endings; `parse` turns text into cues, keeping
+//! every source line number and every tolerated quirk as data. Nothing here
+//! judges quality; that is `crate::check`'s job.
+
+pub mod decode;
+pub mod markup;
+pub mod parse;
+pub mod vtt;
+pub mod write;
+
+use crate::time::{TimeQuirks, Timestamp};
+
+/// One subtitle cue. Line numbers are 1-based, in the decoded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cue {
+    /// Position in the source file (0-based), stable across sorting.
+    pub pos: usize,
+    /// The index line as written (`"12"`, `" 0"`, `"dix"`), if any.
+    pub index: Option<String>,
+    /// Line number of the index line, if any.
+    pub index_line: Option<usize>,
+    /// Line number of the time line.
+    pub time_line: usize,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// Text lines in order; blank lines inside the cue are kept as `""`.
+    /// `lines[i]` sits at source line `time_line + 1 + i`.
+    pub lines: Vec<String>,
+    /// What was odd about the time line.
+    pub time: TimeSyntax,
+    /// The block ran into the next cue without a blank line.
+    pub no_blank_after: bool,
+}
+
+/// Deviations of a cue's time line from canonical form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimeSyntax {
+    pub quirks: TimeQuirks,
+    pub odd_arrow: bool,
+    /// Text after the end time (`X1:…` coordinates or free text).
+    pub rest: Option<String>,
+}
+
+impl Cue {
+    /// A clean cue, as made by tools rather than read from a file.
+    pub fn new(start: Timestamp, end: Timestamp, text: &str) -> Self {
+        Cue {
+            pos: 0,
+            index: None,
+            index_line: None,
+            time_line: 0,
+            start,
+            end,
+            lines: text.lines().map(str::to_string).collect(),
+            time: TimeSyntax::default(),
+            no_blank_after: false,
+        }
+    }
+
+    /// Source line number of text line `i`.
+    pub fn text_line(&self, i: usize) -> usize {
+        self.time_line + 1 + i
+    }
+
+    /// Duration in milliseconds (negative when end is before start).
+    pub fn duration_ms(&self) -> i64 {
+        self.end.ms() - self.start.ms()
+    }
+
+    /// The cue's text with lines joined by `\n`.
+    pub fn text(&self) -> String {
+        self.lines.join("\n")
+    }
+
+    /// True when the cue shows nothing (no lines, or only blank ones).
+    pub fn is_empty(&self) -> bool {
+        self.lines.iter().all(|l| l.trim().is_empty())
+    }
+}
+
+/// Text that belongs to no cue, kept so that nothing is lost on rewrite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Orphan {
+    /// Line number of the first line.
+    pub line: usize,
+    pub lines: Vec<String>,
+    /// Source position of the cue it followed (`None`: before the first cue).
+    pub after: Option<usize>,
+    pub reason: OrphanReason,
+}
+
+/// Why a block could not become a cue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrphanReason {
+    /// No time line: a missing time line, junk, or a degenerate file.
+    NoTimeLine,
+    /// A time line was there but could not be read (line given).
+    BadTimeLine(usize),
+}
+
+/// Facts about the file as bytes, gathered by `decode` and `parse`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    /// Encoding used, by its WHATWG/encoding_rs name (`UTF-8`, `windows-1252`…).
+    pub encoding: String,
+    /// How the encoding was chosen.
+    pub encoding_how: EncodingHow,
+    /// A byte-order mark was present.
+    pub bom: bool,
+    /// Bytes the decoder could not map (replaced by U+FFFD).
+    pub decode_errors: bool,
+    pub eol: EolStats,
+    /// The file ends with a line break.
+    pub final_newline: bool,
+    /// Blank lines before the first block.
+    pub leading_blank_lines: usize,
+}
+
+/// How the encoding was decided.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EncodingHow {
+    #[default]
+    Utf8,
+    Bom,
+    /// UTF-16 recognised from its NUL-byte pattern, without a BOM.
+    NulPattern,
+    Detected,
+    Override,
+}
+
+/// Line-ending counts, with the first line of each style (1-based).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EolStats {
+    pub lf: usize,
+    pub crlf: usize,
+    pub cr: usize,
+    pub first_lf: Option<usize>,
+    pub first_crlf: Option<usize>,
+    pub first_cr: Option<usize>,
+}
+
+impl EolStats {
+    /// The most common style, CRLF winning ties with LF (Windows files).
+    pub fn dominant(&self) -> Eol {
+        if self.crlf >= self.lf && self.crlf >= self.cr && self.crlf > 0 {
+            Eol::Crlf
+        } else if self.cr > self.lf {
+            Eol::Cr
+        } else {
+            Eol::Lf
+        }
+    }
+
+    /// Number of distinct styles used.
+    pub fn styles(&self) -> usize {
+        [self.lf, self.crlf, self.cr]
+            .iter()
+            .filter(|&&n| n > 0)
+            .count()
+    }
+}
+
+/// A line-ending style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Eol {
+    Lf,
+    Crlf,
+    Cr,
+}
+
+impl Eol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Eol::Lf => "\n",
+            Eol::Crlf => "\r\n",
+            Eol::Cr => "\r",
+        }
+    }
+}
+
+/// A parsed subtitle file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Track {
+    pub cues: Vec<Cue>,
+    pub orphans: Vec<Orphan>,
+    pub source: Source,
+}
+
+impl Track {
+    /// A track made of clean cues (for tools and tests).
+    pub fn from_cues(cues: Vec<Cue>) -> Self {
+        let cues = cues
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| Cue { pos: i, ..c })
+            .collect();
+        Track {
+            cues,
+            orphans: Vec::new(),
+            source: Source {
+                encoding: "UTF-8".into(),
+                final_newline: true,
+                ..Source::default()
+            },
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! The tolerant SubRip reader: text to `Track`, never failing, never panicking.
+//!
+//! Why not `srtlib::Subtitles::parse_from_str`: it stops at the first bad
+//! block, keeps no line numbers and rejects the quirks real files have
+//! (missing indexes, `.` separators, blank lines inside cues). screenkit must
+//! read *anything*, keep going after a bad block and point at the exact line,
+//! so the block structure is read here; `srtlib` is used where it fits, for
+//! writing (see `write.rs`).
+//!
+//! Block rules (see `shared/corpus/QC-RULES.md` §2.2):
+//! - a block starts at a time line, or at any single line followed by one
+//!   (the index line, numeric or not);
+//! - text runs to a blank line; a blank line is *inside* the cue when what
+//!   follows is neither a time line, an index + time line, nor a number line
+//!   (a number line starting a block with no time line is orphan text);
+//! - a block with no time line, or an unreadable one, becomes an `Orphan`
+//!   that is kept verbatim so a rewrite loses nothing.
+
+use super::{Cue, EolStats, Orphan, OrphanReason, Source, TimeSyntax, Track};
+use crate::time::{looks_like_time_line, parse_time_line};
+
+/// Split text into lines on CRLF, LF or bare CR, counting each style.
+/// Returns the lines, the counts and whether the text ends with a break.
+pub fn split_lines(text: &str) -> (Vec<&str>, EolStats, bool) {
+    let mut lines = Vec::with_capacity(text.len() / 24 + 1);
+    let mut eol = EolStats::default();
+    let bytes = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' || b == b'\r' {
+            lines.push(&text[start..i]);
+            let no = lines.len();
+            if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                eol.crlf += 1;
+                eol.first_crlf.get_or_insert(no);
+                i += 1;
+            } else if b == b'\r' {
+                eol.cr += 1;
+                eol.first_cr.get_or_insert(no);
+            } else {
+                eol.lf += 1;
+                eol.first_lf.get_or_insert(no);
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    let final_newline = start == text.len();
+    if !final_newline {
+        lines.push(&text[start..]);
+    }
+    (lines, eol, final_newline)
+}
+
+fn is_blank(l: &str) -> bool {
+    l.trim().is_empty()
+}
+
+/// A line that could be an index: digits, maybe with spaces around them.
+fn is_number(l: &str) -> bool {
+    let t = l.trim();
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Parse decoded text into a track. `source` carries what `decode` learned.
+pub fn parse(text: &str, mut source: Source) -> Track {
+    let (lines, eol, final_newline) = split_lines(text);
+    source.eol = eol;
+    source.final_newline = final_newline;
+    let mut p = Parser {
+        lines: &lines,
+        track: Track {
+            source,
+            ..Track::default()
+        },
+    };
+    p.run();
+    p.track
+}
+
+struct Parser<'a> {
+    lines: &'a [&'a str],
+    track: Track,
+}
+
+impl Parser<'_> {
+    fn is_time(&self, i: usize) -> bool {
+        self.lines.get(i).is_some_and(|l| looks_like_time_line(l))
+    }
+
+    /// Does a new block (cue) start at line `i`?
+    fn block_starts(&self, i: usize) -> bool {
+        self.is_time(i) || (self.lines.get(i).is_some_and(|l| !is_blank(l)) && self.is_time(i + 1))
+    }
+
+    fn next_non_blank(&self, mut i: usize) -> usize {
+        while i < self.lines.len() && is_blank(self.lines[i]) {
+            i += 1;
+        }
+        i
+    }
+
+    fn run(&mut self) {
+        let n = self.lines.len();
+        let mut i = self.next_non_blank(0);
+        self.track.source.leading_blank_lines = i;
+        while i < n {
+            i = if self.block_starts(i) {
+                self.cue_block(i)
+            } else {
+                self.orphan_block(i, OrphanReason::NoTimeLine)
+            };
+            i = self.next_non_blank(i);
+        }
+    }
+
+    /// Keep lines `from..` up to the next blank line as orphan text.
+    fn orphan_block(&mut self, from: usize, reason: OrphanReason) -> usize {
+        let mut j = from;
+        while j < self.lines.len() && !is_blank(self.lines[j]) {
+            // A time line right after a non-number line is a new block.
+            if j > from && self.block_starts(j) {
+                break;
+            }
+            j += 1;
+        }
+        self.track.orphans.push(Orphan {
+            line: from + 1,
+            lines: self.lines[from..j].iter().map(|s| s.to_string()).collect(),
+            after: self.track.cues.last().map(|c| c.pos),
+            reason,
+        });
+        j
+    }
+
+    fn cue_block(&mut self, i: usize) -> usize {
+        let (index_at, t) = if self.is_time(i) {
+            (None, i)
+        } else {
+            (Some(i), i + 1)
+        };
+        let Some(tl) = parse_time_line(self.lines[t]) else {
+            return self.orphan_block(i, OrphanReason::BadTimeLine(t + 1));
+        };
+        let (end, no_blank_after) = self.text_end(t + 1);
+        let cue = Cue {
+            pos: self.track.cues.len(),
+            index: index_at.map(|k| self.lines[k].to_string()),
+            index_line: index_at.map(|k| k + 1),
+            time_line: t + 1,
+            start: tl.start,
+            end: tl.end,
+            lines: self.lines[t + 1..end]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            time: TimeSyntax {
+                quirks: tl.quirks,
+                odd_arrow: tl.odd_arrow,
+                rest: tl.rest,
+            },
+            no_blank_after,
+        };
+        self.track.cues.push(cue);
+        end
+    }
+
+    /// Where the text starting at `from` ends (exclusive), and whether the
+    /// next block followed without a blank line.
+    fn text_end(&self, from: usize) -> (usize, bool) {
+        let n = self.lines.len();
+        let mut j = from;
+        while j < n {
+            let line = self.lines[j];
+            if is_blank(line) {
+                let k = self.next_non_blank(j);
+                let continues = k < n && !self.block_starts(k) && !is_number(self.lines[k]);
+                if !continues {
+                    return (j, false);
+                }
+                j = k;
+                continue;
+            }
+            // The next block begins without a separating blank line.
+            if self.is_time(j) || (is_number(line) && self.is_time(j + 1)) {
+                return (j, true);
+            }
+            j += 1;
+        }
+        (n, false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Track {
+        parse(s, Source::default())
+    }
+
+    #[test]
+    fn well_formed() {
+        let t = p(
+            "1\n00:00:01,000 --> 00:00:02,000\nHello\nworld\n\n2\n00:00:03,000 --> 00:00:04,000\nBye\n",
+        );
+        assert_eq!(t.cues.len(), 2);
+        let c = &t.cues[1];
+        assert_eq!(
+            (c.index_line, c.time_line, c.start.ms()),
+            (Some(6), 7, 3000)
+        );
+        assert_eq!(c.lines, ["Bye"]);
+        assert!(t.orphans.is_empty());
+        assert!(t.source.final_newline);
+    }
+
+    #[test]
+    fn line_endings_counted() {
+        let (lines, eol, fin) = split_lines("a\r\nb\rc\nd");
+        assert_eq!(lines, ["a", "b", "c", "d"]);
+        assert_eq!((eol.crlf, eol.cr, eol.lf, fin), (1, 1, 1, false));
+        assert_eq!(
+            (eol.first_crlf, eol.first_cr, eol.first_lf),
+            (Some(1), Some(2), Some(3))
+        );
+    }
+
+    #[test]
+    fn missing_indexes_and_separators() {
+        let t = p(
+            "00:00:01,000 --> 00:00:02,000\nA\n\n00:00:03,000 --> 00:00:04,000\nB\n2\n00:00:05,000 --> 00:00:06,000\nC",
+        );
+        assert_eq!(t.cues.len(), 3);
+        assert_eq!(t.cues[0].index, None);
+        assert!(t.cues[1].no_blank_after);
+        assert_eq!(t.cues[2].index.as_deref(), Some("2"));
+        assert_eq!(t.cues[2].lines, ["C"]);
+    }
+
+    #[test]
+    fn blank_line_inside_cue_is_kept() {
+        let t = p(
+            "1\n00:00:01,000 --> 00:00:02,000\nEnglish\n\n中文\n\n2\n00:00:03,000 --> 00:00:04,000\nB\n",
+        );
+        assert_eq!(t.cues.len(), 2);
+        assert_eq!(t.cues[0].lines, ["English", "", "中文"]);
+    }
+
+    #[test]
+    fn orphan_after_missing_time_line() {
+        let t = p(
+            "1\n00:00:01,000 --> 00:00:02,000\nA\n\n2\nCaption two\n\n3\n00:00:05,000 --> 00:00:06,000\nC\n",
+        );
+        assert_eq!(t.cues.len(), 2);
+        assert_eq!(t.orphans.len(), 1);
+        assert_eq!(t.orphans[0].line, 5);
+        assert_eq!(t.orphans[0].after, Some(0));
+    }
+
+    #[test]
+    fn bad_time_line_is_orphan_and_parsing_continues() {
+        let t = p("1\n00:00:xx --> 00:00:02,000\nA\n\n2\n00:00:03,000 --> 00:00:04,000\nB\n");
+        assert_eq!(t.cues.len(), 1);
+        assert_eq!(t.orphans[0].reason, OrphanReason::BadTimeLine(2));
+    }
+
+    #[test]
+    fn degenerate_inputs() {
+        assert_eq!(p("1").orphans.len(), 1);
+        assert_eq!(p("").cues.len(), 0);
+        let t = p("text\n00:00:01,000 --> 00:00:02,000");
+        assert_eq!(t.cues.len(), 1);
+        assert_eq!(t.cues[0].index.as_deref(), Some("text"));
+        assert!(t.cues[0].is_empty());
+    }
+}

@@ -1,0 +1,114 @@
+//! Writing a `Track` back out as canonical SubRip.
+//!
+//! Each cue block is rendered by `srtlib::Subtitle`'s `Display` (the required
+//! SRT crate does this part well). Around it this module adds what srtlib has
+//! no notion of: orphan text kept verbatim in its original place, the
+//! line-ending style, and a refusal to write times SubRip cannot hold.
+
+use super::{Eol, Track};
+use crate::time::Timestamp;
+use thiserror::Error;
+
+/// Why a track cannot be written as SubRip.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum WriteError {
+    #[error(
+        "cue {cue} (line {line}) starts before 00:00:00,000 ({time}); shift it later or drop it"
+    )]
+    Negative {
+        cue: usize,
+        line: usize,
+        time: String,
+    },
+    #[error("cue {cue} (line {line}) ends after 255:59:59,999, the largest time SubRip can hold")]
+    TooLate { cue: usize, line: usize },
+}
+
+fn srt_time(t: Timestamp, cue: usize, line: usize) -> Result<srtlib::Timestamp, WriteError> {
+    if t.ms() < 0 {
+        return Err(WriteError::Negative {
+            cue,
+            line,
+            time: t.srt(),
+        });
+    }
+    u32::try_from(t.ms())
+        .ok()
+        .filter(|&ms| ms <= srtlib::Timestamp::MAX_TIMESTAMP_MILLIS)
+        .map(srtlib::Timestamp::from_milliseconds)
+        .ok_or(WriteError::TooLate { cue, line })
+}
+
+/// Render the track as SubRip: cues numbered 1…n in their current order,
+/// a blank line after every block, orphans where they were, `eol` line breaks.
+/// Time-line extras (`X1:…`) are not written.
+pub fn to_srt(track: &Track, eol: Eol) -> Result<String, WriteError> {
+    let mut out = String::with_capacity(track.cues.len() * 64);
+    let orphans_before =
+        |after: Option<usize>| track.orphans.iter().filter(move |o| o.after == after);
+    for o in orphans_before(None) {
+        push_block(&mut out, &o.lines.join("\n"));
+    }
+    let mut written = std::collections::HashSet::new();
+    for (i, cue) in track.cues.iter().enumerate() {
+        let sub = srtlib::Subtitle::new(
+            i + 1,
+            srt_time(cue.start, i + 1, cue.time_line)?,
+            srt_time(cue.end, i + 1, cue.time_line)?,
+            cue.lines.join("\n"),
+        );
+        push_block(&mut out, &sub.to_string());
+        written.insert(cue.pos);
+        for o in orphans_before(Some(cue.pos)) {
+            push_block(&mut out, &o.lines.join("\n"));
+        }
+    }
+    // Orphans whose cue was dropped still must not be lost.
+    for o in &track.orphans {
+        if o.after.is_some_and(|p| !written.contains(&p)) {
+            push_block(&mut out, &o.lines.join("\n"));
+        }
+    }
+    Ok(match eol {
+        Eol::Lf => out,
+        e => out.replace('\n', e.as_str()),
+    })
+}
+
+fn push_block(out: &mut String, block: &str) {
+    out.push_str(block);
+    out.push_str("\n\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::subtitle::{Cue, parse::parse};
+
+    #[test]
+    fn writes_canonical_blocks() {
+        let t = Track::from_cues(vec![
+            Cue::new(Timestamp(1000), Timestamp(2500), "Hello\nworld"),
+            Cue::new(Timestamp(3000), Timestamp(4000), "Bye"),
+        ]);
+        let s = to_srt(&t, Eol::Lf).unwrap();
+        assert_eq!(
+            s,
+            "1\n00:00:01,000 --> 00:00:02,500\nHello\nworld\n\n2\n00:00:03,000 --> 00:00:04,000\nBye\n\n"
+        );
+        assert!(to_srt(&t, Eol::Crlf).unwrap().contains("Bye\r\n\r\n"));
+    }
+
+    #[test]
+    fn keeps_orphans_and_refuses_negative() {
+        let src = "1\n00:00:01,000 --> 00:00:02,000\nA\n\n2\nno time\n\n3\n00:00:05,000 --> 00:00:06,000\nC\n\n";
+        let t = parse(src, Default::default());
+        let out = to_srt(&t, Eol::Lf).unwrap();
+        assert!(out.contains("A\n\n2\nno time\n\n2\n00:00:05"), "{out}");
+        let neg = Track::from_cues(vec![Cue::new(Timestamp(-5), Timestamp(10), "x")]);
+        assert!(matches!(
+            to_srt(&neg, Eol::Lf),
+            Err(WriteError::Negative { cue: 1, .. })
+        ));
+    }
+}

@@ -1,0 +1,297 @@
+//! Time as integer milliseconds: the `Timestamp` newtype and the lenient
+//! SubRip time-code reader.
+//!
+//! Everything in screenkit measures time in whole milliseconds (`i64`), never
+//! `f64` seconds, so that retiming and round trips are exact. Conversion from
+//! floats happens only at the edges (frame rates, `--shift 1.5s`).
+//!
+//! The reader accepts the time codes found in real files (see
+//! `shared/corpus/QC-RULES.md` S03/S03a/S08) and reports each deviation from
+//! canonical `HH:MM:SS,mmm` so the checker can name it.
+
+use std::fmt;
+
+/// A point in time, in milliseconds from the start of the clip. May be
+/// negative only transiently (e.g. after a retime, before validation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Timestamp(pub i64);
+
+/// The largest time SubRip can write: 99:59:59,999 (two-digit hours).
+pub const MAX_SRT: Timestamp = Timestamp(((99 * 60 + 59) * 60 + 59) * 1000 + 999);
+
+impl Timestamp {
+    /// Milliseconds since the start.
+    pub fn ms(self) -> i64 {
+        self.0
+    }
+
+    /// Build from hours, minutes, seconds and milliseconds.
+    pub fn from_hmsm(h: i64, m: i64, s: i64, ms: i64) -> Self {
+        Timestamp(((h * 60 + m) * 60 + s) * 1000 + ms)
+    }
+
+    fn parts(self) -> (bool, i64, i64, i64, i64) {
+        let neg = self.0 < 0;
+        let t = self.0.abs();
+        (neg, t / 3_600_000, t / 60_000 % 60, t / 1000 % 60, t % 1000)
+    }
+
+    /// SubRip form `HH:MM:SS,mmm` (negative times get a leading `-`, which no
+    /// player accepts; callers reject them before writing).
+    pub fn srt(self) -> String {
+        self.with_sep(',')
+    }
+
+    /// WebVTT form `HH:MM:SS.mmm`.
+    pub fn vtt(self) -> String {
+        self.with_sep('.')
+    }
+
+    fn with_sep(self, sep: char) -> String {
+        let (neg, h, m, s, ms) = self.parts();
+        let sign = if neg { "-" } else { "" };
+        format!("{sign}{h:02}:{m:02}:{s:02}{sep}{ms:03}")
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.srt())
+    }
+}
+
+/// How a time code deviated from canonical `HH:MM:SS,mmm`. Several may apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimeQuirks {
+    /// Separator before the milliseconds was `.` or `:` (canonical is `,`).
+    pub separator: Option<char>,
+    /// No milliseconds at all (`00:00:01`).
+    pub no_millis: bool,
+    /// One or two millisecond digits: `,08` could mean 8 ms or 80 ms.
+    pub short_millis: Option<String>,
+    /// Some field had an unusual digit count (`0:0:1,000`, `000:00:01,000`).
+    pub odd_width: bool,
+    /// A field out of range (minutes/seconds ≥ 60, four-digit milliseconds).
+    pub out_of_range: bool,
+    /// Spaces inside the time code.
+    pub spaces: bool,
+}
+
+impl TimeQuirks {
+    /// True when the time code is canonical.
+    pub fn is_clean(&self) -> bool {
+        *self == TimeQuirks::default()
+    }
+
+    fn merge(&mut self, o: &TimeQuirks) {
+        self.separator = self.separator.or(o.separator);
+        self.no_millis |= o.no_millis;
+        if self.short_millis.is_none() {
+            self.short_millis.clone_from(&o.short_millis);
+        }
+        self.odd_width |= o.odd_width;
+        self.out_of_range |= o.out_of_range;
+        self.spaces |= o.spaces;
+    }
+}
+
+/// Parse one lenient time code such as `00:01:02,345`, `0:1:2.34`, `00:01:02`.
+///
+/// Digits in a short millisecond field are read as an integer (`,08` = 8 ms),
+/// as ffmpeg, VLC, python `srt` and libsub do; the quirk is reported so the
+/// checker can flag the ambiguity (pysubs2 reads 80 ms).
+pub fn parse_timecode(s: &str) -> Option<(Timestamp, TimeQuirks)> {
+    let mut q = TimeQuirks::default();
+    let trimmed = s.trim();
+    if trimmed.len() != s.len() {
+        q.spaces = true;
+    }
+    let mut compact = String::with_capacity(trimmed.len());
+    for c in trimmed.chars() {
+        if c == ' ' {
+            q.spaces = true;
+        } else {
+            compact.push(c);
+        }
+    }
+    let fields: Vec<&str> = compact.split([':', ',', '.']).collect();
+    let seps: Vec<char> = compact
+        .chars()
+        .filter(|c| matches!(c, ':' | ',' | '.'))
+        .collect();
+    if fields
+        .iter()
+        .any(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (h, m, s, ms) = match fields.len() {
+        // HH:MM:SS with no milliseconds; `:` separators only.
+        3 if seps.iter().all(|&c| c == ':') => {
+            q.no_millis = true;
+            (fields[0], fields[1], fields[2], None)
+        }
+        4 if seps[0] == ':' && seps[1] == ':' => {
+            if seps[2] != ',' {
+                q.separator = Some(seps[2]);
+            }
+            (fields[0], fields[1], fields[2], Some(fields[3]))
+        }
+        _ => return None,
+    };
+    if h.len() > 3 || m.len() > 2 || s.len() > 2 {
+        return None;
+    }
+    if h.len() != 2 || m.len() != 2 || s.len() != 2 {
+        q.odd_width = true;
+    }
+    let num = |f: &str| f.parse::<i64>().ok();
+    let (hv, mv, sv) = (num(h)?, num(m)?, num(s)?);
+    let msv = match ms {
+        None => 0,
+        Some(f) if f.len() > 4 => return None,
+        Some(f) => {
+            if f.len() < 3 {
+                q.short_millis = Some(f.to_string());
+            }
+            num(f)?
+        }
+    };
+    if mv >= 60 || sv >= 60 || msv >= 1000 {
+        q.out_of_range = true;
+    }
+    Some((Timestamp::from_hmsm(hv, mv, sv, msv), q))
+}
+
+/// A parsed time line: `START --> END [rest]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeLine {
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// Deviations found in either time code.
+    pub quirks: TimeQuirks,
+    /// The arrow was not exactly ` --> `.
+    pub odd_arrow: bool,
+    /// Anything after the end time (`X1:40 X2:600 …` or free text), trimmed.
+    pub rest: Option<String>,
+}
+
+/// The arrows seen in real files, longest first so `-->` wins over `->`.
+const ARROWS: [&str; 5] = ["-->", "-- >", "—>", "- >", "->"];
+
+/// Find the arrow of a time line; returns (byte offset, arrow length).
+pub fn find_arrow(line: &str) -> Option<(usize, usize)> {
+    ARROWS
+        .iter()
+        .find_map(|a| line.find(a).map(|i| (i, a.len())))
+}
+
+/// Whether a line looks like a time line at all (has an arrow and a digit
+/// before it). Used to decide block structure even when the codes are broken.
+pub fn looks_like_time_line(line: &str) -> bool {
+    match find_arrow(line) {
+        Some((i, _)) => line[..i].bytes().any(|b| b.is_ascii_digit()) && i <= 20,
+        None => false,
+    }
+}
+
+/// Parse a time line. `None` when it is not a readable time line.
+pub fn parse_time_line(line: &str) -> Option<TimeLine> {
+    let (i, alen) = find_arrow(line)?;
+    let arrow_exact = &line[i..i + alen] == "-->";
+    let left = &line[..i];
+    let right = line[i + alen..].trim_start();
+    let (start, mut quirks) = parse_timecode(left.trim_end())?;
+    // The end code runs up to the first space after its digits begin.
+    let end_len = right
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, ':' | ',' | '.')))
+        .unwrap_or(right.len());
+    let (end, q2) = parse_timecode(&right[..end_len])?;
+    quirks.merge(&q2);
+    let rest = right[end_len..].trim();
+    // Canonical spacing is exactly one space each side of the arrow.
+    let spaced = left.ends_with(' ') && !left.ends_with("  ") && line[i + alen..].starts_with(' ');
+    let spaced = spaced && !line[i + alen..].starts_with("  ");
+    if left.trim_start().len() != left.len() {
+        quirks.spaces = true;
+    }
+    Some(TimeLine {
+        start,
+        end,
+        quirks,
+        odd_arrow: !arrow_exact || !spaced,
+        rest: (!rest.is_empty()).then(|| rest.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_round_trip() {
+        for (s, ms) in [
+            ("00:00:00,000", 0),
+            ("01:02:03,004", 3_723_004),
+            ("99:59:59,999", MAX_SRT.0),
+        ] {
+            let (t, q) = parse_timecode(s).unwrap();
+            assert_eq!(t.ms(), ms, "{s}");
+            assert!(q.is_clean(), "{s}: {q:?}");
+            assert_eq!(t.srt(), s);
+        }
+    }
+
+    #[test]
+    fn lenient_forms_report_quirks() {
+        let cases: [(&str, i64, fn(&TimeQuirks) -> bool); 7] = [
+            ("00:00:01.500", 1500, |q| q.separator == Some('.')),
+            ("00:00:01:500", 1500, |q| q.separator == Some(':')),
+            ("00:01:39", 99_000, |q| q.no_millis),
+            ("00:02:04,08", 124_008, |q| {
+                q.short_millis.as_deref() == Some("08")
+            }),
+            ("00:00:0,000", 0, |q| q.odd_width),
+            ("00:61:00,000", 3_660_000, |q| q.out_of_range),
+            (" 00:00:01,000", 1000, |q| q.spaces),
+        ];
+        for (s, ms, pred) in cases {
+            let (t, q) = parse_timecode(s).unwrap_or_else(|| panic!("{s} should parse"));
+            assert_eq!(t.ms(), ms, "{s}");
+            assert!(pred(&q), "{s}: {q:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for s in [
+            "",
+            "abc",
+            "00:00",
+            "1:2:3:4:5",
+            "00:00:01,12345",
+            "x0:00:01,000",
+        ] {
+            assert!(parse_timecode(s).is_none(), "{s}");
+        }
+    }
+
+    #[test]
+    fn time_line_with_rest_and_arrows() {
+        let t = parse_time_line("00:00:01,000 --> 00:00:02,000 X1:40 X2:600 Y1:20 Y2:50").unwrap();
+        assert_eq!((t.start.ms(), t.end.ms()), (1000, 2000));
+        assert_eq!(t.rest.as_deref(), Some("X1:40 X2:600 Y1:20 Y2:50"));
+        assert!(!t.odd_arrow);
+        let t = parse_time_line("00:00:01,000 -> 00:00:02,000").unwrap();
+        assert!(t.odd_arrow);
+        let t = parse_time_line("00:00:01,000-->00:00:02,000").unwrap();
+        assert!(t.odd_arrow);
+        assert!(parse_time_line("hello --> world").is_none());
+    }
+
+    #[test]
+    fn negative_formats_with_sign() {
+        assert_eq!(Timestamp(-1500).srt(), "-00:00:01,500");
+        assert_eq!(Timestamp(3_723_004).vtt(), "01:02:03.004");
+    }
+}
