@@ -1,3 +1,30 @@
 //! screenkit: offline film-screening kits.
+//!
+//! The library does the work; `main.rs` only parses arguments and exits
+//! with the code `run` returns. Dependencies point one way: `cli`/`output`
+//! → `commands` → domain (`subtitle`, `check`, `fix`, `media`) → `time`.
+//! Domain modules never print.
+
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod fix;
+pub mod fsutil;
+pub mod media;
+pub mod output;
 pub mod subtitle;
 pub mod time;
+
+use cli::{Cli, Command};
+use output::Printer;
+
+/// Run a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> u8 {
+    let p = Printer::new(cli.color, cli.quiet);
+    let exit = match &cli.command {
+        Command::Check(a) => commands::check::run(a, &p),
+        Command::Fix(a) => commands::fix::run(a, &p),
+        Command::Convert(a) => commands::convert::run(a, &p),
+    };
+    exit as u8
+}

@@ -244,7 +244,8 @@ mod tests {
 
     #[test]
     fn lenient_forms_report_quirks() {
-        let cases: [(&str, i64, fn(&TimeQuirks) -> bool); 7] = [
+        type Pred = fn(&TimeQuirks) -> bool;
+        let cases: [(&str, i64, Pred); 7] = [
             ("00:00:01.500", 1500, |q| q.separator == Some('.')),
             ("00:00:01:500", 1500, |q| q.separator == Some(':')),
             ("00:01:39", 99_000, |q| q.no_millis),

@@ -131,7 +131,7 @@ fn guess(bytes: &[u8]) -> Result<(Charset, usize, EncodingHow), DecodeError> {
 
 /// UTF-16 without a BOM: ASCII-heavy text leaves every other byte zero.
 fn utf16_by_nuls(b: &[u8]) -> Option<&'static Encoding> {
-    if b.len() < 4 || b.len() % 2 != 0 {
+    if b.len() < 4 || !b.len().is_multiple_of(2) {
         return None;
     }
     let sample = &b[..b.len().min(4096)];
@@ -154,7 +154,7 @@ fn utf16_by_nuls(b: &[u8]) -> Option<&'static Encoding> {
 }
 
 fn utf32(body: &[u8], word: fn([u8; 4]) -> u32) -> (String, bool) {
-    let mut errors = body.len() % 4 != 0;
+    let mut errors = !body.len().is_multiple_of(4);
     let mut s = String::with_capacity(body.len() / 4);
     for c in body.chunks_exact(4) {
         match char::from_u32(word([c[0], c[1], c[2], c[3]])) {

@@ -208,3 +208,53 @@ impl Track {
         }
     }
 }
+
+/// Why a subtitle file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("is a directory; give subtitle files (.srt)")]
+    Directory,
+    #[error("no such file")]
+    NotFound,
+    #[error("cannot read: {0}")]
+    Io(#[source] std::io::Error),
+    #[error("{0}")]
+    Decode(#[from] decode::DecodeError),
+    #[error("{0}")]
+    Vtt(#[from] vtt::VttError),
+}
+
+/// Whether decoded text is WebVTT rather than SubRip.
+pub fn is_vtt(text: &str) -> bool {
+    text.trim_start_matches('\u{FEFF}').starts_with("WEBVTT")
+}
+
+/// Decode and parse subtitle bytes (SubRip, or WebVTT by its header).
+pub fn read_bytes(bytes: &[u8], forced: Option<decode::Charset>) -> Result<Track, LoadError> {
+    let d = decode::decode(bytes, forced)?;
+    if is_vtt(&d.text) {
+        let mut t = vtt::parse_vtt(&d.text)?;
+        t.source = Source {
+            eol: t.source.eol,
+            final_newline: t.source.final_newline,
+            ..d.source
+        };
+        return Ok(t);
+    }
+    Ok(parse::parse(&d.text, d.source))
+}
+
+/// Read a subtitle file from disk.
+pub fn read_path(
+    path: &std::path::Path,
+    forced: Option<decode::Charset>,
+) -> Result<Track, LoadError> {
+    if path.is_dir() {
+        return Err(LoadError::Directory);
+    }
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotFound,
+        _ => LoadError::Io(e),
+    })?;
+    read_bytes(&bytes, forced)
+}

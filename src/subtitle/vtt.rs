@@ -83,15 +83,16 @@ fn srt_line_to_vtt(line: &str) -> (String, Option<u8>) {
     let mut an = None;
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
-        if c == '{' && rest.starts_with("{\\") {
-            if let Some(close) = rest.find('}') {
-                let tag = &rest[2..close];
-                if let Some(n) = tag.strip_prefix("an").and_then(|d| d.parse::<u8>().ok()) {
-                    an = an.or(Some(n));
-                }
-                rest = &rest[close + 1..];
-                continue;
+        if c == '{'
+            && rest.starts_with("{\\")
+            && let Some(close) = rest.find('}')
+        {
+            let tag = &rest[2..close];
+            if let Some(n) = tag.strip_prefix("an").and_then(|d| d.parse::<u8>().ok()) {
+                an = an.or(Some(n));
             }
+            rest = &rest[close + 1..];
+            continue;
         }
         if c == '<' {
             if let Some(close) = rest.find('>') {

@@ -1,0 +1,73 @@
+//! Quality checks over a parsed `Track`: findings are data, never errors.
+//!
+//! Rules, profiles and thresholds come from `shared/corpus/QC-RULES.md`;
+//! each submodule owns one group. Nothing here prints.
+
+pub mod profile;
+pub mod rules;
+pub mod structure;
+pub mod text;
+pub mod timing;
+
+use crate::subtitle::Track;
+use profile::Limits;
+use rules::{Finding, Rule, Severity};
+use std::collections::HashSet;
+
+/// What to check against.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub limits: Limits,
+    /// Rules the user switched off (`--ignore`).
+    pub ignore: HashSet<Rule>,
+    /// Duration of the clip the track belongs to, in ms (`--clip`).
+    pub clip_ms: Option<i64>,
+}
+
+/// Run every rule; findings sorted by line, then rule.
+pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
+    let lim = &opts.limits;
+    let mut out = Vec::new();
+    structure::file(track, lim, &mut out);
+    structure::blocks(track, lim, &mut out);
+    timing::check(&track.cues, lim, &mut out);
+    for c in &track.cues {
+        text::check(c, lim, &mut out);
+    }
+    if let Some(clip) = opts.clip_ms {
+        past_clip_end(track, clip, &mut out);
+    }
+    out.retain(|f| !opts.ignore.contains(&f.rule));
+    out.sort_by_key(|f| (f.line, f.rule));
+    out
+}
+
+fn past_clip_end(track: &Track, clip_ms: i64, out: &mut Vec<Finding>) {
+    let clip = crate::time::Timestamp(clip_ms);
+    for c in track.cues.iter().filter(|c| c.end.ms() > clip_ms) {
+        let message = if c.start.ms() >= clip_ms {
+            format!("starts at {}, after the clip ends at {clip}", c.start)
+        } else {
+            format!("ends at {}, after the clip ends at {clip}", c.end)
+        };
+        out.push(Finding {
+            rule: Rule::PastClipEnd,
+            severity: Severity::Error,
+            line: c.time_line,
+            cue: Some(c.pos + 1),
+            message,
+            fixable: false,
+        });
+    }
+}
+
+/// Count findings by severity: (errors, warnings, infos).
+pub fn tally(findings: &[Finding]) -> (usize, usize, usize) {
+    findings
+        .iter()
+        .fold((0, 0, 0), |(e, w, i), f| match f.severity {
+            Severity::Error => (e + 1, w, i),
+            Severity::Warning => (e, w + 1, i),
+            Severity::Info => (e, w, i + 1),
+        })
+}

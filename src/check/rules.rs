@@ -1,0 +1,165 @@
+//! The rule catalogue: stable kebab-case ids, what each checks, and where it
+//! comes from in `shared/corpus/QC-RULES.md`. Ids are API (they appear in
+//! `--json` and `--ignore`); never rename one.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a finding is. Errors make `check` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+macro_rules! rules {
+    ($($variant:ident = $id:literal, $cat:literal, $qc:literal, $what:literal;)*) => {
+        /// A check screenkit runs.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule { $($variant),* }
+
+        impl Rule {
+            /// Every rule, in catalogue order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
+
+            /// The stable id (`overlap`, `not-utf8` …).
+            pub fn id(self) -> &'static str {
+                match self { $(Rule::$variant => $id),* }
+            }
+
+            /// Group: file, structure, timing, layout, markup, language, clip.
+            pub fn category(self) -> &'static str {
+                match self { $(Rule::$variant => $cat),* }
+            }
+
+            /// The QC-RULES.md entry it implements (or `screenkit`).
+            pub fn source(self) -> &'static str {
+                match self { $(Rule::$variant => $qc),* }
+            }
+
+            /// One line on what the rule checks.
+            pub fn what(self) -> &'static str {
+                match self { $(Rule::$variant => $what),* }
+            }
+
+            /// Look a rule up by id.
+            pub fn from_id(id: &str) -> Option<Rule> {
+                Rule::ALL.iter().copied().find(|r| r.id() == id)
+            }
+        }
+    };
+}
+
+rules! {
+    NotUtf8 = "not-utf8", "file", "F01/F03", "file is not UTF-8 (legacy code page or UTF-16/32)";
+    Bom = "bom", "file", "F02", "UTF-8 byte-order mark at the start";
+    LineEndings = "line-endings", "file", "F04", "mixed line endings, or bare CR (classic Mac)";
+    FinalNewline = "final-newline", "file", "F05", "no line break at the end of the file";
+    InvisibleChar = "invisible-char", "file", "F07", "zero-width, bidi-control, soft-hyphen or U+2028 characters in text";
+    MissingIndex = "missing-index", "structure", "S01", "cue has no index line";
+    IndexSequence = "index-sequence", "structure", "S02/F06", "index numbers not 1, 2, 3 … (gaps, repeats, words, spaces)";
+    TimecodeFormat = "timecode-format", "structure", "S03", "time line not in canonical HH:MM:SS,mmm --> HH:MM:SS,mmm form, or unreadable";
+    AmbiguousMs = "ambiguous-ms", "structure", "S03a", "one or two millisecond digits (,08 is 8 ms to ffmpeg, 80 ms to pysubs2)";
+    TimecodeRange = "timecode-range", "structure", "S08", "minutes or seconds >= 60, or milliseconds > 999";
+    TextAfterTime = "text-after-time", "structure", "S04", "coordinates or other text after the end time";
+    BlankLineInCue = "blank-line-in-cue", "structure", "S05", "blank line inside a cue (VLC and browsers drop the rest, DCP-o-matic rejects the file)";
+    MissingBlankLine = "missing-blank-line", "structure", "S05", "next cue starts without a blank line before it";
+    OrphanText = "orphan-text", "structure", "S06", "text that belongs to no cue (missing time line, junk)";
+    NoCues = "no-cues", "structure", "S06", "the file has no cues at all";
+    EmptyCue = "empty-cue", "structure", "S07", "cue with a time line but no text";
+    EscapedBreak = "escaped-break", "structure", "S09", "literal \\N, \\n or \\h left from another format";
+    NonPositiveDuration = "non-positive-duration", "timing", "T01", "cue ends at or before its start";
+    Unsorted = "unsorted", "timing", "T02", "cue starts before the cue above it";
+    Overlap = "overlap", "timing", "T03", "cue starts before an earlier cue has ended (identical timings: stacked, info)";
+    ShortGap = "short-gap", "timing", "T04", "gap to the next cue shorter than the profile minimum";
+    CloseGap = "close-gap", "timing", "T05", "gap between cues short enough to close (chaining)";
+    TooShort = "too-short", "timing", "T06", "cue on screen for less than the profile minimum";
+    TooLong = "too-long", "timing", "T07", "cue on screen for longer than the profile maximum";
+    ReadingSpeed = "reading-speed", "timing", "T08/T09", "more characters per second (or words per minute) than the profile allows";
+    FirstCueEarly = "first-cue-early", "timing", "T10", "first cue starts before the profile's earliest time";
+    PastClipEnd = "past-clip-end", "clip", "T11", "cue ends after the clip does (needs --clip)";
+    LineTooLong = "line-too-long", "layout", "L01", "line longer than the profile maximum";
+    TooManyLines = "too-many-lines", "layout", "L02", "more lines in a cue than the profile allows";
+    Whitespace = "whitespace", "layout", "L05", "spaces at the start or end of a line, or doubled";
+    UnbalancedTags = "unbalanced-tags", "markup", "M01", "<i>/<b>/<u>/<s>/<font> not closed, closed twice, or mis-nested";
+    UnsupportedTags = "unsupported-tags", "markup", "M02/M03/M05", "<font>, <s>, unknown tags or ASS overrides other than {\\an2}/{\\an8}";
+    Chevrons = "chevrons", "markup", "M07", "`>>` speaker chevrons, or a bare < or > in text";
+    HtmlEntity = "html-entity", "markup", "M04", "HTML entities such as &amp; (players differ on decoding them)";
+    Untranslated = "untranslated", "language", "L11", "CJK text or full-width punctuation left in an English track";
+    Mojibake = "mojibake", "language", "screenkit", "text that looks mis-decoded (UTF-8 read as windows-1252 or GBK, or the reverse)";
+    Advert = "advert", "language", "L12", "advert or credit cue (www…, Downloaded from …)";
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// One problem found in a file. `line` is 1-based; `cue` is the 1-based
+/// position of the cue in the file (`None` for file-level problems).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub line: usize,
+    pub cue: Option<usize>,
+    pub message: String,
+    /// `screenkit fix` will repair this one.
+    pub fixable: bool,
+}
+
+impl Finding {
+    /// What to do about it, for people.
+    pub fn hint(&self) -> &'static str {
+        if self.fixable {
+            return "run `screenkit fix` to repair this";
+        }
+        match self.rule {
+            Rule::AmbiguousMs => {
+                "retype the time with three millisecond digits (,080 or ,008) after checking the video"
+            }
+            Rule::OrphanText => "add the missing time line, or delete the text if it is junk",
+            Rule::NoCues => "is this really a SubRip file? check --encoding and the file's origin",
+            Rule::TimecodeFormat => "retype the time line as HH:MM:SS,mmm --> HH:MM:SS,mmm",
+            Rule::Overlap => {
+                "stacked cues with identical times are allowed; otherwise retime one of them"
+            }
+            Rule::NonPositiveDuration | Rule::TooShort => {
+                "extend the cue by hand or merge it with a neighbour"
+            }
+            Rule::TooLong => "split the cue, or end it when the speech ends",
+            Rule::ReadingSpeed => "condense the text or give the cue more time",
+            Rule::LineTooLong | Rule::TooManyLines => "re-break or condense the text",
+            Rule::Untranslated => {
+                "translate the text, or use --ignore untranslated for a bilingual track"
+            }
+            Rule::Mojibake => "re-read the file with the right --encoding, or ask for a clean copy",
+            Rule::PastClipEnd => "check this subtitle belongs to this clip, or retime it",
+            Rule::UnsupportedTags => {
+                "keep to <i>, <b>, <u> and {\\an8}; other styling is lost or rejected by some players"
+            }
+            Rule::Chevrons => {
+                "use a dialogue dash for a new speaker; write < and > only where meant"
+            }
+            Rule::HtmlEntity => "type the character itself (& instead of &amp;)",
+            Rule::Advert => "delete the advert cue before screening",
+            Rule::FirstCueEarly => {
+                "DCP rules want the first subtitle at 4 s or later; retime if you are making a DCP"
+            }
+            _ => "edit the file by hand",
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! File-level and block-structure rules (QC-RULES.md §2.1, §2.2): encoding,
+//! BOM, line endings, indexes, time-code syntax, blank lines, orphans.
+
+use super::profile::Limits;
+use super::rules::{Finding, Rule, Severity};
+use crate::subtitle::{EncodingHow, OrphanReason, Track};
+
+/// Chinese and Japanese code pages: a screening-blocking error (QC §6),
+/// because short files are easy to mis-detect and players assume UTF-8.
+const CJK_CODE_PAGES: [&str; 6] = ["GBK", "gb18030", "Big5", "EUC-JP", "Shift_JIS", "EUC-KR"];
+
+fn file_finding(rule: Rule, severity: Severity, line: usize, message: String) -> Finding {
+    Finding {
+        rule,
+        severity,
+        line,
+        cue: None,
+        message,
+        fixable: true,
+    }
+}
+
+/// Encoding, BOM, line endings, final newline.
+pub fn file(track: &Track, lim: &Limits, out: &mut Vec<Finding>) {
+    let s = &track.source;
+    if s.encoding != "UTF-8" {
+        let cjk = CJK_CODE_PAGES.contains(&s.encoding.as_str());
+        let utf = s.encoding.starts_with("UTF-");
+        let severity = if lim.strict_syntax || cjk {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let how = match s.encoding_how {
+            EncodingHow::Bom => "by its byte-order mark",
+            EncodingHow::NulPattern => "from its NUL-byte pattern (no BOM)",
+            EncodingHow::Detected => "by detection; check the text reads right, or pass --encoding",
+            EncodingHow::Override => "as --encoding said",
+            EncodingHow::Utf8 => "",
+        };
+        let what = if utf { "" } else { "legacy code page " };
+        out.push(file_finding(
+            Rule::NotUtf8,
+            severity,
+            1,
+            format!(
+                "{what}{} (read {how}); players and WebVTT expect UTF-8",
+                s.encoding
+            ),
+        ));
+    } else if s.bom {
+        out.push(file_finding(
+            Rule::Bom,
+            Severity::Info,
+            1,
+            "UTF-8 byte-order mark; some tools show it as a stray character".into(),
+        ));
+    }
+    if s.decode_errors {
+        out.push(Finding {
+            fixable: false,
+            ..file_finding(
+                Rule::NotUtf8,
+                Severity::Error,
+                1,
+                format!(
+                    "some bytes are not valid {}; text was lost in decoding (try --encoding)",
+                    s.encoding
+                ),
+            )
+        });
+    }
+    let e = &s.eol;
+    if e.cr > 0 {
+        let line = e.first_cr.unwrap_or(1);
+        out.push(file_finding(
+            Rule::LineEndings,
+            Severity::Error,
+            line,
+            format!(
+                "bare CR line endings ({} lines); python srt and some players cannot read them",
+                e.cr
+            ),
+        ));
+    } else if e.styles() > 1 {
+        let (minority, line) = if e.lf < e.crlf {
+            ("LF", e.first_lf)
+        } else {
+            ("CRLF", e.first_crlf)
+        };
+        let m = format!(
+            "mixed line endings: {} CRLF and {} LF (first {minority} here)",
+            e.crlf, e.lf
+        );
+        out.push(file_finding(
+            Rule::LineEndings,
+            Severity::Warning,
+            line.unwrap_or(1),
+            m,
+        ));
+    }
+    if s.leading_blank_lines > 0 {
+        out.push(file_finding(
+            Rule::Whitespace,
+            Severity::Info,
+            1,
+            format!(
+                "{} blank line(s) before the first cue",
+                s.leading_blank_lines
+            ),
+        ));
+    }
+    let degenerate = track.cues.is_empty() && track.orphans.is_empty();
+    if !s.final_newline && !degenerate {
+        let last = e.lf + e.crlf + e.cr + 1;
+        out.push(file_finding(
+            Rule::FinalNewline,
+            Severity::Info,
+            last,
+            "no line break at the end of the file".into(),
+        ));
+    }
+}
+
+/// Indexes, time-line syntax, blank lines, orphans, empty cues.
+pub fn blocks(track: &Track, lim: &Limits, out: &mut Vec<Finding>) {
+    let strict = if lim.strict_syntax {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let mut prev_index: Option<i64> = None;
+    for c in &track.cues {
+        let mut add = |rule, severity, line, message: String, fixable| {
+            out.push(Finding {
+                rule,
+                severity,
+                line,
+                cue: Some(c.pos + 1),
+                message,
+                fixable,
+            });
+        };
+        match (&c.index, c.index_line) {
+            (None, _) | (_, None) => add(
+                Rule::MissingIndex,
+                strict,
+                c.time_line,
+                "no index line before the time line".into(),
+                true,
+            ),
+            (Some(raw), Some(line)) => {
+                let num = raw.trim().parse::<i64>().ok();
+                let expected = prev_index.map_or(1, |p| p + 1);
+                let m = match num {
+                    None => Some(format!("index '{raw}' is not a number")),
+                    Some(_) if raw.trim() != raw => {
+                        Some(format!("index '{raw}' has spaces around the number"))
+                    }
+                    Some(n) if n != expected => Some(format!("index {n}, expected {expected}")),
+                    _ => None,
+                };
+                if let Some(m) = m {
+                    add(Rule::IndexSequence, Severity::Info, line, m, true);
+                }
+                prev_index = num.or(prev_index.map(|p| p + 1));
+            }
+        }
+        let q = &c.time.quirks;
+        if let Some(ms) = &q.short_millis {
+            add(
+                Rule::AmbiguousMs,
+                Severity::Error,
+                c.time_line,
+                format!(
+                    "',{ms}' has {} millisecond digit(s): read as {} ms here, but pysubs2 reads {} ms",
+                    ms.len(),
+                    ms.parse::<u32>().unwrap_or(0),
+                    format!("{ms:0<3}").parse::<u32>().unwrap_or(0)
+                ),
+                false,
+            );
+        }
+        let mut odd = Vec::new();
+        if let Some(sep) = q.separator {
+            odd.push(format!("'{sep}' before the milliseconds instead of ','"));
+        }
+        if q.no_millis {
+            odd.push("no milliseconds".into());
+        }
+        if q.odd_width {
+            odd.push("a field with an unusual number of digits".into());
+        }
+        if q.spaces {
+            odd.push("extra spaces".into());
+        }
+        if c.time.odd_arrow {
+            odd.push("the arrow is not ' --> '".into());
+        }
+        if !odd.is_empty() {
+            add(
+                Rule::TimecodeFormat,
+                strict,
+                c.time_line,
+                format!("time line has {}", odd.join(", ")),
+                true,
+            );
+        }
+        if q.out_of_range {
+            add(Rule::TimecodeRange, Severity::Error, c.time_line, "a field is out of range (minutes/seconds 60 or more, or 4-digit milliseconds); read with carry-over".into(), true);
+        }
+        if let Some(rest) = &c.time.rest {
+            add(
+                Rule::TextAfterTime,
+                Severity::Warning,
+                c.time_line,
+                format!("'{rest}' after the end time (fix drops it)"),
+                true,
+            );
+        }
+        if c.is_empty() {
+            add(
+                Rule::EmptyCue,
+                Severity::Warning,
+                c.time_line,
+                "cue has no text".into(),
+                true,
+            );
+        } else {
+            for (i, l) in c.lines.iter().enumerate() {
+                if l.trim().is_empty() {
+                    add(
+                        Rule::BlankLineInCue,
+                        Severity::Error,
+                        c.text_line(i),
+                        "blank line inside the cue; VLC and browsers drop what follows".into(),
+                        true,
+                    );
+                }
+            }
+        }
+        if c.no_blank_after {
+            add(
+                Rule::MissingBlankLine,
+                Severity::Warning,
+                c.text_line(c.lines.len()),
+                "next cue starts without a blank line before it".into(),
+                true,
+            );
+        }
+    }
+    for o in &track.orphans {
+        let (rule, line, m) = match o.reason {
+            OrphanReason::NoTimeLine => (
+                Rule::OrphanText,
+                o.line,
+                format!(
+                    "text belongs to no cue (no time line): '{}'",
+                    o.lines.first().map_or("", |s| s.as_str())
+                ),
+            ),
+            OrphanReason::BadTimeLine(l) => (
+                Rule::TimecodeFormat,
+                l,
+                "time line could not be read; the whole block is skipped".into(),
+            ),
+        };
+        out.push(Finding {
+            rule,
+            severity: Severity::Error,
+            line,
+            cue: None,
+            message: m,
+            fixable: false,
+        });
+    }
+    if track.cues.is_empty() {
+        out.push(Finding {
+            rule: Rule::NoCues,
+            severity: Severity::Error,
+            line: 1,
+            cue: None,
+            message: "no cues found".into(),
+            fixable: false,
+        });
+    }
+}

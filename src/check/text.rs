@@ -1,0 +1,266 @@
+//! Text rules: layout (QC-RULES.md §2.4), markup (§2.5), invisible
+//! characters (F07), escaped breaks (S09), and the mission's language checks
+//! (`untranslated`, `mojibake`, `advert`).
+
+use super::profile::Limits;
+use super::rules::{Finding, Rule, Severity};
+use crate::subtitle::Cue;
+use crate::subtitle::markup::{
+    PAIRED, char_count, is_cjk, is_fullwidth_punct, mojibake, overrides, tag_balance, tags, visible,
+};
+
+/// Characters that display as nothing (or break lines) and confuse players.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{FEFF}' | '\u{00AD}' | '\u{2060}')
+}
+
+/// Literal escapes from ASS or other formats.
+pub const ESCAPED_BREAKS: [&str; 4] = ["\\N", "\\n", "\\h", "[br]"];
+
+const ADVERT_MARKS: [&str; 7] = [
+    "www.",
+    "http://",
+    "https://",
+    "downloaded from",
+    "subtitles by",
+    "synced by",
+    "opensubtitles",
+];
+
+/// Run the text rules on one cue.
+pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) {
+    let mut add = |rule, severity, i: usize, message: String, fixable| {
+        out.push(Finding {
+            rule,
+            severity,
+            line: c.text_line(i),
+            cue: Some(c.pos + 1),
+            message,
+            fixable,
+        });
+    };
+    // Blank lines inside a cue take screen height too in players that keep them.
+    let shown_lines = if c.is_empty() { 0 } else { c.lines.len() };
+    if shown_lines > lim.max_lines {
+        let sev = if lim.too_many_lines_is_error {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        add(
+            Rule::TooManyLines,
+            sev,
+            0,
+            format!("{shown_lines} lines (maximum {})", lim.max_lines),
+            false,
+        );
+    }
+    for (i, line) in c.lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let shown = visible(line);
+        let n = char_count(&shown);
+        if n > lim.max_line_chars {
+            let sev = if lim.max_line_chars_error.is_some_and(|e| n > e) {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            add(
+                Rule::LineTooLong,
+                sev,
+                i,
+                format!("{n} characters (maximum {})", lim.max_line_chars),
+                false,
+            );
+        }
+        whitespace(line, i, &mut add);
+        if let Some(ch) = line.chars().find(|&ch| is_invisible(ch)) {
+            add(
+                Rule::InvisibleChar,
+                Severity::Warning,
+                i,
+                format!("invisible character U+{:04X}", ch as u32),
+                true,
+            );
+        }
+        if let Some(esc) = ESCAPED_BREAKS.iter().find(|e| line.contains(**e)) {
+            add(
+                Rule::EscapedBreak,
+                Severity::Warning,
+                i,
+                format!("literal '{esc}' shows as text in SRT players"),
+                true,
+            );
+        }
+        markup(line, i, lim, &mut add);
+        language(&shown, i, &mut add);
+    }
+    for (i, problem) in tag_balance(&c.lines) {
+        add(Rule::UnbalancedTags, Severity::Error, i, problem, true);
+    }
+}
+
+type Add<'a> = dyn FnMut(Rule, Severity, usize, String, bool) + 'a;
+
+fn whitespace(line: &str, i: usize, add: &mut Add<'_>) {
+    let what = if line.starts_with([' ', '\t']) {
+        "space at the start of the line"
+    } else if line.ends_with([' ', '\t']) {
+        "space at the end of the line"
+    } else if line.contains("  ") {
+        "two spaces in a row"
+    } else if line.contains('\t') {
+        "tab character"
+    } else {
+        return;
+    };
+    add(Rule::Whitespace, Severity::Info, i, what.into(), true);
+}
+
+fn markup(line: &str, i: usize, lim: &Limits, add: &mut Add<'_>) {
+    for t in tags(line) {
+        let named_colour = t.name == "font" && named_font_colour(t.raw);
+        let (ok, sev) = match t.name.as_str() {
+            "i" | "b" | "u" => (true, Severity::Warning),
+            "font" if named_colour && lim.strict_syntax => (false, Severity::Error),
+            _ if PAIRED.contains(&t.name.as_str()) => (false, Severity::Warning),
+            _ => (false, Severity::Warning),
+        };
+        if !ok && !t.closing {
+            let why = if named_colour && lim.strict_syntax {
+                "DCP-o-matic rejects the whole file on a colour that is not #rrggbb"
+            } else if PAIRED.contains(&t.name.as_str()) {
+                "not shown by WebVTT players and against Netflix style"
+            } else {
+                "unknown tag; players show it as text or drop it"
+            };
+            add(
+                Rule::UnsupportedTags,
+                sev,
+                i,
+                format!("<{}>: {why}", t.raw),
+                false,
+            );
+        }
+    }
+    for (s, e) in overrides(line) {
+        let o = &line[s..e];
+        if o != "{\\an8}" && o != "{\\an2}" {
+            add(
+                Rule::UnsupportedTags,
+                Severity::Warning,
+                i,
+                format!("ASS override {o}: only {{\\an8}} (top) and {{\\an2}} are safe"),
+                false,
+            );
+        }
+    }
+    let shown = visible(line);
+    if shown.trim_start().starts_with(">>") {
+        add(
+            Rule::Chevrons,
+            Severity::Info,
+            i,
+            "'>>' speaker chevrons (a TV-caption habit)".into(),
+            false,
+        );
+    } else if shown.contains(['<', '>']) {
+        add(
+            Rule::Chevrons,
+            Severity::Info,
+            i,
+            "bare '<' or '>' in the text; some players take it for a tag".into(),
+            false,
+        );
+    }
+    if let Some(ent) = html_entity(line) {
+        add(
+            Rule::HtmlEntity,
+            Severity::Warning,
+            i,
+            format!("HTML entity '{ent}'"),
+            false,
+        );
+    }
+}
+
+fn named_font_colour(raw: &str) -> bool {
+    let lower = raw.to_ascii_lowercase();
+    let Some(at) = lower.find("color") else {
+        return false;
+    };
+    let v = lower[at + 5..].trim_start_matches([' ', '=', '"', '\'']);
+    !(v.starts_with('#') || v.starts_with("rgba("))
+}
+
+fn html_entity(line: &str) -> Option<&str> {
+    let mut i = 0;
+    while let Some(off) = line[i..].find('&') {
+        let s = i + off;
+        let rest = &line[s + 1..];
+        let len = rest.find(';').filter(|&n| (2..=8).contains(&n))?;
+        let body = &rest[..len];
+        let named = body.bytes().all(|b| b.is_ascii_alphabetic());
+        let numeric = body
+            .strip_prefix('#')
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if named || numeric {
+            return Some(&line[s..s + len + 2]);
+        }
+        i = s + 1;
+    }
+    None
+}
+
+fn language(shown: &str, i: usize, add: &mut Add<'_>) {
+    if let Some(why) = mojibake(shown) {
+        add(Rule::Mojibake, Severity::Error, i, why, false);
+    } else if !shown.is_ascii() {
+        let cjk: String = shown.chars().filter(|&c| is_cjk(c)).take(12).collect();
+        if !cjk.is_empty() {
+            add(
+                Rule::Untranslated,
+                Severity::Warning,
+                i,
+                format!("Chinese/CJK text in an English track: '{cjk}'"),
+                false,
+            );
+        } else if let Some(p) = shown.chars().find(|&c| is_fullwidth_punct(c)) {
+            add(
+                Rule::Untranslated,
+                Severity::Warning,
+                i,
+                format!("full-width punctuation '{p}' (use the ASCII form)"),
+                false,
+            );
+        }
+    }
+    let lower = shown.to_lowercase();
+    if ADVERT_MARKS.iter().any(|m| lower.contains(m)) {
+        add(
+            Rule::Advert,
+            Severity::Info,
+            i,
+            "looks like an advert or credit line".into(),
+            false,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities_and_colours() {
+        assert_eq!(html_entity("a &amp; b"), Some("&amp;"));
+        assert_eq!(html_entity("&#39;"), Some("&#39;"));
+        assert_eq!(html_entity("fish & chips; yes"), None);
+        assert!(named_font_colour("font color=\"red\""));
+        assert!(named_font_colour("font color=00ff00"));
+        assert!(!named_font_colour("font color=\"#00ff00\""));
+        assert!(!named_font_colour("font size=\"20\""));
+    }
+}

@@ -1,0 +1,232 @@
+//! Timing rules (QC-RULES.md §2.3), and the timing arithmetic that `fix`
+//! shares so a finding is marked fixable exactly when `fix` repairs it.
+//!
+//! Timing is judged in start order (a stable sort of the cues), whatever
+//! order the file has; `unsorted` reports the file order separately.
+
+use super::profile::Limits;
+use super::rules::{Finding, Rule, Severity};
+use crate::subtitle::Cue;
+use crate::subtitle::markup::{char_count, visible, word_count};
+
+/// Cue indices in start order (stable: equal starts keep file order).
+pub fn start_order(cues: &[Cue]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cues.len()).collect();
+    order.sort_by_key(|&i| cues[i].start);
+    order
+}
+
+/// Two cues with the same start and end: deliberately stacked (bilingual
+/// tracks, speaker pairs). Never treated as an overlap to trim.
+pub fn stacked(a: &Cue, b: &Cue) -> bool {
+    a.start == b.start && a.end == b.end
+}
+
+/// Whether the cue at `order[k]` is stacked with a neighbour in start order.
+pub fn in_stack(cues: &[Cue], order: &[usize], k: usize) -> bool {
+    let me = &cues[order[k]];
+    let near = |j: Option<usize>| {
+        j.and_then(|j| order.get(j))
+            .is_some_and(|&j| stacked(me, &cues[j]))
+    };
+    near(k.checked_sub(1)) || near(Some(k + 1))
+}
+
+/// The latest end the cue at `order[k]` may have: the start of the next cue
+/// that is not stacked with it, minus the minimum gap. `None`: no next cue.
+pub fn end_limit(cues: &[Cue], order: &[usize], k: usize, gap: i64) -> Option<i64> {
+    let me = &cues[order[k]];
+    order[k + 1..]
+        .iter()
+        .map(|&j| &cues[j])
+        .find(|c| !stacked(me, c))
+        .map(|c| c.start.ms() - gap)
+}
+
+/// Where `fix` would move the end of a cue that is too short (or not
+/// positive): towards `start + min`, never past `limit`.
+pub fn lengthened_end(cue: &Cue, limit: Option<i64>, min: i64) -> i64 {
+    let want = cue.start.ms() + min;
+    limit.map_or(want, |l| want.min(l))
+}
+
+fn cue_words(c: &Cue) -> usize {
+    c.lines.iter().map(|l| word_count(&visible(l))).sum()
+}
+
+fn cue_chars(c: &Cue) -> usize {
+    c.lines.iter().map(|l| char_count(&visible(l))).sum()
+}
+
+fn secs(ms: i64) -> String {
+    format!("{:.3} s", ms as f64 / 1000.0)
+}
+
+/// Run the timing rules.
+pub fn check(cues: &[Cue], lim: &Limits, out: &mut Vec<Finding>) {
+    let mut add = |rule, severity, c: &Cue, message: String, fixable| {
+        out.push(Finding {
+            rule,
+            severity,
+            line: c.time_line,
+            cue: Some(c.pos + 1),
+            message,
+            fixable,
+        });
+    };
+    for w in cues.windows(2) {
+        if w[1].start < w[0].start {
+            let m = format!(
+                "starts at {} but the cue above starts at {}",
+                w[1].start, w[0].start
+            );
+            add(Rule::Unsorted, Severity::Error, &w[1], m, true);
+        }
+    }
+    let order = start_order(cues);
+    // Position (in start order) of the cue with the latest end so far.
+    let mut latest: Option<usize> = None;
+    for (k, &i) in order.iter().enumerate() {
+        let c = &cues[i];
+        let dur = c.duration_ms();
+        let limit = end_limit(cues, &order, k, lim.min_gap_ms);
+        let min = lim.min_duration_ms(cue_words(c));
+        if dur <= 0 {
+            let fixable = !c.is_empty() && lengthened_end(c, limit, min) > c.start.ms();
+            let m = format!(
+                "ends at {}, {} its start {}",
+                c.end,
+                if dur == 0 { "the same as" } else { "before" },
+                c.start
+            );
+            add(Rule::NonPositiveDuration, Severity::Error, c, m, fixable);
+        } else if dur < min {
+            let fixable = !in_stack(cues, &order, k) && lengthened_end(c, limit, min) > c.end.ms();
+            add(
+                Rule::TooShort,
+                Severity::Warning,
+                c,
+                format!("on screen {} (minimum {})", secs(dur), secs(min)),
+                fixable,
+            );
+        }
+        if let Some(max) = lim.max_duration_ms.filter(|&m| dur > m) {
+            add(
+                Rule::TooLong,
+                Severity::Warning,
+                c,
+                format!("on screen {} (maximum {})", secs(dur), secs(max)),
+                false,
+            );
+        }
+        reading_speed(c, dur, lim, &mut add);
+        if let Some(pk) = latest {
+            let p = &cues[order[pk]];
+            if stacked(p, c) {
+                add(
+                    Rule::Overlap,
+                    Severity::Info,
+                    c,
+                    format!("stacked with cue {} (identical times)", p.pos + 1),
+                    false,
+                );
+            } else if c.start < p.end {
+                // fix trims the earlier cue to its limit; possible only if
+                // that still leaves it a positive duration.
+                let fixable =
+                    end_limit(cues, &order, pk, lim.min_gap_ms).is_some_and(|l| l > p.start.ms());
+                let m = format!(
+                    "starts at {}, before cue {} ends at {}",
+                    c.start,
+                    p.pos + 1,
+                    p.end
+                );
+                add(Rule::Overlap, Severity::Error, c, m, fixable);
+            }
+        }
+        if latest.is_none_or(|pk| c.end >= cues[order[pk]].end) {
+            latest = Some(k);
+        }
+        gaps(cues, &order, k, limit, lim, &mut add);
+    }
+    if let (Some(min), Some(&first)) = (lim.first_cue_min_ms, order.first()) {
+        let c = &cues[first];
+        if c.start.ms() < min {
+            add(
+                Rule::FirstCueEarly,
+                Severity::Warning,
+                c,
+                format!("first cue starts at {} (not before {})", c.start, secs(min)),
+                false,
+            );
+        }
+    }
+}
+
+type Add<'a> = dyn FnMut(Rule, Severity, &Cue, String, bool) + 'a;
+
+fn gaps(
+    cues: &[Cue],
+    order: &[usize],
+    k: usize,
+    limit: Option<i64>,
+    lim: &Limits,
+    add: &mut Add<'_>,
+) {
+    let c = &cues[order[k]];
+    let Some(next) = order.get(k + 1).map(|&j| &cues[j]) else {
+        return;
+    };
+    let gap = next.start.ms() - c.end.ms();
+    if gap < 0 || stacked(c, next) || c.duration_ms() <= 0 {
+        return;
+    }
+    if gap < lim.min_gap_ms {
+        let fixable = limit.is_some_and(|l| l > c.start.ms());
+        let m = format!(
+            "ends {gap} ms before the next cue (minimum gap {} ms)",
+            lim.min_gap_ms
+        );
+        add(Rule::ShortGap, Severity::Warning, c, m, fixable);
+    } else if let Some((lo, hi)) = lim.close_gap_ms
+        && (lo..=hi).contains(&gap)
+    {
+        let m = format!(
+            "gap of {gap} ms to the next cue could be closed to {} ms",
+            lim.min_gap_ms
+        );
+        add(Rule::CloseGap, Severity::Info, c, m, false);
+    }
+}
+
+fn reading_speed(c: &Cue, dur: i64, lim: &Limits, add: &mut Add<'_>) {
+    if dur <= 0 {
+        return;
+    }
+    let secs_on = dur as f64 / 1000.0;
+    if let Some(max) = lim.max_cps {
+        let cps = cue_chars(c) as f64 / secs_on;
+        if cps > max + 1e-9 {
+            add(
+                Rule::ReadingSpeed,
+                Severity::Warning,
+                c,
+                format!("{cps:.1} characters per second (maximum {max})"),
+                false,
+            );
+            return;
+        }
+    }
+    if let Some(max) = lim.max_wpm {
+        let wpm = cue_words(c) as f64 * 60.0 / secs_on;
+        if wpm > max + 1e-9 {
+            add(
+                Rule::ReadingSpeed,
+                Severity::Warning,
+                c,
+                format!("{wpm:.0} words per minute (maximum {max})"),
+                false,
+            );
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! The command line, as clap derive structs. Doc comments are the `--help`
+//! text. Nothing downstream of `commands/` sees these types' clap parts.
+
+use crate::check::profile::{Overrides, ProfileName};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  done, no errors (warnings allowed)
+  1  done, but errors were found (check), or remain after fixing (fix)
+  2  could not run: bad flag, unreadable or non-subtitle file, I/O error";
+
+/// Offline film-screening kits: check, fix and convert subtitles.
+#[derive(Debug, Parser)]
+#[command(name = "screenkit", version, about, after_help = EXIT_CODES, propagate_version = true)]
+pub struct Cli {
+    /// When to colour output: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// Print nothing on stdout; errors still go to stderr and the exit code tells the result.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate subtitle files: encoding, structure, timing, layout, markup, language.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Apply safe mechanical fixes (never rewording) and write a clean UTF-8 file.
+    #[command(after_help = EXIT_CODES)]
+    Fix(FixArgs),
+    /// Convert between SubRip (.srt) and WebVTT (.vtt).
+    #[command(after_help = EXIT_CODES)]
+    Convert(ConvertArgs),
+}
+
+/// Style-guide profile (thresholds: `screenkit check --list-rules`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// Netflix English: 42 chars/line, 2 lines, 20 chars/s, 0.833–7 s, 2-frame gaps.
+    Netflix,
+    /// BBC: 37 chars/line, 2 lines, 180 words/min, 0.3 s per word.
+    Bbc,
+    /// Cinema/DCP (Bv2.1, DCP-o-matic): 52 (79) chars, 3 lines, 15 frames, strict syntax.
+    Dcp,
+    /// Subtitle Edit default: 43 chars, 2 lines, 25 chars/s, 1–8 s, 24 ms gaps.
+    Relaxed,
+}
+
+impl From<ProfileArg> for ProfileName {
+    fn from(p: ProfileArg) -> Self {
+        match p {
+            ProfileArg::Netflix => ProfileName::Netflix,
+            ProfileArg::Bbc => ProfileName::Bbc,
+            ProfileArg::Dcp => ProfileName::Dcp,
+            ProfileArg::Relaxed => ProfileName::Relaxed,
+        }
+    }
+}
+
+/// Profile and threshold flags, shared by `check` and `fix`.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Style-guide profile.
+    #[arg(long, value_enum, default_value_t = ProfileArg::Netflix)]
+    pub profile: ProfileArg,
+    /// Frame rate of the video, for frame-based limits (23.976, 24, 25, 29.97 …).
+    #[arg(long, default_value_t = 24.0, value_parser = parse_fps)]
+    pub fps: f64,
+    /// Override: maximum characters per line.
+    #[arg(long, value_name = "N")]
+    pub max_line_length: Option<usize>,
+    /// Override: maximum lines per cue.
+    #[arg(long, value_name = "N")]
+    pub max_lines: Option<usize>,
+    /// Override: maximum reading speed in characters per second.
+    #[arg(long, value_name = "CPS")]
+    pub max_cps: Option<f64>,
+    /// Override: minimum cue duration in milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub min_duration: Option<i64>,
+    /// Override: maximum cue duration in milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub max_duration: Option<i64>,
+    /// Override: minimum gap between cues in milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub min_gap: Option<i64>,
+}
+
+impl LimitArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            max_line_chars: self.max_line_length,
+            max_lines: self.max_lines,
+            max_cps: self.max_cps,
+            min_duration_ms: self.min_duration,
+            max_duration_ms: self.max_duration,
+            min_gap_ms: self.min_gap,
+        }
+    }
+}
+
+fn parse_fps(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (1.0..=1000.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a frame rate between 1 and 1000")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Subtitle files to check.
+    #[arg(required_unless_present = "list_rules", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// The clip these subtitles belong to: enables `past-clip-end`.
+    #[arg(long, value_name = "CLIP")]
+    pub clip: Option<PathBuf>,
+    /// Read the files in this encoding instead of detecting it (e.g. gbk, windows-1252).
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    /// Rules to skip, by id (repeat or separate with commas).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Print one JSON object on stdout instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+    /// Show every finding (the human report shows 20 per rule per file).
+    #[arg(long)]
+    pub all: bool,
+    /// List the rules and each profile's thresholds, then exit.
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EolArg {
+    Lf,
+    Crlf,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// The subtitle file to fix.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Where to write (`-` for stdout). Default: FILE with `.fixed.srt` beside it.
+    #[arg(short, long, value_name = "OUT", conflicts_with = "in_place")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE, keeping the original as FILE.bak.
+    #[arg(long)]
+    pub in_place: bool,
+    /// Say what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace the default output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Line endings to write (default: the file's own, LF for bare CR).
+    #[arg(long, value_enum)]
+    pub eol: Option<EolArg>,
+    /// Read the file in this encoding instead of detecting it.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Vtt,
+    Srt,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The subtitle file (.srt or .vtt, recognised by content).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub to: Format,
+    /// Where to write (`-` for stdout). Default: FILE with the new extension.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Replace the default output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Read the file in this encoding instead of detecting it.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_parse() {
+        let c = Cli::try_parse_from([
+            "screenkit",
+            "-q",
+            "check",
+            "a.srt",
+            "--profile",
+            "dcp",
+            "--fps",
+            "25",
+            "--ignore",
+            "bom,untranslated",
+        ])
+        .unwrap();
+        let Command::Check(a) = c.command else {
+            panic!("not check")
+        };
+        assert!(c.quiet);
+        assert_eq!((a.limits.profile, a.limits.fps), (ProfileArg::Dcp, 25.0));
+        assert_eq!(a.ignore, ["bom", "untranslated"]);
+        assert!(Cli::try_parse_from(["screenkit", "check"]).is_err());
+        assert!(Cli::try_parse_from(["screenkit", "check", "--list-rules"]).is_ok());
+        assert!(Cli::try_parse_from(["screenkit", "check", "a.srt", "--fps", "0"]).is_err());
+        assert!(
+            Cli::try_parse_from(["screenkit", "fix", "a.srt", "-o", "b.srt", "--in-place"])
+                .is_err()
+        );
+        assert!(Cli::try_parse_from(["screenkit", "convert", "a.srt", "--to", "vtt"]).is_ok());
+    }
+}

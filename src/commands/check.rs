@@ -1,0 +1,228 @@
+//! `screenkit check FILE...`: read every file, run every rule, report like a
+//! compiler (or one JSON object), exit with the worst result.
+
+use super::{Exit, charset};
+use crate::check::profile::{Limits, ProfileName};
+use crate::check::rules::{Finding, Rule, Severity};
+use crate::check::{CheckOptions, check_track, tally};
+use crate::cli::CheckArgs;
+use crate::output::json::{CheckReport, FileReport};
+use crate::output::{Printer, Style};
+use crate::subtitle::{Track, read_path};
+use std::collections::{HashMap, HashSet};
+
+/// Findings shown per rule per file in the human report, unless `--all`.
+const PER_RULE_CAP: usize = 20;
+
+pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
+    let limits =
+        Limits::new(args.limits.profile.into(), args.limits.fps).with(&args.limits.overrides());
+    if args.list_rules {
+        list_rules(&limits, p);
+        return Exit::Ok;
+    }
+    let opts = match options(args, limits) {
+        Ok(o) => o,
+        Err(e) => {
+            p.error(&e);
+            return Exit::Failed;
+        }
+    };
+    let forced = match charset(args.encoding.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            p.error(&e);
+            return Exit::Failed;
+        }
+    };
+    let mut exit = Exit::Ok;
+    let mut files = Vec::new();
+    let mut totals = (0, 0, 0);
+    for path in &args.files {
+        let shown = path.display().to_string();
+        match read_path(path, forced) {
+            Err(e) => {
+                p.error(&format!("{shown}: {e}"));
+                exit = exit.max(Exit::Failed);
+                files.push(FileReport {
+                    path: shown,
+                    encoding: None,
+                    cues: 0,
+                    findings: vec![],
+                    error: Some(e.to_string()),
+                });
+            }
+            Ok(track) => {
+                let findings = check_track(&track, &opts);
+                let (e, w, i) = tally(&findings);
+                totals = (totals.0 + e, totals.1 + w, totals.2 + i);
+                if e > 0 {
+                    exit = exit.max(Exit::Problems);
+                }
+                if !args.json {
+                    print_file(p, &shown, &track, &findings, args.all);
+                }
+                files.push(FileReport {
+                    path: shown,
+                    encoding: Some(track.source.encoding.clone()),
+                    cues: track.cues.len(),
+                    findings: findings.iter().map(Into::into).collect(),
+                    error: None,
+                });
+            }
+        }
+    }
+    if args.json {
+        let report = CheckReport { version: 1, files };
+        p.out(&serde_json::to_string_pretty(&report).expect("report serialises"));
+    } else if args.files.len() > 1 {
+        p.out(&format!(
+            "checked {} files: {}",
+            args.files.len(),
+            counts(p, totals)
+        ));
+    }
+    exit
+}
+
+fn options(args: &CheckArgs, limits: Limits) -> Result<CheckOptions, String> {
+    let mut ignore = HashSet::new();
+    for id in args
+        .ignore
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        let rule = Rule::from_id(id).ok_or_else(|| {
+            format!("--ignore: unknown rule '{id}' (see `screenkit check --list-rules`)")
+        })?;
+        ignore.insert(rule);
+    }
+    let clip_ms = match &args.clip {
+        Some(clip) => Some(
+            crate::media::duration_ms(clip)
+                .map_err(|e| format!("--clip {}: {e}", clip.display()))?,
+        ),
+        None => None,
+    };
+    Ok(CheckOptions {
+        limits,
+        ignore,
+        clip_ms,
+    })
+}
+
+fn counts(p: &Printer, (e, w, i): (usize, usize, usize)) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let errors = plural(e, "error");
+    let errors = if e > 0 {
+        p.paint(&errors, Style::Error)
+    } else {
+        errors
+    };
+    let warnings = plural(w, "warning");
+    let warnings = if w > 0 {
+        p.paint(&warnings, Style::Warning)
+    } else {
+        warnings
+    };
+    format!("{errors}, {warnings}, {i} info")
+}
+
+fn print_file(p: &Printer, path: &str, track: &Track, findings: &[Finding], all: bool) {
+    let mut shown: HashMap<Rule, usize> = HashMap::new();
+    for f in findings {
+        let n = shown.entry(f.rule).or_default();
+        *n += 1;
+        if !all && *n > PER_RULE_CAP {
+            continue;
+        }
+        let (sev, style) = match f.severity {
+            Severity::Error => ("error", Style::Error),
+            Severity::Warning => ("warning", Style::Warning),
+            Severity::Info => ("info", Style::Info),
+        };
+        let cue = f.cue.map(|c| format!(" (cue {c})")).unwrap_or_default();
+        let head = p.paint(&format!("{path}:{}:", f.line), Style::Bold);
+        p.out(&format!(
+            "{head} {}: {}{cue}",
+            p.paint(&format!("{sev}[{}]", f.rule), style),
+            f.message
+        ));
+        if *n == 1 {
+            p.out(&p.paint(&format!("    hint: {}", f.hint()), Style::Dim));
+        }
+    }
+    let mut capped: Vec<_> = shown
+        .iter()
+        .filter(|&(_, &n)| !all && n > PER_RULE_CAP)
+        .collect();
+    capped.sort();
+    for (rule, n) in capped {
+        p.out(&format!(
+            "{path}: … and {} more [{rule}] (--all shows them, --ignore {rule} hides them)",
+            n - PER_RULE_CAP
+        ));
+    }
+    let summary = counts(p, tally(findings));
+    let ok = if findings.iter().any(|f| f.severity == Severity::Error) {
+        ""
+    } else {
+        " — ready to screen"
+    };
+    let ok = if ok.is_empty() {
+        String::new()
+    } else {
+        p.paint(ok, Style::Good)
+    };
+    p.out(&format!(
+        "{}: {summary} ({} cues, {}){ok}",
+        p.paint(path, Style::Bold),
+        track.cues.len(),
+        track.source.encoding
+    ));
+}
+
+fn list_rules(in_effect: &Limits, p: &Printer) {
+    p.out(&p.paint(
+        "RULE                    GROUP      QC-RULES    CHECKS",
+        Style::Bold,
+    ));
+    for r in Rule::ALL {
+        p.out(&format!(
+            "{:<23} {:<10} {:<11} {}",
+            r.id(),
+            r.category(),
+            r.source(),
+            r.what()
+        ));
+    }
+    let fps = in_effect.fps;
+    let profiles = [
+        ProfileName::Netflix,
+        ProfileName::Bbc,
+        ProfileName::Dcp,
+        ProfileName::Relaxed,
+    ]
+    .map(|n| Limits::new(n, fps));
+    p.out("");
+    p.out(&p.paint(
+        &format!("THRESHOLDS at {fps} fps (frame-based limits follow --fps)"),
+        Style::Bold,
+    ));
+    p.out(&format!(
+        "{:<22} {:<22} {:<22} {:<22} {:<22} {}",
+        "", "netflix", "bbc", "dcp", "relaxed", "in effect"
+    ));
+    let rows: Vec<_> = profiles.iter().map(Limits::describe).collect();
+    for (k, (name, mine)) in in_effect.describe().into_iter().enumerate() {
+        p.out(&format!(
+            "{name:<22} {:<22} {:<22} {:<22} {:<22} {mine}",
+            rows[0][k].1, rows[1][k].1, rows[2][k].1, rows[3][k].1
+        ));
+    }
+    p.out("");
+    p.out("Severity can depend on the profile: dcp makes syntax deviations, named <font> colours,");
+    p.out("too many lines and lines over 79 characters errors. Override thresholds with");
+    p.out("--max-line-length, --max-lines, --max-cps, --min-duration, --max-duration, --min-gap.");
+}

@@ -1,0 +1,74 @@
+//! `screenkit convert FILE --to vtt|srt`: SubRip ↔ WebVTT (input format
+//! recognised by content, not extension).
+
+use super::{Exit, charset};
+use crate::cli::{ConvertArgs, Format};
+use crate::fsutil::write_atomic;
+use crate::output::{Printer, Style};
+use crate::subtitle::vtt::to_vtt;
+use crate::subtitle::write::to_srt;
+use crate::subtitle::{Eol, read_path};
+
+pub fn run(args: &ConvertArgs, p: &Printer) -> Exit {
+    match convert(args, p) {
+        Ok(()) => Exit::Ok,
+        Err(e) => {
+            p.error(&e);
+            Exit::Failed
+        }
+    }
+}
+
+fn convert(args: &ConvertArgs, p: &Printer) -> Result<(), String> {
+    let shown = args.file.display().to_string();
+    let forced = charset(args.encoding.as_deref())?;
+    let track = read_path(&args.file, forced).map_err(|e| format!("{shown}: {e}"))?;
+    if track.cues.is_empty() {
+        return Err(format!(
+            "{shown}: no cues found; nothing to convert (run `screenkit check {shown}`)"
+        ));
+    }
+    let (text, ext) = match args.to {
+        Format::Vtt => (to_vtt(&track).map_err(|e| format!("{shown}: {e}"))?, "vtt"),
+        Format::Srt => (
+            to_srt(&track, Eol::Lf).map_err(|e| format!("{shown}: {e}"))?,
+            "srt",
+        ),
+    };
+    let dest = match &args.output {
+        Some(o) if o.as_os_str() == "-" => {
+            p.data(text.as_bytes());
+            None
+        }
+        Some(o) => Some(o.clone()),
+        None => {
+            let d = args.file.with_extension(ext);
+            if d == args.file {
+                return Err(format!("{shown} is already .{ext}; give -o OUT"));
+            }
+            if d.exists() && !args.force {
+                return Err(format!(
+                    "{} exists; pass --force to replace it, or -o OUT",
+                    d.display()
+                ));
+            }
+            Some(d)
+        }
+    };
+    if let Some(d) = &dest {
+        write_atomic(d, text.as_bytes()).map_err(|e| format!("{}: {e}", d.display()))?;
+        p.status(&format!(
+            "{}: wrote {} ({} cues)",
+            p.paint(&shown, Style::Bold),
+            d.display(),
+            track.cues.len()
+        ));
+    }
+    if !track.orphans.is_empty() && args.to == Format::Vtt {
+        p.status(&format!(
+            "  {} blocks of text outside any cue were left out (run `screenkit check {shown}`)",
+            track.orphans.len()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! Safe mechanical fixes: never a change of wording.
+//!
+//! What `fix` does, in order (QC-RULES.md "fix" column): clean text (U+2028
+//! to a line break, invisible characters and literal `\N` escapes, stray
+//! whitespace, blank lines inside cues), balance tags, drop empty cues,
+//! stable-sort by start, lengthen cues with no positive duration, trim
+//! overlaps and short gaps to the profile's gap, lengthen too-short cues
+//! where the next cue leaves room. Writing (see `write.rs`) then renumbers,
+//! canonicalises time lines and drops time-line extras; the caller picks
+//! UTF-8 and one line-ending style. Fixing fixed output changes nothing.
+
+use crate::check::profile::Limits;
+use crate::check::text::is_invisible;
+use crate::check::timing::{end_limit, in_stack, lengthened_end, start_order};
+use crate::subtitle::markup::{balance_tags, visible, word_count};
+use crate::subtitle::{Cue, Track};
+use crate::time::Timestamp;
+use std::collections::BTreeMap;
+
+/// A kind of change and how many times it was made.
+pub type Changes = BTreeMap<&'static str, usize>;
+
+/// Apply every safe fix; returns the fixed track and what changed.
+pub fn fix(track: &Track, lim: &Limits) -> (Track, Changes) {
+    let mut changes = Changes::new();
+    let mut t = track.clone();
+    for c in &mut t.cues {
+        clean_text(c, &mut changes);
+    }
+    let before = t.cues.len();
+    t.cues.retain(|c| !c.is_empty());
+    count(&mut changes, "dropped empty cue", before - t.cues.len());
+    let order = start_order(&t.cues);
+    if order.windows(2).any(|w| w[0] > w[1]) {
+        count(&mut changes, "sorted cues by start time", 1);
+        t.cues = order.iter().map(|&i| t.cues[i].clone()).collect();
+    }
+    retime(&mut t.cues, lim, &mut changes);
+    let renumbered = t
+        .cues
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| c.index.as_deref() != Some(&(i + 1).to_string()))
+        .count();
+    count(&mut changes, "renumbered cue", renumbered);
+    let odd_times = t
+        .cues
+        .iter()
+        .filter(|c| !c.time.quirks.is_clean() || c.time.odd_arrow)
+        .count();
+    count(
+        &mut changes,
+        "rewrote time line in HH:MM:SS,mmm form",
+        odd_times,
+    );
+    let extras = t.cues.iter().filter(|c| c.time.rest.is_some()).count();
+    count(&mut changes, "dropped text after the end time", extras);
+    (t, changes)
+}
+
+fn count(changes: &mut Changes, what: &'static str, n: usize) {
+    if n > 0 {
+        *changes.entry(what).or_default() += n;
+    }
+}
+
+fn clean_text(c: &mut Cue, changes: &mut Changes) {
+    let mut lines: Vec<String> = Vec::with_capacity(c.lines.len());
+    for line in &c.lines {
+        let mut l = line
+            .replace(['\u{2028}', '\u{2029}'], "\n")
+            .replace("\\N", "\n")
+            .replace("\\n", "\n")
+            .replace("\\h", "\u{a0}")
+            .replace("[br]", "\n");
+        if l.chars().any(is_invisible) {
+            l.retain(|ch| !is_invisible(ch));
+        }
+        if l != *line {
+            count(
+                changes,
+                "replaced invisible characters or literal line breaks",
+                1,
+            );
+        }
+        for part in l.split('\n') {
+            let tidy = tidy_spaces(part);
+            if tidy != part {
+                count(changes, "removed stray whitespace", 1);
+            }
+            if tidy.is_empty() {
+                if !part.is_empty() || c.lines.len() > 1 {
+                    count(changes, "removed blank line inside a cue", 1);
+                }
+                continue;
+            }
+            lines.push(tidy);
+        }
+    }
+    let balanced = balance_tags(&lines);
+    if balanced != lines {
+        count(changes, "balanced <i>/<b>/<u> tags", 1);
+    }
+    c.lines = balanced;
+}
+
+/// Trim both ends, turn tabs into spaces, collapse runs of spaces.
+fn tidy_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split([' ', '\t']).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Cues are in start order here.
+fn retime(cues: &mut [Cue], lim: &Limits, changes: &mut Changes) {
+    let order: Vec<usize> = (0..cues.len()).collect();
+    let gap = lim.min_gap_ms;
+    for k in 0..cues.len() {
+        let limit = end_limit(cues, &order, k, gap);
+        let c = &cues[k];
+        let min = lim.min_duration_ms(c.lines.iter().map(|l| word_count(&visible(l))).sum());
+        if c.duration_ms() <= 0 {
+            let end = lengthened_end(c, limit, min);
+            if end > c.start.ms() {
+                set_end(
+                    cues,
+                    k,
+                    end,
+                    changes,
+                    "gave a cue with no duration a positive one",
+                );
+            }
+            continue;
+        }
+        if let Some(l) = limit.filter(|&l| c.end.ms() > l && l > c.start.ms()) {
+            // Trim every cue stacked with this one too, so they stay stacked.
+            let old = (c.start, c.end);
+            for j in k..cues.len() {
+                if (cues[j].start, cues[j].end) != old {
+                    break;
+                }
+                set_end(cues, j, l, changes, "trimmed an overlap or short gap");
+            }
+        }
+    }
+    for k in 0..cues.len() {
+        let limit = end_limit(cues, &order, k, gap);
+        let c = &cues[k];
+        let min = lim.min_duration_ms(c.lines.iter().map(|l| word_count(&visible(l))).sum());
+        if c.duration_ms() > 0 && c.duration_ms() < min && !in_stack(cues, &order, k) {
+            let end = lengthened_end(c, limit, min);
+            if end > c.end.ms() {
+                set_end(
+                    cues,
+                    k,
+                    end,
+                    changes,
+                    "lengthened a too-short cue into the free gap",
+                );
+            }
+        }
+    }
+}
+
+fn set_end(cues: &mut [Cue], k: usize, end: i64, changes: &mut Changes, what: &'static str) {
+    cues[k].end = Timestamp(end);
+    count(changes, what, 1);
+}
