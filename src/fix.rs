@@ -11,8 +11,8 @@
 
 use crate::check::profile::Limits;
 use crate::check::text::is_invisible;
-use crate::check::timing::{end_limit, in_stack, lengthened_end, start_order};
-use crate::subtitle::markup::{balance_tags, visible, word_count};
+use crate::check::timing::{end_limit, in_stack, lengthened_end, start_order, wanted_ms};
+use crate::subtitle::markup::balance_tags;
 use crate::subtitle::{Cue, Track};
 use crate::time::Timestamp;
 use std::collections::BTreeMap;
@@ -30,6 +30,7 @@ pub fn fix(track: &Track, lim: &Limits) -> (Track, Changes) {
     let before = t.cues.len();
     t.cues.retain(|c| !c.is_empty());
     count(&mut changes, "dropped empty cue", before - t.cues.len());
+    reanchor_orphans(&mut t);
     let order = start_order(&t.cues);
     if order.windows(2).any(|w| w[0] > w[1]) {
         count(&mut changes, "sorted cues by start time", 1);
@@ -56,6 +57,17 @@ pub fn fix(track: &Track, lim: &Limits) -> (Track, Changes) {
     let extras = t.cues.iter().filter(|c| c.time.rest.is_some()).count();
     count(&mut changes, "dropped text after the end time", extras);
     (t, changes)
+}
+
+/// Orphan text stays where it was: after the nearest earlier cue that is
+/// still there (the one it followed may have been dropped as empty).
+fn reanchor_orphans(t: &mut Track) {
+    let kept: Vec<usize> = t.cues.iter().map(|c| c.pos).collect();
+    for o in &mut t.orphans {
+        o.after = o
+            .after
+            .and_then(|a| kept.iter().copied().filter(|&p| p <= a).max());
+    }
 }
 
 fn count(changes: &mut Changes, what: &'static str, n: usize) {
@@ -123,7 +135,7 @@ fn retime(cues: &mut [Cue], lim: &Limits, changes: &mut Changes) {
     for k in 0..cues.len() {
         let limit = end_limit(cues, &order, k, gap);
         let c = &cues[k];
-        let min = lim.min_duration_ms(c.lines.iter().map(|l| word_count(&visible(l))).sum());
+        let min = wanted_ms(c, lim);
         if c.duration_ms() <= 0 {
             let end = lengthened_end(c, limit, min);
             if end > c.start.ms() {
@@ -151,7 +163,7 @@ fn retime(cues: &mut [Cue], lim: &Limits, changes: &mut Changes) {
     for k in 0..cues.len() {
         let limit = end_limit(cues, &order, k, gap);
         let c = &cues[k];
-        let min = lim.min_duration_ms(c.lines.iter().map(|l| word_count(&visible(l))).sum());
+        let min = wanted_ms(c, lim);
         if c.duration_ms() > 0 && c.duration_ms() < min && !in_stack(cues, &order, k) {
             let end = lengthened_end(c, limit, min);
             if end > c.end.ms() {
@@ -160,7 +172,7 @@ fn retime(cues: &mut [Cue], lim: &Limits, changes: &mut Changes) {
                     k,
                     end,
                     changes,
-                    "lengthened a too-short cue into the free gap",
+                    "lengthened a cue into the free gap (minimum duration or reading speed)",
                 );
             }
         }

@@ -142,13 +142,12 @@ pub fn blocks(track: &Track, lim: &Limits, out: &mut Vec<Finding>) {
             });
         };
         match (&c.index, c.index_line) {
-            (None, _) | (_, None) => add(
-                Rule::MissingIndex,
-                strict,
-                c.time_line,
-                "no index line before the time line".into(),
-                true,
-            ),
+            (None, _) | (_, None) => {
+                let m = "no index line before the time line".into();
+                add(Rule::MissingIndex, strict, c.time_line, m, true);
+                // The missing number still counts, so the next index is not flagged too.
+                prev_index = Some(prev_index.map_or(1, |p| p + 1));
+            }
             (Some(raw), Some(line)) => {
                 let num = raw.trim().parse::<i64>().ok();
                 let expected = prev_index.map_or(1, |p| p + 1);

@@ -50,6 +50,28 @@ pub fn lengthened_end(cue: &Cue, limit: Option<i64>, min: i64) -> i64 {
     limit.map_or(want, |l| want.min(l))
 }
 
+/// How long a cue should stay up: the profile minimum, and long enough to
+/// read at the profile's maximum speed, but not past the maximum duration.
+pub fn wanted_ms(c: &Cue, lim: &Limits) -> i64 {
+    let min = lim.min_duration_ms(cue_words(c));
+    let by_cps = lim
+        .max_cps
+        .map_or(0, |cps| (cue_chars(c) as f64 * 1000.0 / cps).ceil() as i64);
+    let by_wpm = lim.max_wpm.map_or(0, |wpm| {
+        (cue_words(c) as f64 * 60_000.0 / wpm).ceil() as i64
+    });
+    let want = min.max(by_cps).max(by_wpm);
+    lim.max_duration_ms
+        .map_or(want, |max| want.min(max).max(min))
+}
+
+/// Whether `fix` can give the cue at `order[k]` at least `need` ms.
+pub fn room_for(cues: &[Cue], order: &[usize], k: usize, gap: i64, need: i64) -> bool {
+    let c = &cues[order[k]];
+    !in_stack(cues, order, k)
+        && lengthened_end(c, end_limit(cues, order, k, gap), need) >= c.start.ms() + need
+}
+
 fn cue_words(c: &Cue) -> usize {
     c.lines.iter().map(|l| word_count(&visible(l))).sum()
 }
@@ -92,7 +114,8 @@ pub fn check(cues: &[Cue], lim: &Limits, out: &mut Vec<Finding>) {
         let limit = end_limit(cues, &order, k, lim.min_gap_ms);
         let min = lim.min_duration_ms(cue_words(c));
         if dur <= 0 {
-            let fixable = !c.is_empty() && lengthened_end(c, limit, min) > c.start.ms();
+            let fixable =
+                !c.is_empty() && lengthened_end(c, limit, wanted_ms(c, lim)) > c.start.ms();
             let m = format!(
                 "ends at {}, {} its start {}",
                 c.end,
@@ -101,7 +124,7 @@ pub fn check(cues: &[Cue], lim: &Limits, out: &mut Vec<Finding>) {
             );
             add(Rule::NonPositiveDuration, Severity::Error, c, m, fixable);
         } else if dur < min {
-            let fixable = !in_stack(cues, &order, k) && lengthened_end(c, limit, min) > c.end.ms();
+            let fixable = room_for(cues, &order, k, lim.min_gap_ms, min);
             add(
                 Rule::TooShort,
                 Severity::Warning,
@@ -119,7 +142,8 @@ pub fn check(cues: &[Cue], lim: &Limits, out: &mut Vec<Finding>) {
                 false,
             );
         }
-        reading_speed(c, dur, lim, &mut add);
+        let fixable = room_for(cues, &order, k, lim.min_gap_ms, wanted_ms(c, lim));
+        reading_speed(c, dur, lim, fixable, &mut add);
         if let Some(pk) = latest {
             let p = &cues[order[pk]];
             if stacked(p, c) {
@@ -199,7 +223,7 @@ fn gaps(
     }
 }
 
-fn reading_speed(c: &Cue, dur: i64, lim: &Limits, add: &mut Add<'_>) {
+fn reading_speed(c: &Cue, dur: i64, lim: &Limits, fixable: bool, add: &mut Add<'_>) {
     if dur <= 0 {
         return;
     }
@@ -212,7 +236,7 @@ fn reading_speed(c: &Cue, dur: i64, lim: &Limits, add: &mut Add<'_>) {
                 Severity::Warning,
                 c,
                 format!("{cps:.1} characters per second (maximum {max})"),
-                false,
+                fixable,
             );
             return;
         }
@@ -225,7 +249,7 @@ fn reading_speed(c: &Cue, dur: i64, lim: &Limits, add: &mut Add<'_>) {
                 Severity::Warning,
                 c,
                 format!("{wpm:.0} words per minute (maximum {max})"),
-                false,
+                fixable,
             );
         }
     }

@@ -7,7 +7,7 @@ use crate::fsutil::write_atomic;
 use crate::output::{Printer, Style};
 use crate::subtitle::vtt::to_vtt;
 use crate::subtitle::write::to_srt;
-use crate::subtitle::{Eol, read_path};
+use crate::subtitle::{Eol, Track, read_path};
 
 pub fn run(args: &ConvertArgs, p: &Printer) -> Exit {
     match convert(args, p) {
@@ -28,13 +28,7 @@ fn convert(args: &ConvertArgs, p: &Printer) -> Result<(), String> {
             "{shown}: no cues found; nothing to convert (run `screenkit check {shown}`)"
         ));
     }
-    let (text, ext) = match args.to {
-        Format::Vtt => (to_vtt(&track).map_err(|e| format!("{shown}: {e}"))?, "vtt"),
-        Format::Srt => (
-            to_srt(&track, Eol::Lf).map_err(|e| format!("{shown}: {e}"))?,
-            "srt",
-        ),
-    };
+    let (text, ext, notes) = render(&track, args.to, &shown)?;
     let dest = match &args.output {
         Some(o) if o.as_os_str() == "-" => {
             p.data(text.as_bytes());
@@ -64,11 +58,39 @@ fn convert(args: &ConvertArgs, p: &Printer) -> Result<(), String> {
             track.cues.len()
         ));
     }
-    if !track.orphans.is_empty() && args.to == Format::Vtt {
-        p.status(&format!(
-            "  {} blocks of text outside any cue were left out (run `screenkit check {shown}`)",
+    for n in notes {
+        p.status(&format!("  - {n}"));
+    }
+    Ok(())
+}
+
+/// The converted text, its extension, and notes on what had to change.
+fn render(
+    track: &Track,
+    to: Format,
+    shown: &str,
+) -> Result<(String, &'static str, Vec<String>), String> {
+    if to == Format::Srt {
+        let text = to_srt(track, Eol::Lf).map_err(|e| format!("{shown}: {e}"))?;
+        return Ok((text, "srt", Vec::new()));
+    }
+    let v = to_vtt(track).map_err(|e| format!("{shown}: {e}"))?;
+    let mut notes = Vec::new();
+    if !v.skipped.is_empty() {
+        let list: Vec<String> = v.skipped.iter().map(ToString::to_string).collect();
+        notes.push(format!(
+            "left out cue {} (ends at or before its start; WebVTT forbids it)",
+            list.join(", ")
+        ));
+    }
+    if v.sorted {
+        notes.push("put the cues in start order, as WebVTT requires".into());
+    }
+    if !track.orphans.is_empty() {
+        notes.push(format!(
+            "left out {} block(s) of text outside any cue (run `screenkit check {shown}`)",
             track.orphans.len()
         ));
     }
-    Ok(())
+    Ok((v.text, "vtt", notes))
 }

@@ -109,18 +109,20 @@ impl Parser<'_> {
             i = if self.block_starts(i) {
                 self.cue_block(i)
             } else {
-                self.orphan_block(i, OrphanReason::NoTimeLine)
+                self.orphan_block(i, i, OrphanReason::NoTimeLine)
             };
             i = self.next_non_blank(i);
         }
     }
 
-    /// Keep lines `from..` up to the next blank line as orphan text.
-    fn orphan_block(&mut self, from: usize, reason: OrphanReason) -> usize {
+    /// Keep lines `from..` up to the next blank line as orphan text. Lines
+    /// before `keep_until` stay in the block even if they look like a new
+    /// one (the unreadable time line of this very block).
+    fn orphan_block(&mut self, from: usize, keep_until: usize, reason: OrphanReason) -> usize {
         let mut j = from;
         while j < self.lines.len() && !is_blank(self.lines[j]) {
-            // A time line right after a non-number line is a new block.
-            if j > from && self.block_starts(j) {
+            // Another block starting inside ends this one.
+            if j > keep_until && self.block_starts(j) {
                 break;
             }
             j += 1;
@@ -141,7 +143,7 @@ impl Parser<'_> {
             (Some(i), i + 1)
         };
         let Some(tl) = parse_time_line(self.lines[t]) else {
-            return self.orphan_block(i, OrphanReason::BadTimeLine(t + 1));
+            return self.orphan_block(i, t, OrphanReason::BadTimeLine(t + 1));
         };
         let (end, no_blank_after) = self.text_end(t + 1);
         let cue = Cue {

@@ -7,6 +7,7 @@
 //! SRT's `<font>` and ASS `{\…}` overrides are dropped, except `{\anN}`
 //! which becomes a cue setting.
 
+use super::markup::balance_tags;
 use super::{Cue, Source, Track};
 use crate::time::{Timestamp, parse_timecode};
 use thiserror::Error;
@@ -20,30 +21,56 @@ pub enum VttError {
     NoHeader,
 }
 
-/// Render a track as WebVTT. Cue ids are 1…n.
-pub fn to_vtt(track: &Track) -> Result<String, VttError> {
+/// WebVTT text plus what had to be left out or reordered to make it valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VttText {
+    pub text: String,
+    /// 1-based file positions of cues left out because they end at or
+    /// before their start (WebVTT forbids them; no player shows them).
+    pub skipped: Vec<usize>,
+    /// Cues were put in start order (WebVTT requires it).
+    pub sorted: bool,
+}
+
+/// Render a track as WebVTT that the W3C validator accepts: cues in start
+/// order with ids 1…n, tags balanced, zero-length cues left out.
+pub fn to_vtt(track: &Track) -> Result<VttText, VttError> {
     let mut out = String::from("WEBVTT\n\n");
-    for (i, cue) in track.cues.iter().enumerate() {
+    let mut order: Vec<&Cue> = track.cues.iter().collect();
+    order.sort_by_key(|c| c.start);
+    let sorted = order.iter().zip(&track.cues).any(|(a, b)| a.pos != b.pos);
+    let mut skipped = Vec::new();
+    let mut id = 0;
+    for cue in order {
         if cue.start.ms() < 0 || cue.end.ms() < 0 {
             return Err(VttError::Negative {
-                cue: i + 1,
+                cue: cue.pos + 1,
                 line: cue.time_line,
             });
         }
+        if cue.end <= cue.start {
+            skipped.push(cue.pos + 1);
+            continue;
+        }
+        id += 1;
         let (settings, lines) = cue_payload(cue);
         out.push_str(&format!(
-            "{}\n{} --> {}{settings}\n",
-            i + 1,
+            "{id}\n{} --> {}{settings}\n",
             cue.start.vtt(),
             cue.end.vtt()
         ));
-        for l in lines {
+        for l in balance_tags(&lines) {
             out.push_str(&l);
             out.push('\n');
         }
         out.push('\n');
     }
-    Ok(out)
+    skipped.sort_unstable();
+    Ok(VttText {
+        text: out,
+        skipped,
+        sorted,
+    })
 }
 
 /// Cue settings from an SRT `{\anN}` tag, and the escaped text lines.
@@ -285,7 +312,7 @@ mod tests {
             ),
             Cue::new(Timestamp(3_600_000), Timestamp(3_601_500), "a < b"),
         ]);
-        let vtt = to_vtt(&t).unwrap();
+        let vtt = to_vtt(&t).unwrap().text;
         assert!(
             vtt.starts_with("WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000 line:0\n"),
             "{vtt}"
@@ -295,6 +322,22 @@ mod tests {
         assert_eq!(back.cues[0].lines, ["{\\an8}<i>Top</i> & <b>bold</b>"]);
         assert_eq!(back.cues[1].lines, ["a < b"]);
         assert_eq!(back.cues[1].start, Timestamp(3_600_000));
+    }
+
+    #[test]
+    fn output_is_valid_even_from_sloppy_srt() {
+        let t = Track::from_cues(vec![
+            Cue::new(Timestamp(5000), Timestamp(6000), "<b><i>late</b>"),
+            Cue::new(Timestamp(1000), Timestamp(1000), "zero"),
+            Cue::new(Timestamp(2000), Timestamp(3000), "early"),
+        ]);
+        let v = to_vtt(&t).unwrap();
+        assert_eq!(v.skipped, [2]);
+        assert!(v.sorted);
+        assert_eq!(
+            v.text,
+            "WEBVTT\n\n1\n00:00:02.000 --> 00:00:03.000\nearly\n\n2\n00:00:05.000 --> 00:00:06.000\n<b><i>late</i></b>\n\n"
+        );
     }
 
     #[test]

@@ -1,1 +1,11 @@
-//! Integration tests: run the real binary on real files.
+//! Integration tests: run the real `screenkit` binary on real files.
+//!
+//! The shared corpus (`../shared/corpus/srt`) is read in place, never copied.
+
+mod bad_input;
+mod check;
+mod convert;
+mod corpus;
+mod fix;
+mod props;
+mod util;

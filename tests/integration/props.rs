@@ -1,0 +1,83 @@
+//! Properties over generated input: the reader never panics on any bytes,
+//! parse → write → parse is the identity on well-formed tracks, and fix is
+//! idempotent on anything SRT-like.
+
+use proptest::prelude::*;
+use screenkit::check::profile::{Limits, ProfileName};
+use screenkit::check::{CheckOptions, check_track};
+use screenkit::fix::fix;
+use screenkit::subtitle::write::to_srt;
+use screenkit::subtitle::{Cue, Eol, Track, read_bytes, vtt::to_vtt};
+use screenkit::time::Timestamp;
+
+fn opts() -> CheckOptions {
+    CheckOptions {
+        limits: Limits::new(ProfileName::Netflix, 24.0),
+        ignore: Default::default(),
+        clip_ms: None,
+    }
+}
+
+/// Lines that real SRT files are made of, good and bad.
+fn srt_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        (0u32..2000).prop_map(|n| n.to_string()),
+        (0i64..400_000, 0i64..400_000).prop_map(|(a, b)| format!(
+            "{} --> {}",
+            Timestamp(a).srt(),
+            Timestamp(b).srt()
+        )),
+        "[0-9:,. ]{0,12}-->[0-9:,. a-zX]{0,20}",
+        "[a-zA-Z <>/ib{}\\\\&;中文éâ€™\u{2028}]{0,40}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn never_panics_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        if let Ok(t) = read_bytes(&bytes, None) {
+            check_track(&t, &opts());
+            let (f, _) = fix(&t, &opts().limits);
+            let _ = to_srt(&f, Eol::Lf);
+            let _ = to_vtt(&f);
+        }
+    }
+
+    #[test]
+    fn fix_is_idempotent_on_srt_like_text(lines in proptest::collection::vec(srt_line(), 0..40)) {
+        let text = lines.join("\n");
+        if let Ok(t) = read_bytes(text.as_bytes(), None) {
+            let lim = &opts().limits;
+            let once = to_srt(&fix(&t, lim).0, Eol::Lf).unwrap();
+            if !once.is_empty() {
+                let t2 = read_bytes(once.as_bytes(), None).unwrap();
+                let twice = to_srt(&fix(&t2, lim).0, Eol::Lf).unwrap();
+                prop_assert_eq!(&once, &twice);
+                let left: Vec<_> = check_track(&t2, &opts()).into_iter().filter(|f| f.fixable).collect();
+                prop_assert!(left.is_empty(), "fixable left: {:?}\n{}", left, once);
+            }
+        }
+    }
+
+    #[test]
+    fn parse_write_parse_is_identity(cues in proptest::collection::vec(
+        (0i64..360_000_000, 1i64..20_000, proptest::collection::vec("[A-Za-z0-9 ,.!?'<>/]{1,30}", 1..4)), 1..30)
+    ) {
+        let cues: Vec<Cue> = cues.into_iter().map(|(s, d, lines)| {
+            let lines: Vec<String> = lines.into_iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty() && !l.contains("-->")).collect();
+            let text = if lines.is_empty() { "x".to_string() } else { lines.join("\n") };
+            Cue::new(Timestamp(s), Timestamp(s + d), &text)
+        }).collect();
+        let written = to_srt(&Track::from_cues(cues.clone()), Eol::Lf).unwrap();
+        let parsed = read_bytes(written.as_bytes(), None).unwrap();
+        prop_assert!(parsed.orphans.is_empty());
+        prop_assert_eq!(parsed.cues.len(), cues.len());
+        for (a, b) in parsed.cues.iter().zip(&cues) {
+            prop_assert_eq!((a.start, a.end, &a.lines), (b.start, b.end, &b.lines));
+        }
+        prop_assert_eq!(to_srt(&parsed, Eol::Lf).unwrap(), written);
+    }
+}

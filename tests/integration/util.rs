@@ -1,0 +1,125 @@
+//! Test helpers: run the binary, find fixtures and the shared corpus, read
+//! `--json` output strictly (unknown fields fail the test: the schema is API).
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The result of one run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn code(&self, want: i32) -> &Self {
+        assert_eq!(
+            self.code, want,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn json(&self) -> Report {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("bad JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// Run screenkit with a clean environment and colour off.
+pub fn screenkit<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = Command::new(env!("CARGO_BIN_EXE_screenkit"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run screenkit");
+    Run {
+        code: out
+            .status
+            .code()
+            .expect("exited normally, not by a signal (a panic aborts with 101)"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+/// The shared corpus; CI has `../shared` beside the checkout.
+pub fn corpus(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/srt");
+    assert!(
+        dir.is_dir(),
+        "the shared corpus is missing: expected {} (clone the project with shared/ beside it)",
+        dir.display()
+    );
+    dir.join(name)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    pub version: u32,
+    pub files: Vec<FileReport>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileReport {
+    pub path: String,
+    pub encoding: Option<String>,
+    pub cues: usize,
+    pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: String,
+    pub line: usize,
+    pub cue: Option<usize>,
+    pub message: String,
+    pub fixable: bool,
+}
+
+impl FileReport {
+    pub fn rules(&self) -> std::collections::BTreeSet<&str> {
+        self.findings.iter().map(|f| f.rule.as_str()).collect()
+    }
+
+    pub fn errors(&self) -> Vec<&Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == "error")
+            .collect()
+    }
+}
+
+/// Check one file with `--json`; returns the exit code and its report.
+pub fn check_json(path: &Path, extra: &[&str]) -> (i32, FileReport) {
+    let mut args: Vec<std::ffi::OsString> = vec!["check".into(), "--json".into()];
+    args.extend(extra.iter().map(Into::into));
+    args.push(path.into());
+    let run = screenkit(&args);
+    let mut report = run.json();
+    assert_eq!(report.version, 1);
+    assert_eq!(report.files.len(), 1);
+    (run.code, report.files.remove(0))
+}
