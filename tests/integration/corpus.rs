@@ -397,6 +397,9 @@ fn every_file_reads_with_peer_cue_counts_and_reported_quirks() {
         if r.cues != *cues {
             failures.push(format!("{name}: {} cues, peers say {cues}", r.cues));
         }
+        if !r.path.ends_with(name) {
+            failures.push(format!("{name}: report names {}", r.path));
+        }
         if r.encoding.as_deref() != Some(*encoding) {
             failures.push(format!(
                 "{name}: encoding {:?}, expected {encoding}",
@@ -412,7 +415,8 @@ fn every_file_reads_with_peer_cue_counts_and_reported_quirks() {
             }
         }
         // Exit code follows the findings: 1 exactly when an error was found.
-        if (code == 1) != !r.errors().is_empty() {
+        let has_errors = !r.errors().is_empty();
+        if (code == 1) != has_errors {
             failures.push(format!(
                 "{name}: exit {code} but {} errors",
                 r.errors().len()
