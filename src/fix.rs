@@ -11,7 +11,7 @@
 
 use crate::check::profile::Limits;
 use crate::check::text::is_invisible;
-use crate::check::timing::{end_limit, in_stack, lengthened_end, start_order, wanted_ms};
+use crate::check::timing::{Measure, end_limit, in_stack, lengthened_end, start_order, wanted_ms};
 use crate::subtitle::markup::balance_tags;
 use crate::subtitle::{Cue, Track};
 use crate::time::Timestamp;
@@ -135,7 +135,7 @@ fn retime(cues: &mut [Cue], lim: &Limits, changes: &mut Changes) {
     for k in 0..cues.len() {
         let limit = end_limit(cues, &order, k, gap);
         let c = &cues[k];
-        let min = wanted_ms(c, lim);
+        let min = wanted_ms(&Measure::of(c, lim), lim);
         if c.duration_ms() <= 0 {
             let end = lengthened_end(c, limit, min);
             if end > c.start.ms() {
@@ -163,7 +163,7 @@ fn retime(cues: &mut [Cue], lim: &Limits, changes: &mut Changes) {
     for k in 0..cues.len() {
         let limit = end_limit(cues, &order, k, gap);
         let c = &cues[k];
-        let min = wanted_ms(c, lim);
+        let min = wanted_ms(&Measure::of(c, lim), lim);
         if c.duration_ms() > 0 && c.duration_ms() < min && !in_stack(cues, &order, k) {
             let end = lengthened_end(c, limit, min);
             if end > c.end.ms() {

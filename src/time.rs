@@ -102,65 +102,77 @@ impl TimeQuirks {
 /// checker can flag the ambiguity (pysubs2 reads 80 ms).
 pub fn parse_timecode(s: &str) -> Option<(Timestamp, TimeQuirks)> {
     let mut q = TimeQuirks::default();
-    let trimmed = s.trim();
+    // Up to four digit fields and the separators between them, no allocation.
+    let mut fields: [(u64, usize); 4] = [(0, 0); 4];
+    let mut seps = [' '; 3];
+    let (mut n, mut in_field) = (0usize, false);
+    let trimmed = s.trim_matches(' ');
     if trimmed.len() != s.len() {
         q.spaces = true;
     }
-    let mut compact = String::with_capacity(trimmed.len());
     for c in trimmed.chars() {
-        if c == ' ' {
-            q.spaces = true;
-        } else {
-            compact.push(c);
+        match c {
+            '0'..='9' => {
+                if !in_field {
+                    if n == 4 {
+                        return None;
+                    }
+                    n += 1;
+                    in_field = true;
+                }
+                let f = &mut fields[n - 1];
+                f.0 =
+                    f.0.checked_mul(10)?
+                        .checked_add(u64::from(c as u8 - b'0'))?;
+                f.1 += 1;
+            }
+            ':' | ',' | '.' if in_field && n < 4 => {
+                seps[n - 1] = c;
+                in_field = false;
+            }
+            ' ' => q.spaces = true,
+            _ => return None,
         }
     }
-    let fields: Vec<&str> = compact.split([':', ',', '.']).collect();
-    let seps: Vec<char> = compact
-        .chars()
-        .filter(|c| matches!(c, ':' | ',' | '.'))
-        .collect();
-    if fields
-        .iter()
-        .any(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if !in_field {
         return None;
     }
-    let (h, m, s, ms) = match fields.len() {
+    let ms = match n {
         // HH:MM:SS with no milliseconds; `:` separators only.
-        3 if seps.iter().all(|&c| c == ':') => {
+        3 if seps[0] == ':' && seps[1] == ':' => {
             q.no_millis = true;
-            (fields[0], fields[1], fields[2], None)
+            None
         }
         4 if seps[0] == ':' && seps[1] == ':' => {
             if seps[2] != ',' {
                 q.separator = Some(seps[2]);
             }
-            (fields[0], fields[1], fields[2], Some(fields[3]))
+            Some(fields[3])
         }
         _ => return None,
     };
-    if h.len() > 3 || m.len() > 2 || s.len() > 2 {
+    let [(h, hw), (m, mw), (sec, sw), _] = fields;
+    if hw > 3 || mw > 2 || sw > 2 {
         return None;
     }
-    if h.len() != 2 || m.len() != 2 || s.len() != 2 {
+    if hw != 2 || mw != 2 || sw != 2 {
         q.odd_width = true;
     }
-    let num = |f: &str| f.parse::<i64>().ok();
-    let (hv, mv, sv) = (num(h)?, num(m)?, num(s)?);
     let msv = match ms {
         None => 0,
-        Some(f) if f.len() > 4 => return None,
-        Some(f) => {
-            if f.len() < 3 {
-                q.short_millis = Some(f.to_string());
+        Some((_, w)) if w > 4 => return None,
+        Some((v, w)) => {
+            if w < 3 {
+                q.short_millis = Some(format!("{v:0w$}"));
             }
-            num(f)?
+            v
         }
     };
-    if mv >= 60 || sv >= 60 || msv >= 1000 {
+    if m >= 60 || sec >= 60 || msv >= 1000 {
         q.out_of_range = true;
     }
-    Some((Timestamp::from_hmsm(hv, mv, sv, msv), q))
+    let t = Timestamp::from_hmsm(h as i64, m as i64, sec as i64, msv as i64);
+    Some((t, q))
 }
 
 /// A parsed time line: `START --> END [rest]`.
@@ -176,14 +188,21 @@ pub struct TimeLine {
     pub rest: Option<String>,
 }
 
-/// The arrows seen in real files, longest first so `-->` wins over `->`.
-const ARROWS: [&str; 5] = ["-->", "-- >", "—>", "- >", "->"];
-
-/// Find the arrow of a time line; returns (byte offset, arrow length).
+/// Find the arrow of a time line (`-->`, or the variants seen in real files:
+/// `-- >`, `—>`, `- >`, `->`); returns (byte offset, arrow length).
 pub fn find_arrow(line: &str) -> Option<(usize, usize)> {
-    ARROWS
-        .iter()
-        .find_map(|a| line.find(a).map(|i| (i, a.len())))
+    // Every arrow ends in '>': memchr to it, then look at what precedes it.
+    let b = line.as_bytes();
+    for p in memchr::memchr_iter(b'>', b) {
+        let before = &line[..p];
+        for arrow in ["--", "-- ", "—", "- ", "-"] {
+            if before.ends_with(arrow) {
+                let start = p - arrow.len();
+                return Some((start, arrow.len() + 1));
+            }
+        }
+    }
+    None
 }
 
 /// Whether a line looks like a time line at all (has an arrow and a digit

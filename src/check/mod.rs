@@ -11,6 +11,7 @@ pub mod timing;
 
 use crate::subtitle::Track;
 use profile::Limits;
+use rayon::prelude::*;
 use rules::{Finding, Rule, Severity};
 use std::collections::HashSet;
 
@@ -30,10 +31,22 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
     let mut out = Vec::new();
     structure::file(track, lim, &mut out);
     structure::blocks(track, lim, &mut out);
-    timing::check(&track.cues, lim, &mut out);
-    for c in &track.cues {
-        text::check(c, lim, &mut out);
-    }
+    // Per-cue work is independent: measure and run the text rules on all
+    // cores, in chunks big enough to amortise the hand-off.
+    let per_cue: Vec<(timing::Measure, Vec<Finding>)> = track
+        .cues
+        .par_iter()
+        .with_min_len(512)
+        .map(|c| {
+            let m = timing::Measure::of(c, lim);
+            let mut found = Vec::new();
+            text::check(c, &m.line_chars, lim, &mut found);
+            (m, found)
+        })
+        .collect();
+    let (measures, found): (Vec<_>, Vec<_>) = per_cue.into_iter().unzip();
+    timing::check(&track.cues, &measures, lim, &mut out);
+    out.extend(found.into_iter().flatten());
     if let Some(clip) = opts.clip_ms {
         past_clip_end(track, clip, &mut out);
     }

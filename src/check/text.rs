@@ -6,7 +6,7 @@ use super::profile::Limits;
 use super::rules::{Finding, Rule, Severity};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{
-    PAIRED, char_count, is_cjk, is_fullwidth_punct, mojibake, overrides, tag_balance, tags, visible,
+    PAIRED, is_cjk, is_fullwidth_punct, mojibake, overrides, tag_balance, tags, visible,
 };
 
 /// Characters that display as nothing (or break lines) and confuse players.
@@ -27,8 +27,72 @@ const ADVERT_MARKS: [&str; 7] = [
     "opensubtitles",
 ];
 
-/// Run the text rules on one cue.
-pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) {
+/// One case-insensitive pass over a line finds any advert mark.
+static ADVERTS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(ADVERT_MARKS)
+        .expect("static patterns build")
+});
+
+/// What one pass over a line found, so each rule runs only where it can hit.
+#[derive(Debug, Default, Clone, Copy)]
+struct Scan {
+    non_ascii: bool,
+    angle: bool,
+    brace: bool,
+    escape: bool,
+    amp: bool,
+    double_space: bool,
+    tab: bool,
+    invisible: Option<char>,
+    cjk: bool,
+    fullwidth: bool,
+    /// Worth running the mojibake heuristics.
+    suspect: bool,
+}
+
+fn scan(line: &str) -> Scan {
+    let mut s = Scan::default();
+    let mut prev = 0u8;
+    for &b in line.as_bytes() {
+        match b {
+            b'<' | b'>' => s.angle = true,
+            b'{' => s.brace = true,
+            b'\\' | b'[' => s.escape = true,
+            b'&' => s.amp = true,
+            b' ' if prev == b' ' => s.double_space = true,
+            b'\t' => s.tab = true,
+            0x80.. => s.non_ascii = true,
+            _ => {}
+        }
+        prev = b;
+    }
+    if s.non_ascii {
+        let (mut prev, mut latin_run) = (' ', 0);
+        for c in line.chars() {
+            if c.is_ascii() {
+                (prev, latin_run) = (c, 0);
+                continue;
+            }
+            if s.invisible.is_none() && is_invisible(c) {
+                s.invisible = Some(c);
+            }
+            s.cjk |= is_cjk(c);
+            s.fullwidth |= is_fullwidth_punct(c);
+            latin_run = if (c as u32) < 0x100 { latin_run + 1 } else { 0 };
+            s.suspect |= c == '\u{FFFD}'
+                || latin_run >= 2
+                || (matches!(prev as u32, 0xC2..=0xF4) && (c as u32) > 0xFF);
+            prev = c;
+        }
+        s.suspect |= s.cjk;
+    }
+    s
+}
+
+/// Run the text rules on one cue; `line_chars` are its displayed lengths.
+pub fn check(c: &Cue, line_chars: &[usize], lim: &Limits, out: &mut Vec<Finding>) {
     let mut add = |rule, severity, i: usize, message: String, fixable| {
         out.push(Finding {
             rule,
@@ -59,8 +123,13 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) {
         if line.trim().is_empty() {
             continue;
         }
-        let shown = visible(line);
-        let n = char_count(&shown);
+        let sc = scan(line);
+        let shown = if sc.angle || sc.brace {
+            visible(line)
+        } else {
+            std::borrow::Cow::Borrowed(line.as_str())
+        };
+        let n = line_chars[i];
         if n > lim.max_line_chars {
             let sev = if lim.max_line_chars_error.is_some_and(|e| n > e) {
                 Severity::Error
@@ -75,8 +144,8 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) {
                 false,
             );
         }
-        whitespace(line, i, &mut add);
-        if let Some(ch) = line.chars().find(|&ch| is_invisible(ch)) {
+        whitespace(line, &sc, i, &mut add);
+        if let Some(ch) = sc.invisible {
             add(
                 Rule::InvisibleChar,
                 Severity::Warning,
@@ -85,7 +154,10 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) {
                 true,
             );
         }
-        if let Some(esc) = ESCAPED_BREAKS.iter().find(|e| line.contains(**e)) {
+        if let Some(esc) = ESCAPED_BREAKS
+            .iter()
+            .find(|e| sc.escape && line.contains(**e))
+        {
             add(
                 Rule::EscapedBreak,
                 Severity::Warning,
@@ -94,8 +166,10 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) {
                 true,
             );
         }
-        markup(line, i, lim, &mut add);
-        language(&shown, i, &mut add);
+        if sc.angle || sc.brace || sc.amp {
+            markup(line, &shown, i, lim, &mut add);
+        }
+        language(&shown, &sc, i, &mut add);
     }
     for (i, problem) in tag_balance(&c.lines) {
         add(Rule::UnbalancedTags, Severity::Error, i, problem, true);
@@ -104,14 +178,14 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) {
 
 type Add<'a> = dyn FnMut(Rule, Severity, usize, String, bool) + 'a;
 
-fn whitespace(line: &str, i: usize, add: &mut Add<'_>) {
+fn whitespace(line: &str, sc: &Scan, i: usize, add: &mut Add<'_>) {
     let what = if line.starts_with([' ', '\t']) {
         "space at the start of the line"
     } else if line.ends_with([' ', '\t']) {
         "space at the end of the line"
-    } else if line.contains("  ") {
+    } else if sc.double_space {
         "two spaces in a row"
-    } else if line.contains('\t') {
+    } else if sc.tab {
         "tab character"
     } else {
         return;
@@ -119,7 +193,7 @@ fn whitespace(line: &str, i: usize, add: &mut Add<'_>) {
     add(Rule::Whitespace, Severity::Info, i, what.into(), true);
 }
 
-fn markup(line: &str, i: usize, lim: &Limits, add: &mut Add<'_>) {
+fn markup(line: &str, shown: &str, i: usize, lim: &Limits, add: &mut Add<'_>) {
     for t in tags(line) {
         let named_colour = t.name == "font" && named_font_colour(t.raw);
         let (ok, sev) = match t.name.as_str() {
@@ -157,7 +231,6 @@ fn markup(line: &str, i: usize, lim: &Limits, add: &mut Add<'_>) {
             );
         }
     }
-    let shown = visible(line);
     if shown.trim_start().starts_with(">>") {
         add(
             Rule::Chevrons,
@@ -214,12 +287,12 @@ fn html_entity(line: &str) -> Option<&str> {
     None
 }
 
-fn language(shown: &str, i: usize, add: &mut Add<'_>) {
-    if let Some(why) = mojibake(shown) {
+fn language(shown: &str, sc: &Scan, i: usize, add: &mut Add<'_>) {
+    if let Some(why) = sc.suspect.then(|| mojibake(shown)).flatten() {
         add(Rule::Mojibake, Severity::Error, i, why, false);
-    } else if !shown.is_ascii() {
-        let cjk: String = shown.chars().filter(|&c| is_cjk(c)).take(12).collect();
-        if !cjk.is_empty() {
+    } else if sc.non_ascii {
+        if sc.cjk {
+            let cjk: String = shown.chars().filter(|&c| is_cjk(c)).take(12).collect();
             add(
                 Rule::Untranslated,
                 Severity::Warning,
@@ -227,7 +300,10 @@ fn language(shown: &str, i: usize, add: &mut Add<'_>) {
                 format!("Chinese/CJK text in an English track: '{cjk}'"),
                 false,
             );
-        } else if let Some(p) = shown.chars().find(|&c| is_fullwidth_punct(c)) {
+        } else if let Some(p) = shown
+            .chars()
+            .find(|&c| sc.fullwidth && is_fullwidth_punct(c))
+        {
             add(
                 Rule::Untranslated,
                 Severity::Warning,
@@ -237,8 +313,7 @@ fn language(shown: &str, i: usize, add: &mut Add<'_>) {
             );
         }
     }
-    let lower = shown.to_lowercase();
-    if ADVERT_MARKS.iter().any(|m| lower.contains(m)) {
+    if ADVERTS.is_match(shown) {
         add(
             Rule::Advert,
             Severity::Info,

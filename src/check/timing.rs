@@ -4,7 +4,7 @@
 //! Timing is judged in start order (a stable sort of the cues), whatever
 //! order the file has; `unsorted` reports the file order separately.
 
-use super::profile::Limits;
+use super::profile::{Limits, MinDuration};
 use super::rules::{Finding, Rule, Severity};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{char_count, visible, word_count};
@@ -50,19 +50,51 @@ pub fn lengthened_end(cue: &Cue, limit: Option<i64>, min: i64) -> i64 {
     limit.map_or(want, |l| want.min(l))
 }
 
+/// What a cue shows, measured once: displayed characters per line and
+/// words (counted only when the profile has a per-word limit).
+#[derive(Debug, Clone, Default)]
+pub struct Measure {
+    pub line_chars: Vec<usize>,
+    pub chars: usize,
+    pub words: usize,
+}
+
+impl Measure {
+    pub fn of(c: &Cue, lim: &Limits) -> Measure {
+        let line_chars: Vec<usize> = c.lines.iter().map(|l| char_count(&visible(l))).collect();
+        let needs_words =
+            lim.max_wpm.is_some() || matches!(lim.min_duration, MinDuration::PerWord(_));
+        let words = if needs_words {
+            c.lines.iter().map(|l| word_count(&visible(l))).sum()
+        } else {
+            0
+        };
+        Measure {
+            chars: line_chars.iter().sum(),
+            line_chars,
+            words,
+        }
+    }
+}
+
 /// How long a cue should stay up: the profile minimum, and long enough to
 /// read at the profile's maximum speed, but not past the maximum duration.
-pub fn wanted_ms(c: &Cue, lim: &Limits) -> i64 {
-    let min = lim.min_duration_ms(cue_words(c));
-    let by_cps = lim
-        .max_cps
-        .map_or(0, |cps| (cue_chars(c) as f64 * 1000.0 / cps).ceil() as i64);
-    let by_wpm = lim.max_wpm.map_or(0, |wpm| {
-        (cue_words(c) as f64 * 60_000.0 / wpm).ceil() as i64
-    });
-    let want = min.max(by_cps).max(by_wpm);
+pub fn wanted_ms(m: &Measure, lim: &Limits) -> i64 {
+    let min = lim.min_duration_ms(m.words);
+    let want = min.max(reading_ms(m, lim));
     lim.max_duration_ms
         .map_or(want, |max| want.min(max).max(min))
+}
+
+/// Time needed to read the cue at the profile's maximum speed.
+fn reading_ms(m: &Measure, lim: &Limits) -> i64 {
+    let by_cps = lim
+        .max_cps
+        .map_or(0, |cps| (m.chars as f64 * 1000.0 / cps).ceil() as i64);
+    let by_wpm = lim
+        .max_wpm
+        .map_or(0, |wpm| (m.words as f64 * 60_000.0 / wpm).ceil() as i64);
+    by_cps.max(by_wpm)
 }
 
 /// Whether `fix` can give the cue at `order[k]` at least `need` ms.
@@ -72,20 +104,12 @@ pub fn room_for(cues: &[Cue], order: &[usize], k: usize, gap: i64, need: i64) ->
         && lengthened_end(c, end_limit(cues, order, k, gap), need) >= c.start.ms() + need
 }
 
-fn cue_words(c: &Cue) -> usize {
-    c.lines.iter().map(|l| word_count(&visible(l))).sum()
-}
-
-fn cue_chars(c: &Cue) -> usize {
-    c.lines.iter().map(|l| char_count(&visible(l))).sum()
-}
-
 fn secs(ms: i64) -> String {
     format!("{:.3} s", ms as f64 / 1000.0)
 }
 
-/// Run the timing rules.
-pub fn check(cues: &[Cue], lim: &Limits, out: &mut Vec<Finding>) {
+/// Run the timing rules; `measures[i]` belongs to `cues[i]`.
+pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Finding>) {
     let mut add = |rule, severity, c: &Cue, message: String, fixable| {
         out.push(Finding {
             rule,
@@ -112,10 +136,11 @@ pub fn check(cues: &[Cue], lim: &Limits, out: &mut Vec<Finding>) {
         let c = &cues[i];
         let dur = c.duration_ms();
         let limit = end_limit(cues, &order, k, lim.min_gap_ms);
-        let min = lim.min_duration_ms(cue_words(c));
+        let m = &measures[i];
+        let min = lim.min_duration_ms(m.words);
         if dur <= 0 {
             let fixable =
-                !c.is_empty() && lengthened_end(c, limit, wanted_ms(c, lim)) > c.start.ms();
+                !c.is_empty() && lengthened_end(c, limit, wanted_ms(m, lim)) > c.start.ms();
             let m = format!(
                 "ends at {}, {} its start {}",
                 c.end,
@@ -142,8 +167,10 @@ pub fn check(cues: &[Cue], lim: &Limits, out: &mut Vec<Finding>) {
                 false,
             );
         }
-        let fixable = room_for(cues, &order, k, lim.min_gap_ms, wanted_ms(c, lim));
-        reading_speed(c, dur, lim, fixable, &mut add);
+        // Fixable only if the time needed fits under the maximum and in the gap.
+        let want = wanted_ms(m, lim);
+        let fixable = reading_ms(m, lim) <= want && room_for(cues, &order, k, lim.min_gap_ms, want);
+        reading_speed(c, m, dur, lim, fixable, &mut add);
         if let Some(pk) = latest {
             let p = &cues[order[pk]];
             if stacked(p, c) {
@@ -223,13 +250,13 @@ fn gaps(
     }
 }
 
-fn reading_speed(c: &Cue, dur: i64, lim: &Limits, fixable: bool, add: &mut Add<'_>) {
+fn reading_speed(c: &Cue, m: &Measure, dur: i64, lim: &Limits, fixable: bool, add: &mut Add<'_>) {
     if dur <= 0 {
         return;
     }
     let secs_on = dur as f64 / 1000.0;
     if let Some(max) = lim.max_cps {
-        let cps = cue_chars(c) as f64 / secs_on;
+        let cps = m.chars as f64 / secs_on;
         if cps > max + 1e-9 {
             add(
                 Rule::ReadingSpeed,
@@ -242,7 +269,7 @@ fn reading_speed(c: &Cue, dur: i64, lim: &Limits, fixable: bool, add: &mut Add<'
         }
     }
     if let Some(max) = lim.max_wpm {
-        let wpm = cue_words(c) as f64 * 60.0 / secs_on;
+        let wpm = m.words as f64 * 60.0 / secs_on;
         if wpm > max + 1e-9 {
             add(
                 Rule::ReadingSpeed,

@@ -74,7 +74,7 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
     }
     if args.json {
         let report = CheckReport { version: 1, files };
-        p.out(&serde_json::to_string_pretty(&report).expect("report serialises"));
+        p.json(&report);
     } else if args.files.len() > 1 {
         p.out(&format!(
             "checked {} files: {}",

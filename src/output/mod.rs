@@ -101,6 +101,21 @@ impl Printer {
         write_or_exit(&mut std::io::stderr().lock(), &format!("{tag} {s}"));
     }
 
+    /// One JSON value on stdout, streamed compactly (suppressed by `--quiet`).
+    pub fn json<T: serde::Serialize>(&self, value: &T) {
+        if self.quiet {
+            return;
+        }
+        let mut o = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let done = serde_json::to_writer(&mut o, value)
+            .map_err(std::io::Error::from)
+            .and_then(|_| o.write_all(b"\n"))
+            .and_then(|_| o.flush());
+        if let Err(e) = done {
+            exit_on_pipe(e);
+        }
+    }
+
     /// Raw bytes on stdout (for `-o -`), never suppressed: the user asked.
     pub fn data(&self, bytes: &[u8]) {
         let mut o = std::io::stdout().lock();

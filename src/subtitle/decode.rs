@@ -78,7 +78,12 @@ pub fn decode(bytes: &[u8], forced: Option<Charset>) -> Result<Decoded, DecodeEr
         (None, None) => guess(bytes)?,
     };
     let body = &bytes[bom_len..];
+    // Valid UTF-8 needs no decoding, only a copy.
+    let utf8 = (charset == Charset::Rs(encoding_rs::UTF_8))
+        .then(|| std::str::from_utf8(body).ok())
+        .flatten();
     let (text, errors) = match charset {
+        _ if utf8.is_some() => (utf8.unwrap_or_default().to_owned(), false),
         Charset::Rs(e) => {
             let (cow, had_errors) = e.decode_without_bom_handling(body);
             (cow.into_owned(), had_errors)
@@ -99,6 +104,31 @@ pub fn decode(bytes: &[u8], forced: Option<Charset>) -> Result<Decoded, DecodeEr
             ..Source::default()
         },
     })
+}
+
+/// Like `decode`, but takes the bytes: BOM-less UTF-8 (the common case) is
+/// validated once and kept without a copy.
+pub fn decode_vec(bytes: Vec<u8>, forced: Option<Charset>) -> Result<Decoded, DecodeError> {
+    let plain = forced.is_none()
+        && !bytes.is_empty()
+        && sniff_bom(&bytes).is_none()
+        && utf16_by_nuls(&bytes).is_none();
+    if !plain {
+        return decode(&bytes, forced);
+    }
+    if let Some(offset) = memchr::memchr(0, &bytes) {
+        return Err(DecodeError::Binary { offset });
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text,
+            source: Source {
+                encoding: "UTF-8".into(),
+                ..Source::default()
+            },
+        }),
+        Err(e) => decode(e.as_bytes(), None),
+    }
 }
 
 fn sniff_bom(b: &[u8]) -> Option<(Charset, usize)> {
@@ -215,6 +245,21 @@ mod tests {
         let (text, name, _) = enc(b"Caf\xE9 d\xE9j\xE0 vu, \xE0 la carte, tr\xE8s \xE9l\xE9gant");
         assert!(text.starts_with("Café déjà"), "{text}");
         assert_eq!(name, "windows-1252");
+    }
+
+    #[test]
+    fn owned_decoding_agrees() {
+        for b in [
+            &b"1\n00:00:01,000"[..],
+            b"\xEF\xBB\xBFhi",
+            b"caf\xE9 cr\xE8me br\xFBl\xE9e",
+            b"\xFF\xFEh\0i\0",
+            b"",
+        ] {
+            let a = decode(b, None).map(|d| (d.text, d.source));
+            let o = decode_vec(b.to_vec(), None).map(|d| (d.text, d.source));
+            assert_eq!(a, o, "{b:?}");
+        }
     }
 
     #[test]

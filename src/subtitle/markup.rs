@@ -4,6 +4,7 @@
 //! Characters are counted as displayed (QC-RULES §1): grapheme clusters,
 //! tags and `{\…}` overrides stripped, line breaks not counted.
 
+use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// A markup tag found in a text line.
@@ -61,6 +62,9 @@ pub fn tags(line: &str) -> Vec<Tag<'_>> {
 /// ASS override blocks `{\…}` with their byte ranges.
 pub fn overrides(line: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    if !line.contains('{') {
+        return out;
+    }
     let mut i = 0;
     while let Some(off) = line[i..].find("{\\") {
         let s = i + off;
@@ -76,9 +80,9 @@ pub fn overrides(line: &str) -> Vec<(usize, usize)> {
 }
 
 /// The displayed text of a line: tags and overrides removed.
-pub fn visible(line: &str) -> String {
+pub fn visible(line: &str) -> Cow<'_, str> {
     if !line.contains(['<', '{']) {
-        return line.to_string();
+        return Cow::Borrowed(line);
     }
     let mut spans: Vec<(usize, usize)> = tags(line).iter().map(|t| t.span).collect();
     spans.extend(overrides(line));
@@ -92,7 +96,7 @@ pub fn visible(line: &str) -> String {
         }
     }
     out.push_str(&line[at..]);
-    out
+    Cow::Owned(out)
 }
 
 /// Displayed characters (grapheme clusters, control characters skipped).
@@ -100,9 +104,27 @@ pub fn char_count(s: &str) -> usize {
     if s.is_ascii() {
         return s.bytes().filter(|b| !b.is_ascii_control()).count();
     }
-    s.graphemes(true)
-        .filter(|g| !g.chars().all(char::is_control))
-        .count()
+    // Grapheme segmentation is slow; one char is one grapheme unless the
+    // text has combining marks, joiners, selectors or jamo.
+    let mut n = 0;
+    for c in s.chars() {
+        if extends_cluster(c) {
+            return s
+                .graphemes(true)
+                .filter(|g| !g.chars().all(char::is_control))
+                .count();
+        }
+        n += usize::from(!c.is_control());
+    }
+    n
+}
+
+fn extends_cluster(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F
+        | 0x0900..=0x0DFF | 0x0E31..=0x0EFF | 0x1100..=0x11FF | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF
+        | 0x200C..=0x200D | 0x20D0..=0x20FF | 0x302A..=0x302F | 0x3099..=0x309A | 0xD7B0..=0xD7FF
+        | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F | 0x1F3FB..=0x1F3FF | 0xE0000..=0xE01EF)
 }
 
 /// Words, for the BBC words-per-minute limits.
@@ -222,8 +244,26 @@ fn non_ascii_runs(line: &str) -> impl Iterator<Item = &str> {
     line.split(|c: char| c.is_ascii()).filter(|r| !r.is_empty())
 }
 
+/// The characters windows-1252 puts at bytes 0x80…0x9F.
+const CP1252_HIGH: [char; 27] = [
+    '€', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 'Ž', '‘', '’', '“', '”', '•', '–',
+    '—', '˜', '™', 'š', '›', 'œ', 'ž', 'Ÿ',
+];
+
 /// `Ã©`, `â€™`: UTF-8 bytes shown as windows-1252.
 fn utf8_as_cp1252(line: &str) -> Option<String> {
+    // A UTF-8 lead byte shown as cp1252 (Â…ô) followed by a continuation
+    // byte shown as cp1252 (U+00A0…U+00BF or one of its 0x80…0x9F marks).
+    let lead = |c: char| matches!(c as u32, 0xC2..=0xF4);
+    let cont = |c: char| matches!(c as u32, 0xA0..=0xBF) || CP1252_HIGH.contains(&c);
+    let mut prev = ' ';
+    if !line.chars().any(|c| {
+        let hit = lead(prev) && cont(c);
+        prev = c;
+        hit
+    }) {
+        return None;
+    }
     let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(line);
     if unmappable {
         return None;
@@ -237,6 +277,9 @@ fn utf8_as_cp1252(line: &str) -> Option<String> {
 /// byte (the GBK trail byte), so each non-ASCII run is tested with the byte
 /// that follows it.
 fn utf8_as_gbk(line: &str) -> Option<String> {
+    if !line.chars().any(is_cjk) {
+        return None;
+    }
     for run in non_ascii_runs(line) {
         let start = run.as_ptr() as usize - line.as_ptr() as usize;
         let end = (start + run.len() + 1).min(line.len());

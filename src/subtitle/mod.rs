@@ -231,17 +231,7 @@ pub fn is_vtt(text: &str) -> bool {
 
 /// Decode and parse subtitle bytes (SubRip, or WebVTT by its header).
 pub fn read_bytes(bytes: &[u8], forced: Option<decode::Charset>) -> Result<Track, LoadError> {
-    let d = decode::decode(bytes, forced)?;
-    if is_vtt(&d.text) {
-        let mut t = vtt::parse_vtt(&d.text)?;
-        t.source = Source {
-            eol: t.source.eol,
-            final_newline: t.source.final_newline,
-            ..d.source
-        };
-        return Ok(t);
-    }
-    Ok(parse::parse(&d.text, d.source))
+    read_decoded(decode::decode(bytes, forced)?)
 }
 
 /// Read a subtitle file from disk.
@@ -256,5 +246,18 @@ pub fn read_path(
         std::io::ErrorKind::NotFound => LoadError::NotFound,
         _ => LoadError::Io(e),
     })?;
-    read_bytes(&bytes, forced)
+    read_decoded(decode::decode_vec(bytes, forced)?)
+}
+
+fn read_decoded(d: decode::Decoded) -> Result<Track, LoadError> {
+    if is_vtt(&d.text) {
+        let mut t = vtt::parse_vtt(&d.text)?;
+        t.source = Source {
+            eol: t.source.eol,
+            final_newline: t.source.final_newline,
+            ..d.source
+        };
+        return Ok(t);
+    }
+    Ok(parse::parse(&d.text, d.source))
 }

@@ -18,6 +18,7 @@
 
 use super::{Cue, EolStats, Orphan, OrphanReason, Source, TimeSyntax, Track};
 use crate::time::{looks_like_time_line, parse_time_line};
+use rayon::prelude::*;
 
 /// Split text into lines on CRLF, LF or bare CR, counting each style.
 /// Returns the lines, the counts and whether the text ends with a break.
@@ -25,17 +26,21 @@ pub fn split_lines(text: &str) -> (Vec<&str>, EolStats, bool) {
     let mut lines = Vec::with_capacity(text.len() / 24 + 1);
     let mut eol = EolStats::default();
     let bytes = text.as_bytes();
-    let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'\n' || b == b'\r' {
-            lines.push(&text[start..i]);
-            let no = lines.len();
-            if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                eol.crlf += 1;
-                eol.first_crlf.get_or_insert(no);
-                i += 1;
-            } else if b == b'\r' {
+    let mut start = 0;
+    let mut it = memchr::memchr2_iter(b'\n', b'\r', bytes);
+    while let Some(i) = it.next() {
+        if i < start {
+            continue; // the LF of a CRLF already taken
+        }
+        lines.push(&text[start..i]);
+        let no = lines.len();
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            eol.crlf += 1;
+            eol.first_crlf.get_or_insert(no);
+            start = i + 2;
+            it.next();
+        } else {
+            if bytes[i] == b'\r' {
                 eol.cr += 1;
                 eol.first_cr.get_or_insert(no);
             } else {
@@ -44,7 +49,6 @@ pub fn split_lines(text: &str) -> (Vec<&str>, EolStats, bool) {
             }
             start = i + 1;
         }
-        i += 1;
     }
     let final_newline = start == text.len();
     if !final_newline {
@@ -54,7 +58,12 @@ pub fn split_lines(text: &str) -> (Vec<&str>, EolStats, bool) {
 }
 
 fn is_blank(l: &str) -> bool {
-    l.trim().is_empty()
+    // Most lines start with a visible ASCII character: decide in one byte.
+    match l.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_graphic() => false,
+        _ => l.trim().is_empty(),
+    }
 }
 
 /// A line that could be an index: digits, maybe with spaces around them.
@@ -68,44 +77,126 @@ pub fn parse(text: &str, mut source: Source) -> Track {
     let (lines, eol, final_newline) = split_lines(text);
     source.eol = eol;
     source.final_newline = final_newline;
-    let mut p = Parser {
-        lines: &lines,
-        track: Track {
-            source,
-            ..Track::default()
-        },
+    let kinds: Vec<Kind> = lines
+        .par_iter()
+        .with_min_len(4096)
+        .map(|l| classify(l))
+        .collect();
+    let bounds = chunk_bounds(&kinds, rayon::current_num_threads() * 2);
+    let parts: Vec<(Vec<Cue>, Vec<Orphan>)> = bounds
+        .par_windows(2)
+        .map(|w| {
+            let mut p = Parser {
+                lines: &lines,
+                kinds: &kinds,
+                cues: Vec::new(),
+                orphans: Vec::new(),
+            };
+            p.run(w[0], w[1]);
+            (p.cues, p.orphans)
+        })
+        .collect();
+    let mut track = Track {
+        source,
+        ..Track::default()
     };
-    p.run();
-    p.track
+    track.source.leading_blank_lines = kinds.iter().take_while(|&&k| k == Kind::Blank).count();
+    for (cues, orphans) in parts {
+        // Each chunk numbered its cues from 0; make positions file-wide.
+        let offset = track.cues.len();
+        let last_before = track.cues.last().map(|c| c.pos);
+        track.orphans.extend(orphans.into_iter().map(|o| Orphan {
+            after: o.after.map(|a| a + offset).or(last_before),
+            ..o
+        }));
+        track.cues.extend(cues.into_iter().map(|c| Cue {
+            pos: c.pos + offset,
+            ..c
+        }));
+    }
+    track
+}
+
+/// Split points for parsing in parallel: a blank line, then an index line,
+/// then a time line. The sequential reader always ends a block at such a
+/// blank line and starts a cue after it, so chunks parsed on their own give
+/// exactly the same cues. Small files stay in one chunk.
+fn chunk_bounds(kinds: &[Kind], pieces: usize) -> Vec<usize> {
+    const MIN_CHUNK: usize = 50_000;
+    let n = kinds.len();
+    let mut bounds = vec![0];
+    let pieces = pieces.min(n / MIN_CHUNK).max(1);
+    for p in 1..pieces {
+        let from = (n * p / pieces).max(bounds[bounds.len() - 1] + 1);
+        let safe = (from.max(1)..n.saturating_sub(1)).find(|&k| {
+            kinds[k - 1] == Kind::Blank && kinds[k] == Kind::Number && kinds[k + 1] == Kind::Time
+        });
+        if let Some(k) = safe {
+            bounds.push(k);
+        }
+    }
+    bounds.push(n);
+    bounds.dedup();
+    bounds
+}
+
+/// What a line looks like, decided once per line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Blank,
+    Number,
+    Time,
+    Text,
+}
+
+fn classify(l: &str) -> Kind {
+    if is_blank(l) {
+        Kind::Blank
+    } else if is_number(l) {
+        Kind::Number
+    } else if looks_like_time_line(l) {
+        Kind::Time
+    } else {
+        Kind::Text
+    }
 }
 
 struct Parser<'a> {
     lines: &'a [&'a str],
-    track: Track,
+    kinds: &'a [Kind],
+    cues: Vec<Cue>,
+    orphans: Vec<Orphan>,
 }
 
 impl Parser<'_> {
+    fn kind(&self, i: usize) -> Option<Kind> {
+        self.kinds.get(i).copied()
+    }
+
     fn is_time(&self, i: usize) -> bool {
-        self.lines.get(i).is_some_and(|l| looks_like_time_line(l))
+        self.kind(i) == Some(Kind::Time)
+    }
+
+    fn blank(&self, i: usize) -> bool {
+        self.kind(i) == Some(Kind::Blank)
     }
 
     /// Does a new block (cue) start at line `i`?
     fn block_starts(&self, i: usize) -> bool {
-        self.is_time(i) || (self.lines.get(i).is_some_and(|l| !is_blank(l)) && self.is_time(i + 1))
+        self.is_time(i) || (self.kind(i).is_some_and(|k| k != Kind::Blank) && self.is_time(i + 1))
     }
 
     fn next_non_blank(&self, mut i: usize) -> usize {
-        while i < self.lines.len() && is_blank(self.lines[i]) {
+        while self.blank(i) {
             i += 1;
         }
         i
     }
 
-    fn run(&mut self) {
-        let n = self.lines.len();
-        let mut i = self.next_non_blank(0);
-        self.track.source.leading_blank_lines = i;
-        while i < n {
+    /// Read the blocks that start in `from..to` (a whole number of blocks).
+    fn run(&mut self, from: usize, to: usize) {
+        let mut i = self.next_non_blank(from);
+        while i < to {
             i = if self.block_starts(i) {
                 self.cue_block(i)
             } else {
@@ -120,17 +211,17 @@ impl Parser<'_> {
     /// one (the unreadable time line of this very block).
     fn orphan_block(&mut self, from: usize, keep_until: usize, reason: OrphanReason) -> usize {
         let mut j = from;
-        while j < self.lines.len() && !is_blank(self.lines[j]) {
+        while j < self.lines.len() && !self.blank(j) {
             // Another block starting inside ends this one.
             if j > keep_until && self.block_starts(j) {
                 break;
             }
             j += 1;
         }
-        self.track.orphans.push(Orphan {
+        self.orphans.push(Orphan {
             line: from + 1,
             lines: self.lines[from..j].iter().map(|s| s.to_string()).collect(),
-            after: self.track.cues.last().map(|c| c.pos),
+            after: self.cues.last().map(|c| c.pos),
             reason,
         });
         j
@@ -147,7 +238,7 @@ impl Parser<'_> {
         };
         let (end, no_blank_after) = self.text_end(t + 1);
         let cue = Cue {
-            pos: self.track.cues.len(),
+            pos: self.cues.len(),
             index: index_at.map(|k| self.lines[k].to_string()),
             index_line: index_at.map(|k| k + 1),
             time_line: t + 1,
@@ -164,7 +255,7 @@ impl Parser<'_> {
             },
             no_blank_after,
         };
-        self.track.cues.push(cue);
+        self.cues.push(cue);
         end
     }
 
@@ -174,21 +265,21 @@ impl Parser<'_> {
         let n = self.lines.len();
         let mut j = from;
         while j < n {
-            let line = self.lines[j];
-            if is_blank(line) {
-                let k = self.next_non_blank(j);
-                let continues = k < n && !self.block_starts(k) && !is_number(self.lines[k]);
-                if !continues {
-                    return (j, false);
+            match self.kinds[j] {
+                Kind::Blank => {
+                    let k = self.next_non_blank(j);
+                    let continues = k < n && !self.block_starts(k) && self.kinds[k] != Kind::Number;
+                    if !continues {
+                        return (j, false);
+                    }
+                    j = k;
+                    continue;
                 }
-                j = k;
-                continue;
+                // The next block begins without a separating blank line.
+                Kind::Time => return (j, true),
+                Kind::Number if self.is_time(j + 1) => return (j, true),
+                _ => j += 1,
             }
-            // The next block begins without a separating blank line.
-            if self.is_time(j) || (is_number(line) && self.is_time(j + 1)) {
-                return (j, true);
-            }
-            j += 1;
         }
         (n, false)
     }
@@ -266,6 +357,45 @@ mod tests {
         let t = p("1\n00:00:xx --> 00:00:02,000\nA\n\n2\n00:00:03,000 --> 00:00:04,000\nB\n");
         assert_eq!(t.cues.len(), 1);
         assert_eq!(t.orphans[0].reason, OrphanReason::BadTimeLine(2));
+    }
+
+    #[test]
+    fn chunked_parse_equals_sequential() {
+        // 60k cues with blank lines inside some and orphans between others.
+        let mut s = String::from("\n\nleading orphan\n\n");
+        for i in 0..60_000 {
+            let t = i * 2000;
+            s.push_str(&format!(
+                "{}\n{} --> {}\nline {i}\n",
+                i + 1,
+                crate::time::Timestamp(t),
+                crate::time::Timestamp(t + 1500)
+            ));
+            if i % 997 == 0 {
+                s.push_str("\nstill cue text\n");
+            }
+            if i % 1499 == 0 {
+                s.push_str("\n9999\norphan text\n");
+            }
+            s.push('\n');
+        }
+        let (lines, _, _) = split_lines(&s);
+        let kinds: Vec<Kind> = lines.iter().map(|l| classify(l)).collect();
+        assert!(
+            chunk_bounds(&kinds, 4).len() > 2,
+            "the test must really split"
+        );
+        let mut seq = Parser {
+            lines: &lines,
+            kinds: &kinds,
+            cues: Vec::new(),
+            orphans: Vec::new(),
+        };
+        seq.run(0, lines.len());
+        let par = parse(&s, Source::default());
+        assert_eq!(par.cues, seq.cues);
+        assert_eq!(par.orphans, seq.orphans);
+        assert_eq!(par.source.leading_blank_lines, 2);
     }
 
     #[test]
