@@ -132,21 +132,23 @@ fn tidy_spaces(s: &str) -> String {
 fn retime(cues: &mut [Cue], lim: &Limits, changes: &mut Changes) {
     let order: Vec<usize> = (0..cues.len()).collect();
     let gap = lim.min_gap_ms;
+    // Text does not change here, so each cue's wanted duration is fixed.
+    let wanted: Vec<i64> = cues
+        .iter()
+        .map(|c| wanted_ms(&Measure::of(c, lim), lim))
+        .collect();
     for k in 0..cues.len() {
         let limit = end_limit(cues, &order, k, gap);
         let c = &cues[k];
-        let min = wanted_ms(&Measure::of(c, lim), lim);
         if c.duration_ms() <= 0 {
-            let end = lengthened_end(c, limit, min);
-            if end > c.start.ms() {
-                set_end(
-                    cues,
-                    k,
-                    end,
-                    changes,
-                    "gave a cue with no duration a positive one",
-                );
-            }
+            lengthen(
+                cues,
+                k,
+                limit,
+                wanted[k],
+                changes,
+                "gave a cue with no duration a positive one",
+            );
             continue;
         }
         if let Some(l) = limit.filter(|&l| c.end.ms() > l && l > c.start.ms()) {
@@ -161,21 +163,35 @@ fn retime(cues: &mut [Cue], lim: &Limits, changes: &mut Changes) {
         }
     }
     for k in 0..cues.len() {
-        let limit = end_limit(cues, &order, k, gap);
         let c = &cues[k];
-        let min = wanted_ms(&Measure::of(c, lim), lim);
-        if c.duration_ms() > 0 && c.duration_ms() < min && !in_stack(cues, &order, k) {
-            let end = lengthened_end(c, limit, min);
-            if end > c.end.ms() {
-                set_end(
-                    cues,
-                    k,
-                    end,
-                    changes,
-                    "lengthened a cue into the free gap (minimum duration or reading speed)",
-                );
-            }
+        if c.duration_ms() > 0 && c.duration_ms() < wanted[k] && !in_stack(cues, &order, k) {
+            let limit = end_limit(cues, &order, k, gap);
+            lengthen(
+                cues,
+                k,
+                limit,
+                wanted[k],
+                changes,
+                "lengthened a cue into the free gap (minimum duration or reading speed)",
+            );
         }
+    }
+}
+
+/// Move the end of cue `k` towards `start + want`, within `limit`, if that
+/// makes it longer (and, for a cue with no duration, positive).
+fn lengthen(
+    cues: &mut [Cue],
+    k: usize,
+    limit: Option<i64>,
+    want: i64,
+    changes: &mut Changes,
+    what: &'static str,
+) {
+    let c = &cues[k];
+    let end = lengthened_end(c, limit, want);
+    if end > c.end.ms().max(c.start.ms()) {
+        set_end(cues, k, end, changes, what);
     }
 }
 

@@ -1,9 +1,21 @@
 //! `screenkit convert`: WebVTT output checked by the W3C validator's own
 //! parser (npm `webvtt-parser`, installed by tests/run), and back to SRT.
 
-use crate::util::{check_json, corpus, fixture, screenkit};
+use crate::util::{Run, check_json, corpus, fixture, screenkit};
 use std::path::Path;
 use std::process::Command;
+
+/// `screenkit convert SRC --to TO -o OUT`.
+fn convert(src: &Path, to: &str, out: &Path) -> Run {
+    screenkit([
+        "convert".as_ref(),
+        src.as_os_str(),
+        "--to".as_ref(),
+        to.as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ])
+}
 
 fn validator() -> std::path::PathBuf {
     let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vtt/validate.js");
@@ -19,15 +31,7 @@ fn validator() -> std::path::PathBuf {
 fn clean_track_converts_exactly() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("clean.vtt");
-    screenkit([
-        "convert".as_ref(),
-        fixture("srt/defects/clean.srt").as_os_str(),
-        "--to".as_ref(),
-        "vtt".as_ref(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ])
-    .code(0);
+    convert(&fixture("srt/defects/clean.srt"), "vtt", &out).code(0);
     let vtt = std::fs::read_to_string(&out).unwrap();
     assert!(
         vtt.starts_with(
@@ -40,15 +44,7 @@ fn clean_track_converts_exactly() {
         "{vtt}"
     );
     let back = tmp.path().join("back.srt");
-    screenkit([
-        "convert".as_ref(),
-        out.as_os_str(),
-        "--to".as_ref(),
-        "srt".as_ref(),
-        "-o".as_ref(),
-        back.as_os_str(),
-    ])
-    .code(0);
+    convert(&out, "srt", &back).code(0);
     assert_eq!(
         std::fs::read_to_string(back).unwrap(),
         std::fs::read_to_string(fixture("srt/defects/clean.srt")).unwrap() + "\n"
@@ -68,26 +64,11 @@ fn every_corpus_file_converts_to_valid_webvtt_and_back() {
         }
         let name = src.file_stem().unwrap().to_string_lossy().into_owned();
         let vtt = tmp.path().join(format!("{name}.vtt"));
-        let run = screenkit([
-            "convert".as_ref(),
-            src.as_os_str(),
-            "--to".as_ref(),
-            "vtt".as_ref(),
-            "-o".as_ref(),
-            vtt.as_os_str(),
-        ]);
+        let run = convert(&src, "vtt", &vtt);
         run.code(0);
         // Back to SRT: the same cues that could be shown.
         let srt = tmp.path().join(format!("{name}.srt"));
-        screenkit([
-            "convert".as_ref(),
-            vtt.as_os_str(),
-            "--to".as_ref(),
-            "srt".as_ref(),
-            "-o".as_ref(),
-            srt.as_os_str(),
-        ])
-        .code(0);
+        convert(&vtt, "srt", &srt).code(0);
         let (_, back) = check_json(&srt, &[]);
         let (_, orig) = check_json(&src, &[]);
         let zero = orig
