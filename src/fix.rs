@@ -109,9 +109,12 @@ fn clean_text(c: &mut Cue, changes: &mut Changes) {
             lines.push(tidy);
         }
     }
-    let balanced = balance_tags(&lines);
+    let mut balanced = balance_tags(&lines);
     if balanced != lines {
         count(changes, "balanced <i>/<b>/<u> tags", 1);
+        // A line that held only a stray closing tag is now empty; left in,
+        // it would read back as the end of the cue.
+        balanced.retain(|l| !l.is_empty());
     }
     c.lines = balanced;
 }
@@ -198,4 +201,30 @@ fn lengthen(
 fn set_end(cues: &mut [Cue], k: usize, end: i64, changes: &mut Changes, what: &'static str) {
     cues[k].end = Timestamp(end);
     count(changes, what, 1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::profile::ProfileName;
+    use crate::subtitle::{Eol, parse::parse, write::to_srt};
+
+    fn fixed(src: &str) -> String {
+        let lim = Limits::new(ProfileName::Netflix, 24.0);
+        to_srt(&fix(&parse(src, Default::default()), &lim).0, Eol::Lf).unwrap()
+    }
+
+    /// Found by the fuzz target: a stray `</i>` alone on a line left an
+    /// empty line inside the cue, so fixing twice gave different output.
+    #[test]
+    fn stray_closing_tag_line_leaves_no_blank_line() {
+        let once = fixed(
+            "1\n00:00:01,000 --> 00:00:04,000\n<i>Home</i>\n</i>\n\n2\n00:00:05,000 --> 00:00:08,000\nNext\n",
+        );
+        assert_eq!(
+            once,
+            "1\n00:00:01,000 --> 00:00:04,000\n<i>Home</i>\n\n2\n00:00:05,000 --> 00:00:08,000\nNext\n\n"
+        );
+        assert_eq!(fixed(&once), once);
+    }
 }
