@@ -10,9 +10,9 @@
 //! UTF-8 and one line-ending style. Fixing fixed output changes nothing.
 
 use crate::check::profile::Limits;
-use crate::check::text::is_invisible;
+use crate::check::text::ESCAPED_BREAKS;
 use crate::check::timing::{Measure, end_limit, in_stack, lengthened_end, start_order, wanted_ms};
-use crate::subtitle::markup::balance_tags;
+use crate::subtitle::markup::{balanced_lines, clean_line, is_invisible};
 use crate::subtitle::{Cue, Track};
 use crate::time::Timestamp;
 use std::collections::BTreeMap;
@@ -79,56 +79,29 @@ fn count(changes: &mut Changes, what: &'static str, n: usize) {
 fn clean_text(c: &mut Cue, changes: &mut Changes) {
     let mut lines: Vec<String> = Vec::with_capacity(c.lines.len());
     for line in &c.lines {
-        let mut l = line
-            .replace(['\u{2028}', '\u{2029}'], "\n")
-            .replace("\\N", "\n")
-            .replace("\\n", "\n")
-            .replace("\\h", "\u{a0}")
-            .replace("[br]", "\n");
-        if l.chars().any(is_invisible) {
-            l.retain(|ch| !is_invisible(ch));
-        }
-        if l != *line {
-            count(
-                changes,
-                "replaced invisible characters or literal line breaks",
-                1,
-            );
-        }
-        for part in l.split('\n') {
-            let tidy = tidy_spaces(part);
-            if tidy != part {
-                count(changes, "removed stray whitespace", 1);
+        match clean_line(line) {
+            Some(parts) if parts.len() == 1 && parts[0] == *line => lines.extend(parts),
+            Some(parts) => {
+                let what = if line.trim().is_empty() {
+                    "removed blank line inside a cue"
+                } else if line.chars().any(is_invisible)
+                    || ESCAPED_BREAKS.iter().any(|e| line.contains(e))
+                {
+                    "replaced invisible characters or literal line breaks"
+                } else {
+                    "removed stray whitespace"
+                };
+                count(changes, what, 1);
+                lines.extend(parts);
             }
-            if tidy.is_empty() {
-                if !part.is_empty() || c.lines.len() > 1 {
-                    count(changes, "removed blank line inside a cue", 1);
-                }
-                continue;
-            }
-            lines.push(tidy);
+            None => lines.push(line.clone()),
         }
     }
-    let mut balanced = balance_tags(&lines);
-    if balanced != lines {
+    if let Some(balanced) = balanced_lines(&lines).filter(|b| *b != lines) {
         count(changes, "balanced <i>/<b>/<u> tags", 1);
-        // A line that held only a stray closing tag is now empty; left in,
-        // it would read back as the end of the cue.
-        balanced.retain(|l| !l.is_empty());
+        lines = balanced;
     }
-    c.lines = balanced;
-}
-
-/// Trim both ends, turn tabs into spaces, collapse runs of spaces.
-fn tidy_spaces(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split([' ', '\t']).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
+    c.lines = lines;
 }
 
 /// Cues are in start order here.
@@ -225,6 +198,19 @@ mod tests {
             once,
             "1\n00:00:01,000 --> 00:00:04,000\n<i>Home</i>\n\n2\n00:00:05,000 --> 00:00:08,000\nNext\n\n"
         );
+        assert_eq!(fixed(&once), once);
+    }
+
+    /// Found by the fuzz target: splitting at a literal `\N` made a line
+    /// that read back as a time line. Such a line is now left as it is.
+    #[test]
+    fn never_makes_a_line_that_reads_as_a_time_line() {
+        // The arrow is too far along for this to be a time line, until a split.
+        let tricky = "new line, as it is here\\N6 --> 00:02:19,815";
+        let src = format!("1\n00:00:01,000 --> 00:00:04,000\n{tricky}\nok\\Nsplit\n");
+        let once = fixed(&src);
+        let want = format!("1\n00:00:01,000 --> 00:00:04,000\n{tricky}\nok\nsplit\n\n");
+        assert_eq!(once, want);
         assert_eq!(fixed(&once), once);
     }
 }

@@ -6,13 +6,9 @@ use super::profile::Limits;
 use super::rules::{Finding, Rule, Severity};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{
-    PAIRED, is_cjk, is_fullwidth_punct, mojibake, overrides, tag_balance, tags, visible,
+    PAIRED, balanced_lines, clean_line, is_cjk, is_fullwidth_punct, is_invisible, mojibake,
+    overrides, tag_balance, tags, visible,
 };
-
-/// Characters that display as nothing (or break lines) and confuse players.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{FEFF}' | '\u{00AD}' | '\u{2060}')
-}
 
 /// Literal escapes from ASS or other formats.
 pub const ESCAPED_BREAKS: [&str; 4] = ["\\N", "\\n", "\\h", "[br]"];
@@ -151,7 +147,7 @@ pub fn check(c: &Cue, line_chars: &[usize], lim: &Limits, out: &mut Vec<Finding>
                 Severity::Warning,
                 i,
                 format!("invisible character U+{:04X}", ch as u32),
-                true,
+                clean_line(line).is_some(),
             );
         }
         if let Some(esc) = ESCAPED_BREAKS
@@ -163,7 +159,7 @@ pub fn check(c: &Cue, line_chars: &[usize], lim: &Limits, out: &mut Vec<Finding>
                 Severity::Warning,
                 i,
                 format!("literal '{esc}' shows as text in SRT players"),
-                true,
+                clean_line(line).is_some(),
             );
         }
         if sc.angle || sc.brace || sc.amp {
@@ -171,8 +167,10 @@ pub fn check(c: &Cue, line_chars: &[usize], lim: &Limits, out: &mut Vec<Finding>
         }
         language(&shown, &sc, i, &mut add);
     }
-    for (i, problem) in tag_balance(&c.lines) {
-        add(Rule::UnbalancedTags, Severity::Error, i, problem, true);
+    let problems = tag_balance(&c.lines);
+    let fixable = !problems.is_empty() && balanced_lines(&c.lines).is_some();
+    for (i, problem) in problems {
+        add(Rule::UnbalancedTags, Severity::Error, i, problem, fixable);
     }
 }
 
@@ -190,7 +188,13 @@ fn whitespace(line: &str, sc: &Scan, i: usize, add: &mut Add<'_>) {
     } else {
         return;
     };
-    add(Rule::Whitespace, Severity::Info, i, what.into(), true);
+    add(
+        Rule::Whitespace,
+        Severity::Info,
+        i,
+        what.into(),
+        clean_line(line).is_some(),
+    );
 }
 
 fn markup(line: &str, shown: &str, i: usize, lim: &Limits, add: &mut Add<'_>) {

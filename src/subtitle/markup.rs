@@ -210,6 +210,57 @@ pub fn balance_tags(lines: &[String]) -> Vec<String> {
     out
 }
 
+/// Characters that display as nothing (or break lines) and confuse players.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{FEFF}' | '\u{00AD}' | '\u{2060}')
+}
+
+/// A fixed text line must never read back as a time line (that would end
+/// the cue early on the next read), so cleaning that would make one is not done.
+fn safe(lines: Vec<String>) -> Option<Vec<String>> {
+    (!lines.iter().any(|l| crate::time::looks_like_time_line(l))).then_some(lines)
+}
+
+/// One text line, cleaned: U+2028/U+2029, `\N`, `\n` and `[br]` become line
+/// breaks, `\h` a no-break space; invisible characters go; spaces are trimmed
+/// and collapsed; empty results vanish. `None` when the result would read
+/// back as a time line (the line is then left as it is).
+pub fn clean_line(line: &str) -> Option<Vec<String>> {
+    let mut l = line
+        .replace(['\u{2028}', '\u{2029}'], "\n")
+        .replace("\\N", "\n")
+        .replace("\\n", "\n")
+        .replace("\\h", "\u{a0}")
+        .replace("[br]", "\n");
+    l.retain(|ch| !is_invisible(ch));
+    safe(
+        l.split('\n')
+            .map(tidy_spaces)
+            .filter(|p| !p.is_empty())
+            .collect(),
+    )
+}
+
+/// Trim both ends, turn tabs into spaces, collapse runs of spaces.
+fn tidy_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split([' ', '\t']).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// `balance_tags`, minus lines it emptied (a line that held only a stray
+/// closer would read back as the end of the cue); `None` when unsafe.
+pub fn balanced_lines(lines: &[String]) -> Option<Vec<String>> {
+    let mut out = balance_tags(lines);
+    out.retain(|l| !l.is_empty());
+    safe(out)
+}
+
 /// CJK ideographs, kana and hangul.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
