@@ -38,10 +38,9 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
         .par_iter()
         .with_min_len(512)
         .map(|c| {
-            let m = timing::Measure::of(c, lim);
             let mut found = Vec::new();
-            text::check(c, &m.line_chars, lim, &mut found);
-            (m, found)
+            let chars = text::check(c, lim, &mut found);
+            (timing::Measure::with_chars(c, lim, chars), found)
         })
         .collect();
     let (measures, found): (Vec<_>, Vec<_>) = per_cue.into_iter().unzip();

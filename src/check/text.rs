@@ -6,8 +6,8 @@ use super::profile::Limits;
 use super::rules::{Finding, Rule, Severity};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{
-    PAIRED, balanced_lines, clean_line, is_cjk, is_fullwidth_punct, is_invisible, mojibake,
-    overrides, tag_balance, tags, visible,
+    PAIRED, balanced_lines, char_count, clean_line, is_cjk, is_fullwidth_punct, is_invisible,
+    mojibake, overrides, tag_balance, tags, visible,
 };
 
 /// Literal escapes from ASS or other formats.
@@ -87,8 +87,9 @@ fn scan(line: &str) -> Scan {
     s
 }
 
-/// Run the text rules on one cue; `line_chars` are its displayed lengths.
-pub fn check(c: &Cue, line_chars: &[usize], lim: &Limits, out: &mut Vec<Finding>) {
+/// Run the text rules on one cue; returns its displayed character count.
+pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
+    let mut total = 0;
     let mut add = |rule, severity, i: usize, message: String, fixable| {
         out.push(Finding {
             rule,
@@ -116,16 +117,17 @@ pub fn check(c: &Cue, line_chars: &[usize], lim: &Limits, out: &mut Vec<Finding>
         );
     }
     for (i, line) in c.lines.iter().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
         let sc = scan(line);
         let shown = if sc.angle || sc.brace {
             visible(line)
         } else {
             std::borrow::Cow::Borrowed(line.as_str())
         };
-        let n = line_chars[i];
+        let n = char_count(&shown);
+        total += n;
+        if line.trim().is_empty() {
+            continue;
+        }
         if n > lim.max_line_chars {
             let sev = if lim.max_line_chars_error.is_some_and(|e| n > e) {
                 Severity::Error
@@ -172,6 +174,7 @@ pub fn check(c: &Cue, line_chars: &[usize], lim: &Limits, out: &mut Vec<Finding>
     for (i, problem) in problems {
         add(Rule::UnbalancedTags, Severity::Error, i, problem, fixable);
     }
+    total
 }
 
 type Add<'a> = dyn FnMut(Rule, Severity, usize, String, bool) + 'a;

@@ -50,18 +50,25 @@ pub fn lengthened_end(cue: &Cue, limit: Option<i64>, min: i64) -> i64 {
     limit.map_or(want, |l| want.min(l))
 }
 
-/// What a cue shows, measured once: displayed characters per line and
-/// words (counted only when the profile has a per-word limit).
+/// What a cue shows, measured once: displayed characters and words
+/// (words counted only when the profile has a per-word limit).
 #[derive(Debug, Clone, Default)]
 pub struct Measure {
-    pub line_chars: Vec<usize>,
     pub chars: usize,
     pub words: usize,
 }
 
 impl Measure {
     pub fn of(c: &Cue, lim: &Limits) -> Measure {
-        let line_chars: Vec<usize> = c.lines.iter().map(|l| char_count(&visible(l))).collect();
+        Measure::with_chars(
+            c,
+            lim,
+            c.lines.iter().map(|l| char_count(&visible(l))).sum(),
+        )
+    }
+
+    /// When the displayed characters were already counted (by the text rules).
+    pub fn with_chars(c: &Cue, lim: &Limits, chars: usize) -> Measure {
         let needs_words =
             lim.max_wpm.is_some() || matches!(lim.min_duration, MinDuration::PerWord(_));
         let words = if needs_words {
@@ -69,11 +76,7 @@ impl Measure {
         } else {
             0
         };
-        Measure {
-            chars: line_chars.iter().sum(),
-            line_chars,
-            words,
-        }
+        Measure { chars, words }
     }
 }
 
