@@ -213,4 +213,13 @@ mod tests {
         assert_eq!(once, want);
         assert_eq!(fixed(&once), once);
     }
+
+    /// Found by the fuzz target: dropping a stray `</font>` exposed a
+    /// `<font …` whose `>` is the arrow's, so a second fix balanced again.
+    #[test]
+    fn tag_balancing_settles_in_one_fix() {
+        let src = "1\n00:00:01,000 --> 00:00:03,000\n<font color=\"#fff a long line of text</font>2:02,797 --> 00:12:05,717\nnext\n";
+        let once = fixed(src);
+        assert_eq!(fixed(&once), once);
+    }
 }

@@ -253,12 +253,22 @@ fn tidy_spaces(s: &str) -> String {
     out
 }
 
-/// `balance_tags`, minus lines it emptied (a line that held only a stray
-/// closer would read back as the end of the cue); `None` when unsafe.
+/// `balance_tags` repeated until nothing changes, minus lines it emptied (a
+/// line that held only a stray closer would read back as the end of the
+/// cue). Repeating matters: dropping a stray `</font>` can expose a new
+/// `<font …>` whose `>` was further along the line. `None` when it does not
+/// settle, or when the result would read back as a time line.
 pub fn balanced_lines(lines: &[String]) -> Option<Vec<String>> {
-    let mut out = balance_tags(lines);
-    out.retain(|l| !l.is_empty());
-    safe(out)
+    let mut cur = lines.to_vec();
+    for _ in 0..8 {
+        let mut next = balance_tags(&cur);
+        next.retain(|l| !l.is_empty());
+        if next == cur {
+            return safe(cur);
+        }
+        cur = next;
+    }
+    None
 }
 
 /// CJK ideographs, kana and hangul.
