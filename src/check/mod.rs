@@ -30,15 +30,17 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
     let lim = &opts.limits;
     let mut out = Vec::new();
     structure::file(track, lim, &mut out);
-    structure::blocks(track, lim, &mut out);
+    structure::orphans(track, &mut out);
     // Per-cue work is independent: measure and run the text rules on all
     // cores, in chunks big enough to amortise the hand-off.
     let per_cue: Vec<(timing::Measure, Vec<Finding>)> = track
         .cues
         .par_iter()
+        .enumerate()
         .with_min_len(512)
-        .map(|c| {
+        .map(|(i, c)| {
             let mut found = Vec::new();
+            structure::cue(c, i.checked_sub(1).map(|p| &track.cues[p]), lim, &mut found);
             let chars = text::check(c, lim, &mut found);
             (timing::Measure::with_chars(c, lim, chars), found)
         })
@@ -50,7 +52,7 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
         past_clip_end(track, clip, &mut out);
     }
     out.retain(|f| !opts.ignore.contains(&f.rule));
-    out.sort_by_key(|f| (f.line, f.rule));
+    out.par_sort_by_key(|f| (f.line, f.rule));
     out
 }
 

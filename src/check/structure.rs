@@ -3,7 +3,7 @@
 
 use super::profile::Limits;
 use super::rules::{Finding, Rule, Severity};
-use crate::subtitle::{EncodingHow, OrphanReason, Track};
+use crate::subtitle::{Cue, EncodingHow, OrphanReason, Track};
 
 /// Chinese and Japanese code pages: a screening-blocking error (QC §6),
 /// because short files are easy to mis-detect and players assume UTF-8.
@@ -122,132 +122,140 @@ pub fn file(track: &Track, lim: &Limits, out: &mut Vec<Finding>) {
     }
 }
 
-/// Indexes, time-line syntax, blank lines, orphans, empty cues.
-pub fn blocks(track: &Track, lim: &Limits, out: &mut Vec<Finding>) {
+/// Index, time-line syntax, blank lines and emptiness of one cue. The
+/// expected index follows the previous cue's number (or the position when
+/// it has none), so each cue is judged on its own and in parallel.
+pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
     let strict = if lim.strict_syntax {
         Severity::Error
     } else {
         Severity::Warning
     };
-    let mut prev_index: Option<i64> = None;
-    for c in &track.cues {
-        let mut add = |rule, severity, line, message: String, fixable| {
-            out.push(Finding {
-                rule,
-                severity,
-                line,
-                cue: Some(c.pos + 1),
-                message,
-                fixable,
-            });
-        };
-        match (&c.index, c.index_line) {
-            (None, _) | (_, None) => {
-                let m = "no index line before the time line".into();
-                add(Rule::MissingIndex, strict, c.time_line, m, true);
-                // The missing number still counts, so the next index is not flagged too.
-                prev_index = Some(prev_index.map_or(1, |p| p + 1));
-            }
-            (Some(raw), Some(line)) => {
-                let num = raw.trim().parse::<i64>().ok();
-                let expected = prev_index.map_or(1, |p| p + 1);
-                let m = match num {
-                    None => Some(format!("index '{raw}' is not a number")),
-                    Some(_) if raw.trim() != raw => {
-                        Some(format!("index '{raw}' has spaces around the number"))
-                    }
-                    Some(n) if n != expected => Some(format!("index {n}, expected {expected}")),
-                    _ => None,
-                };
-                if let Some(m) = m {
-                    add(Rule::IndexSequence, Severity::Info, line, m, true);
-                }
-                prev_index = num.or(prev_index.map(|p| p + 1));
-            }
-        }
-        let q = &c.time.quirks;
-        if let Some(ms) = &q.short_millis {
+    let mut add = |rule, severity, line, message: String, fixable| {
+        out.push(Finding {
+            rule,
+            severity,
+            line,
+            cue: Some(c.pos + 1),
+            message,
+            fixable,
+        });
+    };
+    match (&c.index, c.index_line) {
+        (None, _) | (_, None) => {
             add(
-                Rule::AmbiguousMs,
-                Severity::Error,
-                c.time_line,
-                format!(
-                    "',{ms}' has {} millisecond digit(s): read as {} ms here, but pysubs2 reads {} ms",
-                    ms.len(),
-                    ms.parse::<u32>().unwrap_or(0),
-                    format!("{ms:0<3}").parse::<u32>().unwrap_or(0)
-                ),
-                false,
-            );
-        }
-        let mut odd = Vec::new();
-        if let Some(sep) = q.separator {
-            odd.push(format!("'{sep}' before the milliseconds instead of ','"));
-        }
-        if q.no_millis {
-            odd.push("no milliseconds".into());
-        }
-        if q.odd_width {
-            odd.push("a field with an unusual number of digits".into());
-        }
-        if q.spaces {
-            odd.push("extra spaces".into());
-        }
-        if c.time.odd_arrow {
-            odd.push("the arrow is not ' --> '".into());
-        }
-        if !odd.is_empty() {
-            add(
-                Rule::TimecodeFormat,
+                Rule::MissingIndex,
                 strict,
                 c.time_line,
-                format!("time line has {}", odd.join(", ")),
+                "no index line before the time line".into(),
                 true,
             );
         }
-        if q.out_of_range {
-            add(Rule::TimecodeRange, Severity::Error, c.time_line, "a field is out of range (minutes/seconds 60 or more, or 4-digit milliseconds); read with carry-over".into(), true);
-        }
-        if let Some(rest) = &c.time.rest {
-            add(
-                Rule::TextAfterTime,
-                Severity::Warning,
-                c.time_line,
-                format!("'{rest}' after the end time (fix drops it)"),
-                true,
-            );
-        }
-        if c.is_empty() {
-            add(
-                Rule::EmptyCue,
-                Severity::Warning,
-                c.time_line,
-                "cue has no text".into(),
-                true,
-            );
-        } else {
-            for (i, l) in c.lines.iter().enumerate() {
-                if l.trim().is_empty() {
-                    add(
-                        Rule::BlankLineInCue,
-                        Severity::Error,
-                        c.text_line(i),
-                        "blank line inside the cue; VLC and browsers drop what follows".into(),
-                        true,
-                    );
+        (Some(raw), Some(line)) => {
+            let num = raw.trim().parse::<i64>().ok();
+            let prev_num = prev
+                .and_then(|p| p.index.as_deref())
+                .and_then(|r| r.trim().parse::<i64>().ok());
+            let expected = prev_num.map_or(c.pos as i64 + 1, |p| p + 1);
+            let m = match num {
+                None => Some(format!("index '{raw}' is not a number")),
+                Some(_) if raw.trim() != raw => {
+                    Some(format!("index '{raw}' has spaces around the number"))
                 }
+                Some(n) if n != expected => Some(format!("index {n}, expected {expected}")),
+                _ => None,
+            };
+            if let Some(m) = m {
+                add(Rule::IndexSequence, Severity::Info, line, m, true);
             }
         }
-        if c.no_blank_after {
-            add(
-                Rule::MissingBlankLine,
-                Severity::Warning,
-                c.text_line(c.lines.len()),
-                "next cue starts without a blank line before it".into(),
-                true,
-            );
+    }
+    let q = &c.time.quirks;
+    if let Some(ms) = &q.short_millis {
+        add(
+            Rule::AmbiguousMs,
+            Severity::Error,
+            c.time_line,
+            format!(
+                "',{ms}' has {} millisecond digit(s): read as {} ms here, but pysubs2 reads {} ms",
+                ms.len(),
+                ms.parse::<u32>().unwrap_or(0),
+                format!("{ms:0<3}").parse::<u32>().unwrap_or(0)
+            ),
+            false,
+        );
+    }
+    let mut odd = Vec::new();
+    if let Some(sep) = q.separator {
+        odd.push(format!("'{sep}' before the milliseconds instead of ','"));
+    }
+    if q.no_millis {
+        odd.push("no milliseconds".into());
+    }
+    if q.odd_width {
+        odd.push("a field with an unusual number of digits".into());
+    }
+    if q.spaces {
+        odd.push("extra spaces".into());
+    }
+    if c.time.odd_arrow {
+        odd.push("the arrow is not ' --> '".into());
+    }
+    if !odd.is_empty() {
+        add(
+            Rule::TimecodeFormat,
+            strict,
+            c.time_line,
+            format!("time line has {}", odd.join(", ")),
+            true,
+        );
+    }
+    if q.out_of_range {
+        add(Rule::TimecodeRange, Severity::Error, c.time_line, "a field is out of range (minutes/seconds 60 or more, or 4-digit milliseconds); read with carry-over".into(), true);
+    }
+    if let Some(rest) = &c.time.rest {
+        add(
+            Rule::TextAfterTime,
+            Severity::Warning,
+            c.time_line,
+            format!("'{rest}' after the end time (fix drops it)"),
+            true,
+        );
+    }
+    if c.is_empty() {
+        add(
+            Rule::EmptyCue,
+            Severity::Warning,
+            c.time_line,
+            "cue has no text".into(),
+            true,
+        );
+    } else {
+        for (i, l) in c.lines.iter().enumerate() {
+            if l.trim().is_empty() {
+                add(
+                    Rule::BlankLineInCue,
+                    Severity::Error,
+                    c.text_line(i),
+                    "blank line inside the cue; VLC and browsers drop what follows".into(),
+                    true,
+                );
+            }
         }
     }
+    if c.no_blank_after {
+        add(
+            Rule::MissingBlankLine,
+            Severity::Warning,
+            c.text_line(c.lines.len()),
+            "next cue starts without a blank line before it".into(),
+            true,
+        );
+    }
+}
+
+/// Orphan text and files without cues.
+pub fn orphans(track: &Track, out: &mut Vec<Finding>) {
     for o in &track.orphans {
         let (rule, line, m) = match o.reason {
             OrphanReason::NoTimeLine => (
