@@ -106,13 +106,10 @@ pub fn parse_timecode(s: &str) -> Option<(Timestamp, TimeQuirks)> {
     let mut fields: [(u64, usize); 4] = [(0, 0); 4];
     let mut seps = [' '; 3];
     let (mut n, mut in_field) = (0usize, false);
-    let trimmed = s.trim_matches(' ');
-    if trimmed.len() != s.len() {
-        q.spaces = true;
-    }
-    for c in trimmed.chars() {
-        match c {
-            '0'..='9' => {
+    // Every character a time code may hold is ASCII: work on bytes.
+    for &b in s.as_bytes() {
+        match b {
+            b'0'..=b'9' => {
                 if !in_field {
                     if n == 4 {
                         return None;
@@ -121,16 +118,14 @@ pub fn parse_timecode(s: &str) -> Option<(Timestamp, TimeQuirks)> {
                     in_field = true;
                 }
                 let f = &mut fields[n - 1];
-                f.0 =
-                    f.0.checked_mul(10)?
-                        .checked_add(u64::from(c as u8 - b'0'))?;
+                f.0 = f.0.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
                 f.1 += 1;
             }
-            ':' | ',' | '.' if in_field && n < 4 => {
-                seps[n - 1] = c;
+            b':' | b',' | b'.' if in_field && n < 4 => {
+                seps[n - 1] = b as char;
                 in_field = false;
             }
-            ' ' => q.spaces = true,
+            b' ' => q.spaces = true,
             _ => return None,
         }
     }
