@@ -69,6 +69,11 @@ pub fn to_srt(track: &Track, eol: Eol) -> Result<String, WriteError> {
             push_block(&mut out, &o.lines.join("\n"));
         }
     }
+    // U+FEFF at the very start would read back as a byte-order mark (found
+    // by fuzzing: orphan text can begin with one).
+    if out.starts_with('\u{FEFF}') {
+        out = out.trim_start_matches('\u{FEFF}').to_string();
+    }
     Ok(match eol {
         Eol::Lf => out,
         e => out.replace('\n', e.as_str()),
@@ -110,5 +115,15 @@ mod tests {
             to_srt(&neg, Eol::Lf),
             Err(WriteError::Negative { cue: 1, .. })
         ));
+    }
+
+    #[test]
+    fn never_starts_with_a_byte_order_mark() {
+        let t = parse(
+            "\u{FEFF}\u{FEFF}junk\n\n1\n00:00:01,000 --> 00:00:02,000\nA\n",
+            Default::default(),
+        );
+        let out = to_srt(&t, Eol::Lf).unwrap();
+        assert!(out.starts_with("junk\n\n1\n"), "{out:?}");
     }
 }
