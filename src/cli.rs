@@ -151,12 +151,10 @@ pub enum EolArg {
     Crlf,
 }
 
-#[derive(Debug, Args)]
-pub struct FixArgs {
-    /// The subtitle file to fix.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-    /// Where to write (`-` for stdout). Default: FILE with `.fixed.srt` beside it.
+/// Where a rewriting command (fix, retime) writes, shared by both.
+#[derive(Debug, Clone, Args)]
+pub struct RewriteArgs {
+    /// Where to write (`-` for stdout). Default: a new file beside FILE.
     #[arg(short, long, value_name = "OUT", conflicts_with = "in_place")]
     pub output: Option<PathBuf>,
     /// Overwrite FILE, keeping the original as FILE.bak.
@@ -168,6 +166,15 @@ pub struct FixArgs {
     /// Replace the default output file if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// The subtitle file to fix (output default: FILE.fixed.srt).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub out: RewriteArgs,
     /// Line endings to write (default: the file's own, LF for bare CR).
     #[arg(long, value_enum)]
     pub eol: Option<EolArg>,

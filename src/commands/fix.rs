@@ -2,17 +2,16 @@
 //! input (or `-o`, or `--in-place` with a backup); never overwrites the
 //! input unless asked, and never writes a partial file.
 
+use super::dest::{Dest, destination, write};
 use super::{Exit, charset};
 use crate::check::profile::Limits;
 use crate::check::rules::Severity;
 use crate::check::{CheckOptions, check_track};
 use crate::cli::{EolArg, FixArgs};
 use crate::fix::{Changes, fix};
-use crate::fsutil::{replace_with_backup, write_atomic};
 use crate::output::{Printer, Style};
 use crate::subtitle::write::to_srt;
 use crate::subtitle::{Eol, Source, read_bytes, read_path};
-use std::path::{Path, PathBuf};
 
 pub fn run(args: &FixArgs, p: &Printer) -> Exit {
     match fix_file(args, p) {
@@ -64,32 +63,15 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
         .filter(|f| f.severity == Severity::Warning)
         .count();
 
-    let dest = destination(args)?;
-    let wrote = match &dest {
-        _ if args.dry_run => "would write".to_string(),
-        Dest::Stdout => {
-            p.data(text.as_bytes());
-            "wrote stdout".into()
-        }
-        Dest::InPlace => {
-            if changes.is_empty() {
-                "left unchanged".into()
-            } else {
-                let bak = replace_with_backup(input, text.as_bytes())
-                    .map_err(|e| format!("{shown}: {e}"))?;
-                format!("rewrote {shown} (original kept as {})", bak.display())
-            }
-        }
-        Dest::File(path, default) => {
-            if changes.is_empty() && *default {
-                "nothing to fix; wrote no file".into()
-            } else {
-                write_atomic(path, text.as_bytes())
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                format!("wrote {}", path.display())
-            }
-        }
-    };
+    let dest = destination(input, &args.out, "fixed")?;
+    let wrote = write(
+        &dest,
+        input,
+        &text,
+        !changes.is_empty(),
+        args.out.dry_run,
+        p,
+    )?;
     p.status(&format!(
         "{}: {wrote}",
         p.paint(&shown.to_string(), Style::Bold)
@@ -106,7 +88,7 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
     }
     if errors_left + warnings_left > 0 {
         let target = match &dest {
-            Dest::File(path, _) if !args.dry_run => path.display().to_string(),
+            Dest::File(path, _) if !args.out.dry_run => path.display().to_string(),
             _ => "the output".into(),
         };
         p.status(&format!("  {errors_left} errors and {warnings_left} warnings need a person: run `screenkit check {target}`"));
@@ -149,51 +131,4 @@ fn source_changes(s: &Source, eol: Eol, changes: &mut Changes) {
             .entry("ended the file with a line break")
             .or_default() += 1;
     }
-}
-
-enum Dest {
-    Stdout,
-    InPlace,
-    /// A file; `true` when it is the default name, not `-o`.
-    File(PathBuf, bool),
-}
-
-fn destination(args: &FixArgs) -> Result<Dest, String> {
-    if args.in_place {
-        return Ok(Dest::InPlace);
-    }
-    match &args.output {
-        Some(o) if o.as_os_str() == "-" => Ok(Dest::Stdout),
-        Some(o) if same_file(o, &args.file) => Err(format!(
-            "-o {} is the input file; use --in-place to overwrite it (a backup is kept)",
-            o.display()
-        )),
-        Some(o) => Ok(Dest::File(o.clone(), false)),
-        None => {
-            let d = default_output(&args.file);
-            if d.exists() && !args.force && !args.dry_run {
-                return Err(format!(
-                    "{} exists; pass --force to replace it, or -o OUT",
-                    d.display()
-                ));
-            }
-            Ok(Dest::File(d, true))
-        }
-    }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
-/// `talk.srt` → `talk.fixed.srt`.
-pub fn default_output(input: &Path) -> PathBuf {
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "subtitles".into());
-    input.with_file_name(format!("{stem}.fixed.srt"))
 }

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod convert;
+pub mod dest;
 pub mod fix;
 
 use crate::subtitle::decode::Charset;

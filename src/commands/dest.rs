@@ -1,0 +1,90 @@
+//! Where a rewriting command (`fix`, `retime`) puts its output: stdout, the
+//! input itself (`--in-place`, keeping a numbered backup), `-o OUT`, or a
+//! default file beside the input that is never silently replaced.
+
+use crate::cli::RewriteArgs;
+use crate::fsutil::{replace_with_backup, write_atomic};
+use crate::output::Printer;
+use std::path::{Path, PathBuf};
+
+pub enum Dest {
+    Stdout,
+    InPlace,
+    /// A file; `true` when it is the default name, not `-o`.
+    File(PathBuf, bool),
+}
+
+/// Decide the destination; `suffix` names the default file (`fixed` makes
+/// `talk.fixed.srt`). Refuses `-o` pointing at the input, and an existing
+/// default file without `--force`.
+pub fn destination(input: &Path, args: &RewriteArgs, suffix: &str) -> Result<Dest, String> {
+    if args.in_place {
+        return Ok(Dest::InPlace);
+    }
+    match &args.output {
+        Some(o) if o.as_os_str() == "-" => Ok(Dest::Stdout),
+        Some(o) if same_file(o, input) => Err(format!(
+            "-o {} is the input file; use --in-place to overwrite it (a backup is kept)",
+            o.display()
+        )),
+        Some(o) => Ok(Dest::File(o.clone(), false)),
+        None => {
+            let d = default_output(input, suffix);
+            if d.exists() && !args.force && !args.dry_run {
+                return Err(format!(
+                    "{} exists; pass --force to replace it, or -o OUT",
+                    d.display()
+                ));
+            }
+            Ok(Dest::File(d, true))
+        }
+    }
+}
+
+/// Write `text` to `dest` (unless a dry run); returns what happened, for the
+/// status line. Nothing is written to a default file or in place when
+/// nothing `changed`.
+pub fn write(
+    dest: &Dest,
+    input: &Path,
+    text: &str,
+    changed: bool,
+    dry_run: bool,
+    p: &Printer,
+) -> Result<String, String> {
+    let shown = input.display();
+    Ok(match dest {
+        _ if dry_run => "would write".to_string(),
+        Dest::Stdout => {
+            p.data(text.as_bytes());
+            "wrote stdout".into()
+        }
+        Dest::InPlace if !changed => "left unchanged".into(),
+        Dest::InPlace => {
+            let bak =
+                replace_with_backup(input, text.as_bytes()).map_err(|e| format!("{shown}: {e}"))?;
+            format!("rewrote {shown} (original kept as {})", bak.display())
+        }
+        Dest::File(_, true) if !changed => "nothing to change; wrote no file".into(),
+        Dest::File(path, _) => {
+            write_atomic(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+            format!("wrote {}", path.display())
+        }
+    })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// `talk.srt` → `talk.SUFFIX.srt`.
+pub fn default_output(input: &Path, suffix: &str) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "subtitles".into());
+    input.with_file_name(format!("{stem}.{suffix}.srt"))
+}
