@@ -43,6 +43,9 @@ pub enum Command {
     /// Convert between SubRip (.srt) and WebVTT (.vtt).
     #[command(after_help = EXIT_CODES)]
     Convert(ConvertArgs),
+    /// Move cue times: shift, frame-rate change, or a map through anchor points.
+    #[command(after_help = EXIT_CODES)]
+    Retime(RetimeArgs),
 }
 
 /// Style-guide profile (thresholds: `screenkit check --list-rules`).
@@ -185,6 +188,50 @@ pub struct FixArgs {
     pub limits: LimitArgs,
 }
 
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("op").required(true).args(["shift", "fps", "map"])))]
+pub struct RetimeArgs {
+    /// The subtitle file to retime (output default: FILE.retimed.srt).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub out: RewriteArgs,
+    /// Add a constant: 2.5s, -1500ms, or -00:00:01,500.
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = parse_shift)]
+    pub shift: Option<i64>,
+    /// Timed for video at FROM fps that now plays at TO fps (23.976:25 for PAL speed-up).
+    #[arg(long, value_name = "FROM:TO", value_parser = parse_fps_pair)]
+    pub fps: Option<crate::retime::Op>,
+    /// An anchor OLD=NEW (HH:MM:SS,mmm). One anchor shifts; two or more map piecewise-linearly.
+    #[arg(long = "map", value_name = "OLD=NEW", value_parser = parse_anchor)]
+    pub map: Vec<(i64, i64)>,
+    /// Only move cues that start in START..END (HH:MM:SS,mmm; either end may be left out).
+    #[arg(long, value_name = "START..END", value_parser = parse_range)]
+    pub range: Option<crate::retime::Range>,
+    /// Drop cues pushed entirely before 00:00:00,000 and start straddling ones at 0, instead of refusing.
+    #[arg(long)]
+    pub drop_negative: bool,
+    /// Read the file in this encoding instead of detecting it.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+}
+
+fn parse_shift(s: &str) -> Result<i64, String> {
+    crate::retime::parse_duration(s).map_err(|e| e.to_string())
+}
+
+fn parse_fps_pair(s: &str) -> Result<crate::retime::Op, String> {
+    crate::retime::parse_fps_pair(s).map_err(|e| e.to_string())
+}
+
+fn parse_anchor(s: &str) -> Result<(i64, i64), String> {
+    crate::retime::parse_anchor(s).map_err(|e| e.to_string())
+}
+
+fn parse_range(s: &str) -> Result<crate::retime::Range, String> {
+    crate::retime::parse_range(s).map_err(|e| e.to_string())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Vtt,
@@ -249,5 +296,46 @@ mod tests {
                 .is_err()
         );
         assert!(Cli::try_parse_from(["screenkit", "convert", "a.srt", "--to", "vtt"]).is_ok());
+        let c =
+            Cli::try_parse_from(["screenkit", "retime", "a.srt", "--shift", "-1500ms"]).unwrap();
+        let Command::Retime(r) = c.command else {
+            panic!("not retime")
+        };
+        assert_eq!(r.shift, Some(-1500));
+        assert!(
+            Cli::try_parse_from(["screenkit", "retime", "a.srt"]).is_err(),
+            "an operation is required"
+        );
+        assert!(
+            Cli::try_parse_from([
+                "screenkit",
+                "retime",
+                "a.srt",
+                "--shift",
+                "1s",
+                "--fps",
+                "25:24"
+            ])
+            .is_err(),
+            "only one"
+        );
+        assert!(
+            Cli::try_parse_from(["screenkit", "retime", "a.srt", "--shift", "1.5"]).is_err(),
+            "unit required"
+        );
+        let c = Cli::try_parse_from([
+            "screenkit",
+            "retime",
+            "a.srt",
+            "--map",
+            "00:00:01,000=00:00:02,000",
+            "--map",
+            "00:01:00,000=00:01:03,000",
+        ])
+        .unwrap();
+        let Command::Retime(r) = c.command else {
+            panic!("not retime")
+        };
+        assert_eq!(r.map.len(), 2);
     }
 }

@@ -12,6 +12,7 @@ pub mod fix;
 pub mod fsutil;
 pub mod media;
 pub mod output;
+pub mod retime;
 pub mod subtitle;
 pub mod time;
 
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(a) => commands::check::run(a, &p),
         Command::Fix(a) => commands::fix::run(a, &p),
         Command::Convert(a) => commands::convert::run(a, &p),
+        Command::Retime(a) => commands::retime::run(a, &p),
     };
     exit as u8
 }

@@ -8,4 +8,5 @@ mod convert;
 mod corpus;
 mod fix;
 mod props;
+mod retime;
 mod util;

@@ -1,0 +1,110 @@
+//! `screenkit retime FILE --shift D | --fps A:B | --map OLD=NEW... [--range]`:
+//! move cue times exactly, refuse (or with `--drop-negative`, drop) cues
+//! pushed before zero, report overlaps the move creates, write like `fix`.
+
+use super::dest::{destination, write};
+use super::{Exit, charset};
+use crate::check::profile::{Limits, ProfileName};
+use crate::check::rules::{Rule, Severity};
+use crate::check::{CheckOptions, check_track};
+use crate::cli::RetimeArgs;
+use crate::output::{Printer, Style};
+use crate::retime::{Op, drop_negative, retime};
+use crate::subtitle::write::to_srt;
+use crate::subtitle::{Eol, Track, read_path};
+use crate::time::Timestamp;
+use std::collections::BTreeSet;
+
+pub fn run(args: &RetimeArgs, p: &Printer) -> Exit {
+    match retime_file(args, p) {
+        Ok(exit) => exit,
+        Err(e) => {
+            p.error(&e);
+            Exit::Failed
+        }
+    }
+}
+
+fn describe(op: &Op) -> String {
+    match op {
+        Op::Shift(d) if *d < 0 => format!("shifted by -{}", Timestamp(-d).srt()),
+        Op::Shift(d) => format!("shifted by +{}", Timestamp(*d).srt()),
+        Op::Scale(r) => format!("scaled by {}/{}", r.num, r.den),
+        Op::Map(a) => format!("mapped through {} anchors", a.len()),
+    }
+}
+
+/// Cue positions (1-based) that overlap or start before the cue above.
+fn overlapping(track: &Track) -> BTreeSet<usize> {
+    let opts = CheckOptions {
+        limits: Limits::new(ProfileName::Relaxed, 24.0),
+        ignore: Default::default(),
+        clip_ms: None,
+    };
+    check_track(track, &opts)
+        .into_iter()
+        .filter(|f| {
+            matches!(f.rule, Rule::Overlap | Rule::Unsorted) && f.severity == Severity::Error
+        })
+        .filter_map(|f| f.cue)
+        .collect()
+}
+
+fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, String> {
+    let input = &args.file;
+    let shown = input.display().to_string();
+    let track = read_path(input, charset(args.encoding.as_deref())?)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    let op = match (&args.shift, &args.fps) {
+        (Some(d), _) => Op::Shift(*d),
+        (_, Some(op)) => op.clone(),
+        _ => Op::map(args.map.clone()).map_err(|e| format!("--map: {e}"))?,
+    };
+    let range = args.range.unwrap_or_default();
+    let mut out = retime(&track, &op, &range);
+    if !out.negative.is_empty() {
+        if !args.drop_negative {
+            let first = out.negative[0];
+            let c = &out.track.cues[first - 1];
+            p.error(&format!(
+                "{shown}:{}: cue {first} would start at {} ({} cue(s) in all); nothing written. Pass --drop-negative to drop or trim them",
+                c.time_line,
+                c.start.srt(),
+                out.negative.len()
+            ));
+            return Ok(Exit::Problems);
+        }
+        let (dropped, trimmed) = drop_negative(&mut out.track);
+        p.status(&format!(
+            "  - dropped {dropped} and trimmed {trimmed} cue(s) pushed before 00:00:00,000"
+        ));
+    }
+    let eol = if track.source.eol.dominant() == Eol::Crlf {
+        Eol::Crlf
+    } else {
+        Eol::Lf
+    };
+    let text = to_srt(&out.track, eol).map_err(|e| format!("{shown}: {e}"))?;
+    let dest = destination(input, &args.out, "retimed")?;
+    let wrote = write(&dest, input, &text, out.moved > 0, args.out.dry_run, p)?;
+    p.status(&format!("{}: {wrote}", p.paint(&shown, Style::Bold)));
+    p.status(&format!(
+        "  - {} {} of {} cues",
+        describe(&op),
+        out.moved,
+        track.cues.len()
+    ));
+    let before = overlapping(&track);
+    let created: Vec<String> = overlapping(&out.track)
+        .difference(&before)
+        .map(ToString::to_string)
+        .collect();
+    if !created.is_empty() {
+        p.status(&format!(
+            "  {} cue {} (numbered as in the input) now overlap or start before the cue above; run `screenkit check` on the output",
+            p.paint("warning:", Style::Warning),
+            created.join(", ")
+        ));
+    }
+    Ok(Exit::Ok)
+}
