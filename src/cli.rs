@@ -11,6 +11,12 @@ Exit codes:
   1  done, but errors were found (check), or remain after fixing (fix)
   2  could not run: bad flag, unreadable or non-subtitle file, I/O error";
 
+pub const PROBE_EXIT_CODES: &str = "\
+Exit codes:
+  0  every clip looks fine
+  1  a problem was found (undecodable audio, decode error, a codec that will not play everywhere)
+  2  could not run: not a media file, unreadable path, bad flag";
+
 /// Offline film-screening kits: check, fix and convert subtitles.
 #[derive(Debug, Parser)]
 #[command(name = "screenkit", version, about, after_help = EXIT_CODES, propagate_version = true)]
@@ -46,6 +52,9 @@ pub enum Command {
     /// Move cue times: shift, frame-rate change, or a map through anchor points.
     #[command(after_help = EXIT_CODES)]
     Retime(RetimeArgs),
+    /// Describe clips: container, duration, tracks; --deep decodes audio for errors and loudness.
+    #[command(after_help = PROBE_EXIT_CODES)]
+    Probe(ProbeArgs),
 }
 
 /// Style-guide profile (thresholds: `screenkit check --list-rules`).
@@ -230,6 +239,19 @@ fn parse_anchor(s: &str) -> Result<(i64, i64), String> {
 
 fn parse_range(s: &str) -> Result<crate::retime::Range, String> {
     crate::retime::parse_range(s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Clips to probe (MP4, MKV, WebM, OGG, FLAC, WAV, MP3).
+    #[arg(required = true, value_name = "CLIP")]
+    pub clips: Vec<PathBuf>,
+    /// Decode every audio packet: first undecodable point, loudness (LUFS), true peak (dBTP).
+    #[arg(long)]
+    pub deep: bool,
+    /// Print one JSON object on stdout instead of the human report.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -27,6 +27,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fix(a) => commands::fix::run(a, &p),
         Command::Convert(a) => commands::convert::run(a, &p),
         Command::Retime(a) => commands::retime::run(a, &p),
+        Command::Probe(a) => commands::probe::run(a, &p),
     };
     exit as u8
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod convert;
 pub mod dest;
 pub mod fix;
+pub mod probe;
 pub mod retime;
 
 use crate::subtitle::decode::Charset;

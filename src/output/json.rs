@@ -44,3 +44,20 @@ impl From<&Finding> for JsonFinding {
         }
     }
 }
+
+/// `screenkit probe --json`: exactly one object on stdout.
+#[derive(Debug, Serialize)]
+pub struct ProbeReport {
+    pub version: u32,
+    pub clips: Vec<ClipReport>,
+}
+
+/// One clip; `error` only when it could not be read at all (exit 2).
+#[derive(Debug, Serialize)]
+pub struct ClipReport {
+    pub path: String,
+    #[serde(flatten)]
+    pub info: Option<crate::media::probe::ClipInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}

@@ -3,6 +3,7 @@
 //! `TERM=dumb`, `--color`), `--quiet` honoured, a closed pipe exits quietly.
 
 pub mod json;
+pub mod progress;
 
 use crate::cli::ColorWhen;
 use std::io::{IsTerminal, Write};

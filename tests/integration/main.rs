@@ -7,6 +7,7 @@ mod check;
 mod convert;
 mod corpus;
 mod fix;
+mod probe;
 mod props;
 mod retime;
 mod util;

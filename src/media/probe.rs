@@ -1,0 +1,453 @@
+//! What a clip is and whether it will play: container, duration, audio and
+//! video tracks from the headers (fast), and with `deep` a decode of every
+//! audio packet for the first undecodable point, EBU R128 integrated
+//! loudness and true peak (the `ebur128` crate, not hand-written filters).
+//!
+//! symphonia's known gaps (`shared/research/packaging.md` §4) become
+//! specific problems that say what to do, never a crash or a wrong number.
+
+use super::{ProbeError, open};
+use ebur128::{EbuR128, Mode};
+use serde::Serialize;
+use std::path::Path;
+use symphonia::core::codecs::CodecParameters;
+use symphonia::core::codecs::audio::well_known as acodec;
+use symphonia::core::codecs::audio::{AudioCodecParameters, AudioDecoderOptions};
+use symphonia::core::codecs::video::well_known as vcodec;
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::{FormatReader, Track};
+use symphonia::core::units::TimeBase;
+
+/// Everything `probe` learned about one clip.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClipInfo {
+    pub container: String,
+    pub duration_ms: Option<i64>,
+    pub audio: Vec<AudioTrack>,
+    pub video: Vec<VideoTrack>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AudioTrack {
+    pub codec: String,
+    pub sample_rate: Option<u32>,
+    pub channels: Option<u32>,
+    pub language: Option<String>,
+    /// Integrated loudness (EBU R128), only with `deep`.
+    pub loudness_lufs: Option<f64>,
+    /// Highest true peak over the channels, only with `deep`.
+    pub true_peak_dbtp: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct VideoTrack {
+    pub codec: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Frames per second, from packet durations (symphonia has no field).
+    pub fps: Option<f64>,
+}
+
+/// Something that will stop the clip playing well at a venue.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Problem {
+    /// Stable id: `undecodable-audio`, `no-audio`, `decode-error`, `video-codec`.
+    pub kind: &'static str,
+    pub message: String,
+    /// Where in the clip, for decode errors.
+    pub at_ms: Option<i64>,
+}
+
+/// Progress of a deep decode, in ms of media; the default does nothing.
+pub trait Progress {
+    fn start(&self, _total_ms: Option<i64>) {}
+    fn advance(&self, _pos_ms: i64) {}
+    fn finish(&self) {}
+}
+
+/// No progress reporting.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+const SAFE: &str =
+    "re-encode the audio as AAC-LC stereo (MP4 with H.264 + AAC-LC plays everywhere)";
+
+fn audio_codec_name(p: &AudioCodecParameters) -> String {
+    let c = p.codec;
+    let name = match c {
+        _ if c == acodec::CODEC_ID_AAC => match p.profile {
+            Some(pr) if pr == acodec::profiles::CODEC_PROFILE_AAC_HE => "aac (HE)",
+            Some(pr) if pr == acodec::profiles::CODEC_PROFILE_AAC_HE_V2 => "aac (HE v2)",
+            Some(pr) if pr == acodec::profiles::CODEC_PROFILE_AAC_MAIN => "aac (Main)",
+            Some(pr) if pr == acodec::profiles::CODEC_PROFILE_AAC_LTP => "aac (LTP)",
+            _ => "aac",
+        },
+        _ if c == acodec::CODEC_ID_MP3 => "mp3",
+        _ if c == acodec::CODEC_ID_VORBIS => "vorbis",
+        _ if c == acodec::CODEC_ID_OPUS => "opus",
+        _ if c == acodec::CODEC_ID_FLAC => "flac",
+        _ if c == acodec::CODEC_ID_ALAC => "alac",
+        _ if c == acodec::CODEC_ID_AC3 => "ac3",
+        _ if c == acodec::CODEC_ID_EAC3 => "eac3",
+        _ if c == acodec::CODEC_ID_DCA => "dts",
+        _ if c == acodec::CODEC_ID_TRUEHD => "truehd",
+        _ if c == acodec::CODEC_ID_MP2 => "mp2",
+        // Every PCM and ADPCM id sorts below the first compressed codec.
+        _ if c > symphonia::core::codecs::audio::CODEC_ID_NULL_AUDIO
+            && c < acodec::CODEC_ID_VORBIS =>
+        {
+            "pcm"
+        }
+        _ => return format!("unknown ({c})"),
+    };
+    name.to_string()
+}
+
+fn video_codec_name(c: symphonia::core::codecs::video::VideoCodecId) -> String {
+    let name = match c {
+        _ if c == vcodec::CODEC_ID_H264 => "h264",
+        _ if c == vcodec::CODEC_ID_HEVC => "hevc",
+        _ if c == vcodec::CODEC_ID_VP8 => "vp8",
+        _ if c == vcodec::CODEC_ID_VP9 => "vp9",
+        _ if c == vcodec::CODEC_ID_AV1 => "av1",
+        _ if c == vcodec::CODEC_ID_MPEG4 => "mpeg4",
+        _ if c == vcodec::CODEC_ID_MPEG2 => "mpeg2",
+        _ if c == vcodec::CODEC_ID_THEORA => "theora",
+        _ if c == vcodec::CODEC_ID_MJPEG => "mjpeg",
+        _ => return format!("unknown ({c})"),
+    };
+    name.to_string()
+}
+
+/// Whether symphonia can decode this audio track, and if not, why.
+fn audio_gap(p: &AudioCodecParameters) -> Option<String> {
+    let name = audio_codec_name(p);
+    let channels = p.channels.as_ref().map_or(0, |c| c.count());
+    if p.codec == acodec::CODEC_ID_AAC && channels > 2 {
+        return Some(format!(
+            "{channels}-channel AAC cannot be decoded by symphonia; {SAFE}"
+        ));
+    }
+    if p.codec == acodec::CODEC_ID_AAC && name != "aac" {
+        return Some(format!(
+            "{name} cannot be decoded by symphonia (only AAC-LC); {SAFE}"
+        ));
+    }
+    let decoder =
+        symphonia::default::get_codecs().make_audio_decoder(p, &AudioDecoderOptions::default());
+    decoder
+        .err()
+        .map(|_| format!("{name} audio cannot be decoded by symphonia; {SAFE}"))
+}
+
+fn ms(tb: Option<TimeBase>, ts: symphonia::core::units::Timestamp) -> Option<i64> {
+    tb?.calc_time(ts).map(|t| t.as_millis() as i64)
+}
+
+fn track_duration_ms(t: &Track) -> Option<i64> {
+    t.time_base?
+        .calc_duration(t.duration?)
+        .map(|d| d.as_millis() as i64)
+}
+
+/// Probe a clip. Header-only unless `deep`.
+pub fn probe(path: &Path, deep: bool, progress: &dyn Progress) -> Result<ClipInfo, ProbeError> {
+    let mut fmt = open(path)?;
+    let mut info = ClipInfo {
+        container: fmt.format_info().short_name.to_string(),
+        duration_ms: fmt.tracks().iter().filter_map(track_duration_ms).max(),
+        audio: Vec::new(),
+        video: Vec::new(),
+        problems: Vec::new(),
+    };
+    let mut decodable = Vec::new();
+    for t in fmt.tracks() {
+        match &t.codec_params {
+            Some(CodecParameters::Audio(p)) => {
+                if let Some(why) = audio_gap(p) {
+                    info.problems.push(Problem {
+                        kind: "undecodable-audio",
+                        message: why,
+                        at_ms: None,
+                    });
+                } else {
+                    decodable.push(t.id);
+                }
+                info.audio.push(AudioTrack {
+                    codec: audio_codec_name(p),
+                    sample_rate: p.sample_rate,
+                    channels: p.channels.as_ref().map(|c| c.count() as u32),
+                    language: t.language.clone().filter(|l| !l.is_empty() && l != "und"),
+                    loudness_lufs: None,
+                    true_peak_dbtp: None,
+                });
+            }
+            Some(CodecParameters::Video(p)) => {
+                let codec = video_codec_name(p.codec);
+                if codec != "h264" {
+                    let message = format!(
+                        "{codec} video may not play in every browser on a venue laptop; H.264 in MP4 plays everywhere"
+                    );
+                    info.problems.push(Problem {
+                        kind: "video-codec",
+                        message,
+                        at_ms: None,
+                    });
+                }
+                info.video.push(VideoTrack {
+                    codec,
+                    width: p.width.map(u32::from),
+                    height: p.height.map(u32::from),
+                    fps: None,
+                });
+            }
+            _ => {}
+        }
+    }
+    if info.audio.is_empty() {
+        info.problems.push(Problem {
+            kind: "no-audio",
+            message: "the clip has no audio track".into(),
+            at_ms: None,
+        });
+    }
+    scan(
+        fmt.as_mut(),
+        &mut info,
+        deep.then_some(decodable.as_slice()),
+        progress,
+    );
+    Ok(info)
+}
+
+/// Per-track counters while reading packets. The frame rate comes from the
+/// span of presentation times (min..max, as B-frames arrive out of order):
+/// summing per-packet durations would add up their rounding.
+#[derive(Default)]
+struct Seen {
+    packets: u64,
+    min_pts: Option<i64>,
+    max_pts: Option<i64>,
+}
+
+/// Read packets: always enough to derive the video frame rate (and the
+/// duration when the headers lack it, as in MKV); with `deep` every packet,
+/// decoding the given audio tracks.
+fn scan(
+    fmt: &mut dyn FormatReader,
+    info: &mut ClipInfo,
+    deep: Option<&[u32]>,
+    progress: &dyn Progress,
+) {
+    const FPS_SAMPLE: u64 = 240;
+    let tracks: Vec<Track> = fmt.tracks().to_vec();
+    let video_ids: Vec<u32> = tracks
+        .iter()
+        .filter(|t| matches!(t.codec_params, Some(CodecParameters::Video(_))))
+        .map(|t| t.id)
+        .collect();
+    let need_duration = info.duration_ms.is_none();
+    let mut seen: Vec<Seen> = tracks.iter().map(|_| Seen::default()).collect();
+    let mut decoders = Vec::new();
+    for id in deep.unwrap_or(&[]) {
+        let Some(t) = tracks.iter().find(|t| t.id == *id) else {
+            continue;
+        };
+        let Some(CodecParameters::Audio(p)) = &t.codec_params else {
+            continue;
+        };
+        if let Ok(d) =
+            symphonia::default::get_codecs().make_audio_decoder(p, &AudioDecoderOptions::default())
+        {
+            decoders.push(Loudness::new(*id, d, t.time_base));
+        }
+    }
+    if deep.is_some() {
+        progress.start(info.duration_ms);
+    }
+    let mut end_ms: Option<i64> = None;
+    loop {
+        let packet = match fmt.next_packet() {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            Err(e) => {
+                if deep.is_some() {
+                    let message = match end_ms {
+                        Some(_) => format!(
+                            "the file cannot be read past this point ({e}); is it truncated?"
+                        ),
+                        None => format!("no packet can be read ({e}); is the file truncated?"),
+                    };
+                    info.problems.push(Problem {
+                        kind: "decode-error",
+                        message,
+                        at_ms: end_ms,
+                    });
+                }
+                break;
+            }
+        };
+        let k = tracks
+            .iter()
+            .position(|t| t.id == packet.track_id)
+            .unwrap_or(0);
+        let s = &mut seen[k];
+        s.packets += 1;
+        let pts = packet.pts.get();
+        s.min_pts = Some(s.min_pts.map_or(pts, |m| m.min(pts)));
+        s.max_pts = Some(s.max_pts.map_or(pts, |m| m.max(pts)));
+        if let Some(e) = packet
+            .pts
+            .checked_add(packet.dur)
+            .and_then(|ts| ms(tracks[k].time_base, ts))
+        {
+            end_ms = end_ms.max(Some(e));
+        }
+        if let Some(d) = decoders.iter_mut().find(|d| d.id == packet.track_id) {
+            d.decode(&packet, &mut info.problems);
+            if let Some(pos) = ms(tracks[k].time_base, packet.pts) {
+                progress.advance(pos);
+            }
+        }
+        let enough_fps = video_ids.iter().all(|id| {
+            tracks
+                .iter()
+                .position(|t| t.id == *id)
+                .is_some_and(|k| seen[k].packets >= FPS_SAMPLE)
+        });
+        if deep.is_none() && !need_duration && enough_fps {
+            break;
+        }
+    }
+    if need_duration {
+        info.duration_ms = end_ms;
+    } else if deep.is_some() && !info.problems.iter().any(|p| p.kind == "decode-error") {
+        // A clean end of stream well before the promised duration: a file
+        // cut short (MP3 and FLAC readers just stop).
+        let promised = info.duration_ms.unwrap_or(0);
+        let got = end_ms.unwrap_or(0);
+        if promised - got > (promised / 100).max(250) {
+            let message = format!(
+                "the media ends at {got} ms but the header promises {promised} ms; the file is probably truncated"
+            );
+            info.problems.push(Problem {
+                kind: "decode-error",
+                message,
+                at_ms: Some(got),
+            });
+        }
+    }
+    for (v, id) in info.video.iter_mut().zip(&video_ids) {
+        let k = tracks.iter().position(|t| t.id == *id).unwrap_or(0);
+        let s = &seen[k];
+        let span = match (s.min_pts, s.max_pts, tracks[k].time_base) {
+            (Some(a), Some(b), Some(tb)) if b > a => tb
+                .calc_time(symphonia::core::units::Timestamp::new(b - a))
+                .map(|t| t.as_secs_f64()),
+            _ => None,
+        };
+        v.fps = span.map(|x| nominal_fps((s.packets - 1) as f64 / x));
+    }
+    for d in decoders {
+        if let Some(a) = tracks
+            .iter()
+            .filter(|t| matches!(t.codec_params, Some(CodecParameters::Audio(_))))
+            .position(|t| t.id == d.id)
+        {
+            let (lufs, peak) = d.result();
+            info.audio[a].loudness_lufs = lufs;
+            info.audio[a].true_peak_dbtp = peak;
+        }
+    }
+    if deep.is_some() {
+        progress.finish();
+    }
+}
+
+/// A measured frame rate, snapped to the standard rate it is within 0.15%
+/// of (millisecond timestamps in WebM/MKV blur 30 fps into 29.997).
+fn nominal_fps(measured: f64) -> f64 {
+    const RATES: [f64; 11] = [
+        23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0, 100.0, 120.0,
+    ];
+    let off = |r: f64| (measured - r).abs() / r;
+    RATES
+        .iter()
+        .copied()
+        .filter(|&r| off(r) < 0.0015)
+        .min_by(|&a, &b| off(a).total_cmp(&off(b)))
+        .unwrap_or((measured * 1000.0).round() / 1000.0)
+}
+
+/// A decoder feeding an EBU R128 meter.
+struct Loudness {
+    id: u32,
+    decoder: Box<dyn symphonia::core::codecs::audio::AudioDecoder>,
+    time_base: Option<TimeBase>,
+    meter: Option<EbuR128>,
+    planes: Vec<Vec<f32>>,
+    failed: bool,
+}
+
+impl Loudness {
+    fn new(
+        id: u32,
+        decoder: Box<dyn symphonia::core::codecs::audio::AudioDecoder>,
+        time_base: Option<TimeBase>,
+    ) -> Self {
+        Loudness {
+            id,
+            decoder,
+            time_base,
+            meter: None,
+            planes: Vec::new(),
+            failed: false,
+        }
+    }
+
+    fn decode(&mut self, packet: &symphonia::core::packet::Packet, problems: &mut Vec<Problem>) {
+        match self.decoder.decode(packet) {
+            Ok(buf) => {
+                if buf.frames() == 0 {
+                    return;
+                }
+                let spec = buf.spec();
+                let (channels, rate) = (spec.channels().count() as u32, spec.rate());
+                buf.copy_to_vecs_planar::<f32>(&mut self.planes);
+                let meter = self.meter.get_or_insert_with(|| {
+                    EbuR128::new(channels, rate, Mode::I | Mode::TRUE_PEAK)
+                        .expect("valid channel count and rate")
+                });
+                let planes: Vec<&[f32]> = self.planes.iter().map(|p| p.as_slice()).collect();
+                let _ = meter.add_frames_planar_f32(&planes);
+            }
+            Err(SymError::DecodeError(e)) if !self.failed => {
+                self.failed = true;
+                problems.push(Problem {
+                    kind: "decode-error",
+                    message: format!("audio cannot be decoded from here on ({e})"),
+                    at_ms: ms(self.time_base, packet.pts),
+                });
+            }
+            Err(_) => {}
+        }
+    }
+
+    fn result(&self) -> (Option<f64>, Option<f64>) {
+        let Some(m) = &self.meter else {
+            return (None, None);
+        };
+        let lufs = m
+            .loudness_global()
+            .ok()
+            .filter(|l| l.is_finite())
+            .map(|l| (l * 10.0).round() / 10.0);
+        let channels = self.planes.len() as u32;
+        let peak = (0..channels)
+            .filter_map(|c| m.true_peak(c).ok())
+            .fold(0.0f64, f64::max);
+        let dbtp = (peak > 0.0).then(|| (20.0 * peak.log10() * 10.0).round() / 10.0);
+        (lufs, dbtp)
+    }
+}

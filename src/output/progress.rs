@@ -1,0 +1,41 @@
+//! The only place that knows indicatif. A bar is shown only on a terminal
+//! (stderr), and never with `--quiet` or `--json`.
+
+use crate::media::probe::Progress;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+
+/// A progress bar over media time, or a hidden one.
+pub struct Bar(ProgressBar);
+
+impl Bar {
+    pub fn new(label: &str, visible: bool) -> Bar {
+        let bar = if visible && std::io::stderr().is_terminal() {
+            let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            let style = ProgressStyle::with_template("{prefix} {wide_bar} {percent:>3}% {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            b.set_style(style);
+            b.set_prefix(label.to_string());
+            b
+        } else {
+            ProgressBar::hidden()
+        };
+        Bar(bar)
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total_ms: Option<i64>) {
+        if let Some(t) = total_ms {
+            self.0.set_length(t.max(1) as u64);
+        }
+    }
+
+    fn advance(&self, pos_ms: i64) {
+        self.0.set_position(pos_ms.max(0) as u64);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
