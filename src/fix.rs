@@ -76,9 +76,22 @@ fn count(changes: &mut Changes, what: &'static str, n: usize) {
     }
 }
 
+/// Clean the text and balance tags, repeating until nothing changes:
+/// each can expose work for the other (dropping a stray `</i>` leaves a
+/// trailing space; removing an invisible character can join `<` and `i>`).
 fn clean_text(c: &mut Cue, changes: &mut Changes) {
-    let mut lines: Vec<String> = Vec::with_capacity(c.lines.len());
-    for line in &c.lines {
+    for _ in 0..8 {
+        let next = clean_once(&c.lines, changes);
+        if next == c.lines {
+            return;
+        }
+        c.lines = next;
+    }
+}
+
+fn clean_once(input: &[String], changes: &mut Changes) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::with_capacity(input.len());
+    for line in input {
         match clean_line(line) {
             Some(parts) if parts.len() == 1 && parts[0] == *line => lines.extend(parts),
             Some(parts) => {
@@ -101,7 +114,7 @@ fn clean_text(c: &mut Cue, changes: &mut Changes) {
         count(changes, "balanced <i>/<b>/<u> tags", 1);
         lines = balanced;
     }
-    c.lines = lines;
+    lines
 }
 
 /// Cues are in start order here.
@@ -220,6 +233,15 @@ mod tests {
     fn tag_balancing_settles_in_one_fix() {
         let src = "1\n00:00:01,000 --> 00:00:03,000\n<font color=\"#fff a long line of text</font>2:02,797 --> 00:12:05,717\nnext\n";
         let once = fixed(src);
+        assert_eq!(fixed(&once), once);
+    }
+
+    /// Found by the fuzz target: dropping a stray `</i>` left a trailing
+    /// space that only a second fix trimmed.
+    #[test]
+    fn text_cleaning_settles_in_one_fix() {
+        let once = fixed("1\n00:00:01,000 --> 00:00:03,000\nall the way </i>\nhome\n");
+        assert!(once.contains("all the way\nhome"), "{once:?}");
         assert_eq!(fixed(&once), once);
     }
 }
