@@ -5,6 +5,7 @@
 mod bad_input;
 mod check;
 mod convert;
+mod demo;
 mod corpus;
 mod fix;
 mod probe;
