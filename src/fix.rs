@@ -244,4 +244,18 @@ mod tests {
         assert!(once.contains("all the way\nhome"), "{once:?}");
         assert_eq!(fixed(&once), once);
     }
+
+    /// Found by the fuzz target: `\h \h` became no-break spaces only, a line
+    /// the reader takes for blank, so it ended the cue on the next read.
+    #[test]
+    fn no_line_of_only_hard_spaces_is_left() {
+        let once = fixed(
+            "1\n00:00:01,000 --> 00:00:03,000\n{\\an1}\n\\h \\h \\h\n\n2\n00:00:04,000 --> 00:00:06,000\nB\n",
+        );
+        assert!(
+            once.starts_with("1\n00:00:01,000 --> 00:00:03,000\n{\\an1}\n\n2\n"),
+            "{once:?}"
+        );
+        assert_eq!(fixed(&once), once);
+    }
 }

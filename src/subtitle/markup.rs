@@ -233,10 +233,12 @@ pub fn clean_line(line: &str) -> Option<Vec<String>> {
         .replace("\\h", "\u{a0}")
         .replace("[br]", "\n");
     l.retain(|ch| !is_invisible(ch));
+    // A line blank as the reader sees it (Unicode whitespace, such as the
+    // no-break spaces `\h` becomes) would read back as the end of the cue.
     safe(
         l.split('\n')
             .map(tidy_spaces)
-            .filter(|p| !p.is_empty())
+            .filter(|p| !p.trim().is_empty())
             .collect(),
     )
 }

@@ -5,8 +5,8 @@
 mod bad_input;
 mod check;
 mod convert;
-mod demo;
 mod corpus;
+mod demo;
 mod fix;
 mod probe;
 mod props;
