@@ -55,6 +55,9 @@ pub enum Command {
     /// Describe clips: container, duration, tracks; --deep decodes audio for errors and loudness.
     #[command(after_help = PROBE_EXIT_CODES)]
     Probe(ProbeArgs),
+    /// Validate a kit's discussion cards and render them for print, projection, Markdown or text.
+    #[command(after_help = EXIT_CODES)]
+    Cards(CardsArgs),
 }
 
 /// Style-guide profile (thresholds: `screenkit check --list-rules`).
@@ -239,6 +242,43 @@ fn parse_anchor(s: &str) -> Result<(i64, i64), String> {
 
 fn parse_range(s: &str) -> Result<crate::retime::Range, String> {
     crate::retime::parse_range(s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CardFormat {
+    /// Printable cards (cards.html) and a projection view (cards-projection.html).
+    Html,
+    /// Markdown (cards.md).
+    Md,
+    /// Plain text (cards.txt).
+    Txt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CardLayout {
+    /// One card per A6 page.
+    A6,
+    /// Four cards per A4 sheet, with cut lines.
+    A4,
+}
+
+#[derive(Debug, Args)]
+pub struct CardsArgs {
+    /// The kit folder (with kit.toml).
+    #[arg(value_name = "KIT")]
+    pub kit: PathBuf,
+    /// Formats to write (repeat or separate with commas).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "html")]
+    pub format: Vec<CardFormat>,
+    /// Output folder. Default: dist/NAME/cards.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Printed layout.
+    #[arg(long, value_enum, default_value_t = CardLayout::A6)]
+    pub layout: CardLayout,
+    /// Large print: 18 pt, one card per A5 page.
+    #[arg(long)]
+    pub large_print: bool,
 }
 
 #[derive(Debug, Args)]

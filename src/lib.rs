@@ -5,11 +5,13 @@
 //! → `commands` → domain (`subtitle`, `check`, `fix`, `media`) → `time`.
 //! Domain modules never print.
 
+pub mod cards;
 pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod fix;
 pub mod fsutil;
+pub mod kit;
 pub mod media;
 pub mod output;
 pub mod retime;
@@ -28,6 +30,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Convert(a) => commands::convert::run(a, &p),
         Command::Retime(a) => commands::retime::run(a, &p),
         Command::Probe(a) => commands::probe::run(a, &p),
+        Command::Cards(a) => commands::cards::run(a, &p),
     };
     exit as u8
 }

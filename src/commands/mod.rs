@@ -1,6 +1,7 @@
 //! One module per subcommand: glue between the CLI, the domain modules and
 //! the printer. Each `run` returns the exit status; none panics on input.
 
+pub mod cards;
 pub mod check;
 pub mod convert;
 pub mod dest;

@@ -18,11 +18,12 @@ fn convert(src: &Path, to: &str, out: &Path) -> Run {
 }
 
 fn validator() -> std::path::PathBuf {
-    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vtt/validate.js");
-    let module = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vtt/node_modules/webvtt-parser");
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node/validate.js");
+    let module =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node/node_modules/webvtt-parser");
     assert!(
         module.is_dir(),
-        "the WebVTT validator is not installed: run `bash tests/run` (it runs `npm ci` in tests/vtt)"
+        "the WebVTT validator is not installed: run `bash tests/run` (it runs `npm ci` in tests/node)"
     );
     js
 }

@@ -3,6 +3,7 @@
 //! The shared corpus (`../shared/corpus/srt`) is read in place, never copied.
 
 mod bad_input;
+mod cards;
 mod check;
 mod convert;
 mod corpus;

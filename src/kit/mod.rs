@@ -1,0 +1,114 @@
+//! Screening kits: a folder with `kit.toml`. For now the manifest model that
+//! `cards` needs (clip ids, titles, the cards file); building and verifying
+//! kits come later. Paths in the manifest are relative to the kit folder.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Why a kit could not be read.
+#[derive(Debug, Error)]
+pub enum KitError {
+    #[error("{0}: no kit.toml here (make one with `screenkit new NAME`, or pass a kit folder)")]
+    NoManifest(String),
+    #[error("{path}:{line}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{0}: {1}")]
+    Io(String, #[source] std::io::Error),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub title: String,
+    pub film: Film,
+    pub organizer: Organizer,
+    #[serde(default)]
+    pub event: Option<Event>,
+    /// Who licensed the public performance and the clips.
+    pub rights: String,
+    /// The cards file, relative to the kit folder.
+    pub cards: PathBuf,
+    #[serde(rename = "clip", default)]
+    pub clips: Vec<Clip>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Film {
+    pub title: String,
+    pub director: String,
+    pub year: u16,
+    pub languages: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organizer {
+    pub name: String,
+    pub contact: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub date: Option<String>,
+    pub venue: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clip {
+    pub id: String,
+    pub title: String,
+    pub media: PathBuf,
+    pub subtitles: PathBuf,
+    /// Minutes of discussion after the clip.
+    pub minutes: u32,
+}
+
+/// A kit on disk.
+#[derive(Debug, Clone)]
+pub struct Kit {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+}
+
+/// 1-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+impl Kit {
+    /// Read `DIR/kit.toml`.
+    pub fn open(dir: &Path) -> Result<Kit, KitError> {
+        let path = dir.join("kit.toml");
+        let shown = path.display().to_string();
+        if !path.is_file() {
+            return Err(KitError::NoManifest(dir.display().to_string()));
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| KitError::Io(shown.clone(), e))?;
+        let manifest = toml::from_str(&text).map_err(|e: toml::de::Error| KitError::Syntax {
+            path: shown,
+            line: e.span().map_or(1, |s| line_of(&text, s.start)),
+            message: e.message().to_string(),
+        })?;
+        Ok(Kit {
+            dir: dir.to_path_buf(),
+            manifest,
+        })
+    }
+
+    /// The kit's name: its folder name.
+    pub fn name(&self) -> String {
+        self.dir
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "kit".into())
+    }
+}
