@@ -291,6 +291,76 @@ mod tests {
         }
     }
 
+    /// WCAG 2 contrast ratio of two #rrggbb colours.
+    fn contrast(a: &str, b: &str) -> f64 {
+        let lum = |hex: &str| {
+            let c: Vec<f64> = (0..3)
+                .map(|i| u8::from_str_radix(&hex[1 + 2 * i..3 + 2 * i], 16).unwrap() as f64 / 255.0)
+                .map(|v| {
+                    if v <= 0.03928 {
+                        v / 12.92
+                    } else {
+                        ((v + 0.055) / 1.055).powf(2.4)
+                    }
+                })
+                .collect();
+            0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+        };
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn every_text_colour_has_at_least_4_5_to_1_contrast() {
+        let cards = [card("x", Kind::Question, "q")];
+        let deck = Deck {
+            title: "K",
+            film: "F".into(),
+            clips: vec![],
+            cards: &cards,
+        };
+        let print = print_html(&deck, Layout::A6, false);
+        let proj = projection_html(&deck);
+        // (text, background) pairs as the stylesheets use them.
+        for (page, pairs) in [
+            (
+                &print,
+                [
+                    ("#000000", "#ffffff"),
+                    ("#333333", "#ffffff"),
+                    ("#ffffff", "#000000"),
+                ],
+            ),
+            (
+                &proj,
+                [
+                    ("#f5f5f5", "#111111"),
+                    ("#ffd866", "#111111"),
+                    ("#cfcfcf", "#111111"),
+                ],
+            ),
+        ] {
+            for (fg, bg) in pairs {
+                let short = |c: &str| {
+                    if c.as_bytes()[1..].chunks(2).all(|p| p[0] == p[1]) {
+                        format!("#{}{}{}", &c[1..2], &c[3..4], &c[5..6])
+                    } else {
+                        c.to_string()
+                    }
+                };
+                assert!(
+                    page.contains(&short(fg)) || page.contains(fg),
+                    "{fg} not used"
+                );
+                assert!(
+                    contrast(fg, bg) >= 4.5,
+                    "{fg} on {bg}: {:.2}",
+                    contrast(fg, bg)
+                );
+            }
+        }
+    }
+
     #[test]
     fn everything_is_escaped_and_nothing_is_fetched() {
         let cards = [

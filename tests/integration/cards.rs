@@ -223,6 +223,12 @@ fn printable_cards_print_one_a6_page_each_in_chromium() {
     assert_eq!(pages, deck().len() + 1, "one page per card plus the cover");
     let size = info.lines().find(|l| l.starts_with("Page size:")).unwrap();
     // A6 is 297.64 x 419.53 pt; Chromium rounds to its own units.
-    let dims: Vec<f64> = size.split_whitespace().filter_map(|w| w.parse().ok()).collect();
-    assert!((dims[0] - 297.64).abs() < 1.5 && (dims[1] - 419.53).abs() < 1.5, "{size}");
+    let dims: Vec<f64> = size
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(
+        (dims[0] - 297.64).abs() < 1.5 && (dims[1] - 419.53).abs() < 1.5,
+        "{size}"
+    );
 }

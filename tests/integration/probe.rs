@@ -279,6 +279,34 @@ fn symphonia_gaps_are_named_with_what_to_do() {
 }
 
 #[test]
+fn x265_mp4s_symphonia_rejects_get_a_specific_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    // x265's defaults write its settings into hvcC, over symphonia's 1 KB limit.
+    let bad = ffmpeg(
+        tmp.path(),
+        "x265.mp4",
+        &format!("{VIDEO} -t 1 -c:v libx265 -pix_fmt yuv420p"),
+    );
+    let run = screenkit(["probe".as_ref(), bad.as_os_str()]);
+    assert!(
+        run.code(2).stderr.contains("hvcC") && run.stderr.contains("re-encode as H.264"),
+        "{}",
+        run.stderr
+    );
+    let ok = ffmpeg(
+        tmp.path(),
+        "x265-ok.mp4",
+        &format!("{VIDEO} -t 1 -c:v libx265 -x265-params info=0 -pix_fmt yuv420p"),
+    );
+    let (code, c) = probe(&ok, false);
+    assert_eq!((code, c.video[0].codec.as_str()), (1, "hevc"));
+    assert!(
+        c.problems.iter().any(|p| p.kind == "video-codec")
+            && c.problems.iter().any(|p| p.kind == "no-audio")
+    );
+}
+
+#[test]
 fn committed_fixture_probes_without_ffmpeg() {
     let mp4 = fixture("media/tone_h264_aac.mp4");
     let (code, c) = probe(&mp4, true);
