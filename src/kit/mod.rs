@@ -2,6 +2,8 @@
 //! `cards` needs (clip ids, titles, the cards file); building and verifying
 //! kits come later. Paths in the manifest are relative to the kit folder.
 
+pub mod bag;
+
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use thiserror::Error;

@@ -1,0 +1,385 @@
+//! `build`: a kit as one zip that unpacks to `NAME/`, a BagIt 1.0 bag
+//! (RFC 8493; `shared/research/packaging.md` §1–2).
+//!
+//! Entries are written in sorted order with fixed timestamps and
+//! permissions, so identical input gives byte-identical output. Sorting also
+//! means each generated file only depends on entries before it: payload
+//! (`data/…`) comes before `manifest-sha256.txt`, which comes before
+//! `tagmanifest-sha256.txt`. SHA-256 is computed in the same read pass as
+//! the zip write (a tee), media is Stored and text Deflated, zip64 is on for
+//! large files, the writer seeks (no data descriptors), and the archive is
+//! written to a temp file that is renamed only when complete.
+
+use super::Kit;
+use crate::media::probe::Progress;
+use sha2::{Digest, Sha256};
+use std::io::{BufReader, BufWriter, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, System, ZipWriter};
+
+#[derive(Debug, Error)]
+pub enum BuildError {
+    #[error("{0}: {1}")]
+    Io(String, #[source] std::io::Error),
+    #[error("zip: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("{0}")]
+    Content(String),
+}
+
+/// What goes in one entry.
+pub enum Content {
+    File(PathBuf),
+    Bytes(Vec<u8>),
+}
+
+/// One file of the bag, by its path inside the bag (`data/clips/x.mp4`).
+pub struct Entry {
+    pub path: String,
+    pub content: Content,
+}
+
+/// A built kit.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub zip: PathBuf,
+    pub sha256: String,
+    pub payload_files: usize,
+    pub payload_bytes: u64,
+}
+
+/// Media is already compressed; deflating it wastes time for nothing.
+fn stored(path: &str) -> bool {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "mp4"
+            | "m4v"
+            | "m4a"
+            | "mkv"
+            | "webm"
+            | "mp3"
+            | "ogg"
+            | "opus"
+            | "flac"
+            | "mov"
+            | "png"
+            | "jpg"
+            | "jpeg"
+            | "pdf"
+            | "zip"
+    )
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Percent-encode what RFC 8493 requires in manifest paths.
+fn manifest_path(p: &str) -> String {
+    p.replace('%', "%25")
+        .replace('\n', "%0A")
+        .replace('\r', "%0D")
+}
+
+/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// The zip timestamp and Bagging-Date for a Unix time (clamped to 1980…2107).
+pub fn stamp(epoch: i64) -> (DateTime, String) {
+    let (y, m, d) = civil(epoch.div_euclid(86_400));
+    let secs = epoch.rem_euclid(86_400);
+    let y = y.clamp(1980, 2107);
+    let dt = DateTime::from_date_and_time(
+        y as u16,
+        m as u8,
+        d as u8,
+        (secs / 3600) as u8,
+        (secs / 60 % 60) as u8,
+        (secs % 60) as u8,
+    )
+    .unwrap_or_default();
+    (dt, format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Reads through to `inner`, hashing and counting every byte.
+struct Tee<R> {
+    inner: R,
+    hash: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// Write the bag for `payload` + `tags` (top-level tag files such as
+/// index.html and README.txt) as `out_dir/NAME.zip`. `info` is the
+/// bag-info.txt body without Payload-Oxum and Bagging-Date.
+pub fn write_bag(
+    name: &str,
+    payload: Vec<Entry>,
+    tags: Vec<Entry>,
+    info: &[(String, String)],
+    out_dir: &Path,
+    epoch: i64,
+    progress: &dyn Progress,
+) -> Result<Built, BuildError> {
+    fn io(p: &Path) -> impl Fn(std::io::Error) -> BuildError + '_ {
+        move |e| BuildError::Io(p.display().to_string(), e)
+    }
+    std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
+    let mut sizes = Vec::new();
+    for e in &payload {
+        sizes.push(match &e.content {
+            Content::File(p) => std::fs::metadata(p).map_err(io(p))?.len(),
+            Content::Bytes(b) => b.len() as u64,
+        });
+    }
+    let total: u64 = sizes.iter().sum();
+    let (when, date) = stamp(epoch);
+    let mut bag_info: String = info
+        .iter()
+        .map(|(k, v)| format!("{k}: {}\n", v.replace('\n', "\n  ")))
+        .collect();
+    bag_info.push_str(&format!(
+        "Bagging-Date: {date}\nPayload-Oxum: {total}.{}\n",
+        payload.len()
+    ));
+
+    // Every entry, sorted by its path in the zip.
+    enum Slot {
+        Given(Entry),
+        Manifest,
+        TagManifest,
+    }
+    let mut slots: Vec<(String, Slot)> = Vec::new();
+    let fixed = [
+        (
+            "bagit.txt",
+            "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_string(),
+        ),
+        ("bag-info.txt", bag_info),
+    ];
+    for (p, body) in fixed {
+        slots.push((
+            p.to_string(),
+            Slot::Given(Entry {
+                path: p.to_string(),
+                content: Content::Bytes(body.into_bytes()),
+            }),
+        ));
+    }
+    for e in payload.into_iter().chain(tags) {
+        slots.push((e.path.clone(), Slot::Given(e)));
+    }
+    slots.push(("manifest-sha256.txt".into(), Slot::Manifest));
+    slots.push(("tagmanifest-sha256.txt".into(), Slot::TagManifest));
+    slots.sort_by(|a, b| a.0.cmp(&b.0));
+    for w in slots.windows(2) {
+        if w[0].0 == w[1].0 {
+            return Err(BuildError::Content(format!(
+                "two files would be stored as {name}/{}",
+                w[0].0
+            )));
+        }
+    }
+
+    let tmp = tempfile::Builder::new()
+        .prefix(".screenkit-")
+        .suffix(".zip.tmp")
+        .tempfile_in(out_dir)
+        .map_err(io(out_dir))?;
+    let mut zw = ZipWriter::new(BufWriter::with_capacity(
+        1 << 20,
+        tmp.reopen().map_err(io(tmp.path()))?,
+    ));
+    let base = SimpleFileOptions::default()
+        .last_modified_time(when)
+        .unix_permissions(0o644)
+        .system(System::Unix);
+    let (mut manifest, mut tagmanifest) = (String::new(), String::new());
+    let mut done = 0u64;
+    progress.start(Some(total as i64));
+    for (path, slot) in slots {
+        let content = match slot {
+            Slot::Given(e) => e.content,
+            Slot::Manifest => Content::Bytes(std::mem::take(&mut manifest).into_bytes()),
+            Slot::TagManifest => Content::Bytes(std::mem::take(&mut tagmanifest).into_bytes()),
+        };
+        let is_payload = path.starts_with("data/");
+        let size = match &content {
+            Content::File(p) => std::fs::metadata(p).map_err(io(p))?.len(),
+            Content::Bytes(b) => b.len() as u64,
+        };
+        let method = if stored(&path) {
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        };
+        // Decide zip64 up front: a late switch fails and leaves a partial file.
+        let opts = base
+            .compression_method(method)
+            .large_file(size >= 0xFFFF_FFFF);
+        zw.start_file(format!("{name}/{path}"), opts)?;
+        let digest = match content {
+            Content::File(p) => {
+                let f = std::fs::File::open(&p).map_err(io(&p))?;
+                let mut tee = Tee {
+                    inner: BufReader::with_capacity(1 << 20, f),
+                    hash: Sha256::new(),
+                    bytes: 0,
+                };
+                std::io::copy(&mut tee, &mut zw).map_err(io(&p))?;
+                if tee.bytes != size {
+                    return Err(BuildError::Content(format!(
+                        "{} changed size while being packed",
+                        p.display()
+                    )));
+                }
+                hex(&tee.hash.finalize())
+            }
+            Content::Bytes(b) => {
+                zw.write_all(&b)
+                    .map_err(|e| BuildError::Io(path.clone(), e))?;
+                hex(&Sha256::digest(&b))
+            }
+        };
+        let line = format!("{digest}  {}\n", manifest_path(&path));
+        if is_payload {
+            manifest.push_str(&line);
+            done += size;
+            progress.advance(done as i64);
+        } else if path != "tagmanifest-sha256.txt" {
+            tagmanifest.push_str(&line);
+        }
+    }
+    let mut file = zw
+        .finish()?
+        .into_inner()
+        .map_err(|e| BuildError::Io(tmp.path().display().to_string(), e.into_error()))?;
+    file.flush().map_err(io(tmp.path()))?;
+    file.sync_all().map_err(io(tmp.path()))?;
+    file.rewind().map_err(io(tmp.path()))?;
+    // The archive's own hash, for the build report (two builds must match).
+    let mut whole = Tee {
+        inner: BufReader::new(&mut file),
+        hash: Sha256::new(),
+        bytes: 0,
+    };
+    std::io::copy(&mut whole, &mut std::io::sink()).map_err(io(tmp.path()))?;
+    let whole_hash = whole.hash.finalize();
+    let zip = out_dir.join(format!("{name}.zip"));
+    tmp.persist(&zip)
+        .map_err(|e| BuildError::Io(zip.display().to_string(), e.error))?;
+    progress.finish();
+    Ok(Built {
+        zip,
+        sha256: hex(&whole_hash),
+        payload_files: sizes.len(),
+        payload_bytes: total,
+    })
+}
+
+impl Kit {
+    /// Resolve a manifest path against the kit folder.
+    pub fn path(&self, p: &Path) -> PathBuf {
+        self.dir.join(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(stamp(0).1, "1980-01-01", "clamped to the zip epoch");
+        assert_eq!(stamp(1_700_000_000).1, "2023-11-14");
+        assert_eq!(stamp(951_782_400).1, "2000-02-29");
+        assert_eq!(manifest_path("data/a%b\nc.txt"), "data/a%25b%0Ac.txt");
+    }
+
+    #[test]
+    fn same_input_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let media = dir.path().join("clip.mp4");
+        std::fs::write(&media, vec![7u8; 10_000]).unwrap();
+        let make = |out: &str| {
+            let payload = vec![
+                Entry {
+                    path: "data/clips/clip.mp4".into(),
+                    content: Content::File(media.clone()),
+                },
+                Entry {
+                    path: "data/notes.txt".into(),
+                    content: Content::Bytes(b"hello".to_vec()),
+                },
+            ];
+            let tags = vec![Entry {
+                path: "README.txt".into(),
+                content: Content::Bytes(b"read me".to_vec()),
+            }];
+            let info = vec![("Source-Organization".to_string(), "test".to_string())];
+            write_bag(
+                "kit",
+                payload,
+                tags,
+                &info,
+                &dir.path().join(out),
+                1_700_000_000,
+                &crate::media::probe::Quiet,
+            )
+            .unwrap()
+        };
+        let (a, b) = (make("a"), make("b"));
+        assert_eq!(a.sha256, b.sha256);
+        assert_eq!((a.payload_files, a.payload_bytes), (2, 10_005));
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&a.zip).unwrap()).unwrap();
+        let names: Vec<String> = (0..z.len())
+            .map(|i| z.by_index(i).unwrap().name().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "kit/README.txt",
+                "kit/bag-info.txt",
+                "kit/bagit.txt",
+                "kit/data/clips/clip.mp4",
+                "kit/data/notes.txt",
+                "kit/manifest-sha256.txt",
+                "kit/tagmanifest-sha256.txt"
+            ]
+        );
+        let mut m = String::new();
+        z.by_name("kit/manifest-sha256.txt")
+            .unwrap()
+            .read_to_string(&mut m)
+            .unwrap();
+        assert!(
+            m.contains("  data/clips/clip.mp4\n") && m.lines().count() == 2,
+            "{m}"
+        );
+        assert_eq!(
+            z.by_name("kit/data/clips/clip.mp4").unwrap().compression(),
+            CompressionMethod::Stored
+        );
+    }
+}
