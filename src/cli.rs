@@ -17,6 +17,12 @@ Exit codes:
   1  a problem was found (undecodable audio, decode error, a codec that will not play everywhere)
   2  could not run: not a media file, unreadable path, bad flag";
 
+pub const VERIFY_EXIT_CODES: &str = "\
+Exit codes:
+  0  intact: every file is present and matches its SHA-256
+  1  problems: missing, extra, changed or damaged files (each named)
+  2  could not run: not a kit, unreadable path";
+
 /// Offline film-screening kits: check, fix and convert subtitles.
 #[derive(Debug, Parser)]
 #[command(name = "screenkit", version, about, after_help = EXIT_CODES, propagate_version = true)]
@@ -58,6 +64,12 @@ pub enum Command {
     /// Validate a kit's discussion cards and render them for print, projection, Markdown or text.
     #[command(after_help = EXIT_CODES)]
     Cards(CardsArgs),
+    /// Build a kit into one zip (a BagIt bag with the player, subtitles and cards).
+    #[command(after_help = EXIT_CODES)]
+    Build(BuildArgs),
+    /// Check that a kit zip, folder or USB stick is intact.
+    #[command(after_help = VERIFY_EXIT_CODES)]
+    Verify(VerifyArgs),
 }
 
 /// Style-guide profile (thresholds: `screenkit check --list-rules`).
@@ -279,6 +291,29 @@ pub struct CardsArgs {
     /// Large print: 18 pt, one card per A5 page.
     #[arg(long)]
     pub large_print: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The kit folder (with kit.toml).
+    #[arg(value_name = "KIT")]
+    pub kit: PathBuf,
+    /// Output folder for NAME.zip.
+    #[arg(short, long, value_name = "DIR", default_value = "dist")]
+    pub output: PathBuf,
+    /// Build even if the kit check finds problems (recorded in bag-info.txt).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A kit zip, an unpacked kit folder, or a stick holding the kit folder.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// Print one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! One module per subcommand: glue between the CLI, the domain modules and
 //! the printer. Each `run` returns the exit status; none panics on input.
 
+pub mod build;
 pub mod cards;
 pub mod check;
 pub mod convert;
@@ -8,6 +9,7 @@ pub mod dest;
 pub mod fix;
 pub mod probe;
 pub mod retime;
+pub mod verify;
 
 use crate::subtitle::decode::Charset;
 

@@ -3,6 +3,9 @@
 //! kits come later. Paths in the manifest are relative to the kit folder.
 
 pub mod bag;
+pub mod build;
+pub mod player;
+pub mod verify;
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -112,5 +115,37 @@ impl Kit {
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "kit".into())
+    }
+}
+
+/// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+impl Kit {
+    /// The time stamped on every zip entry and the Bagging-Date:
+    /// `SOURCE_DATE_EPOCH`, else the event date, else 1 January of the film's year.
+    pub fn epoch(&self, source_date_epoch: Option<&str>) -> i64 {
+        if let Some(e) = source_date_epoch.and_then(|v| v.trim().parse::<i64>().ok()) {
+            return e;
+        }
+        let date = self
+            .manifest
+            .event
+            .as_ref()
+            .and_then(|e| e.date.as_deref())
+            .and_then(|d| {
+                let mut parts = d.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+                Some((parts.next()??, parts.next()?? as u32, parts.next()?? as u32))
+            });
+        let (y, m, d) = date.unwrap_or((i64::from(self.manifest.film.year), 1, 1));
+        days_from_civil(y, m, d) * 86_400
     }
 }

@@ -9,6 +9,7 @@ mod convert;
 mod corpus;
 mod demo;
 mod fix;
+mod kit;
 mod probe;
 mod props;
 mod retime;

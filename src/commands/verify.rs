@@ -1,0 +1,46 @@
+//! `screenkit verify PATH`: is the kit intact? Names every problem.
+
+use super::Exit;
+use crate::cli::VerifyArgs;
+use crate::kit::verify::verify;
+use crate::output::{Printer, Style};
+
+pub fn run(args: &VerifyArgs, p: &Printer) -> Exit {
+    let shown = args.path.display().to_string();
+    let report = match verify(&args.path) {
+        Ok(r) => r,
+        Err(e) => {
+            p.error(&e.to_string());
+            return Exit::Failed;
+        }
+    };
+    let intact = report.problems.is_empty();
+    if args.json {
+        p.json(&serde_json::json!({ "version": 1, "path": shown, "intact": intact, "files": report.files, "bytes": report.bytes, "problems": report.problems }));
+    } else {
+        for pr in &report.problems {
+            p.out(&format!(
+                "{}: {} {}: {}",
+                shown,
+                p.paint(pr.kind, Style::Error),
+                pr.path,
+                pr.detail
+            ));
+        }
+        let mb = report.bytes as f64 / 1e6;
+        if intact {
+            p.out(&format!(
+                "{}: intact ({} files, {mb:.1} MB, every SHA-256 checked)",
+                p.paint(&shown, Style::Bold),
+                report.files
+            ));
+        } else {
+            p.out(&format!(
+                "{}: {} problem(s)",
+                p.paint(&shown, Style::Bold),
+                report.problems.len()
+            ));
+        }
+    }
+    if intact { Exit::Ok } else { Exit::Problems }
+}

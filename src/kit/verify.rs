@@ -1,0 +1,391 @@
+//! `verify`: is a kit intact? Works on the zip, an unpacked kit, or a stick
+//! that holds the kit folder. Every file is re-hashed (never "fast" mode,
+//! which misses same-size corruption); zip CRCs are checked on the way;
+//! missing, extra (OS clutter aside) and changed files are named; the
+//! Payload-Oxum is compared; entries that would escape the kit (`../x`,
+//! absolute paths) are refused. Folders are hashed in parallel.
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum VerifyError {
+    #[error("{0}: {1}")]
+    Io(String, #[source] std::io::Error),
+    #[error("{0}: not a kit (no bagit.txt here, nor in a single folder inside)")]
+    NotAKit(String),
+}
+
+/// One thing wrong with a kit.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// `missing`, `extra`, `changed`, `unsafe-path`, `damaged-zip`, `oxum`, `structure`.
+    pub kind: &'static str,
+    /// Path inside the kit (or the zip itself).
+    pub path: String,
+    pub detail: String,
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Report {
+    pub files: usize,
+    pub bytes: u64,
+    pub problems: Vec<Problem>,
+}
+
+/// Files operating systems drop on sticks; never reported as extra.
+pub fn is_clutter(path: &str) -> bool {
+    path.split('/').any(|part| {
+        matches!(
+            part,
+            ".DS_Store"
+                | "Thumbs.db"
+                | "desktop.ini"
+                | "System Volume Information"
+                | ".Spotlight-V100"
+                | ".Trashes"
+                | ".fseventsd"
+                | ".TemporaryItems"
+                | "$RECYCLE.BIN"
+        ) || part.starts_with("._")
+    })
+}
+
+/// A path that would land outside the kit when unpacked.
+pub fn is_unsafe(name: &str) -> bool {
+    name.starts_with('/')
+        || name.starts_with('\\')
+        || name.contains('\\')
+        || name.split('/').any(|p| p == "..")
+        || name.as_bytes().get(1) == Some(&b':')
+}
+
+/// The hash recorded for an entry whose data failed its CRC.
+const DAMAGED: &str = "damaged";
+
+struct Seen {
+    sha256: String,
+    size: u64,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hash_reader(mut r: impl Read) -> std::io::Result<(String, u64)> {
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = r.read(&mut buf)?;
+        if k == 0 {
+            return Ok((hex(&h.finalize()), n));
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+}
+
+/// Verify the kit at `path` (a `.zip`, a bag folder, or a folder holding one).
+pub fn verify(path: &Path) -> Result<Report, VerifyError> {
+    if path.is_file() {
+        return verify_zip(path);
+    }
+    let root = bag_root(path)?;
+    let mut files = Vec::new();
+    walk(&root, &root, &mut files).map_err(|e| VerifyError::Io(root.display().to_string(), e))?;
+    let hashed: Vec<(String, std::io::Result<(String, u64)>)> = files
+        .par_iter()
+        .map(|(rel, abs)| (rel.clone(), std::fs::File::open(abs).and_then(hash_reader)))
+        .collect();
+    let mut seen = BTreeMap::new();
+    let mut report = Report::default();
+    let mut contents = BTreeMap::new();
+    for (rel, r) in hashed {
+        match r {
+            Ok((sha256, size)) => {
+                if !rel.starts_with("data/") && size < 1 << 20 {
+                    contents.insert(
+                        rel.clone(),
+                        std::fs::read(root.join(&rel)).unwrap_or_default(),
+                    );
+                }
+                seen.insert(rel, Seen { sha256, size });
+            }
+            Err(e) => report.problems.push(Problem {
+                kind: "changed",
+                path: rel,
+                detail: format!("cannot be read: {e}"),
+            }),
+        }
+    }
+    compare(&seen, &contents, &mut report);
+    Ok(report)
+}
+
+/// The bag folder: `path` itself, or its single sub-folder with bagit.txt.
+fn bag_root(path: &Path) -> Result<PathBuf, VerifyError> {
+    if path.join("bagit.txt").is_file() {
+        return Ok(path.to_path_buf());
+    }
+    let inner: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| VerifyError::Io(path.display().to_string(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("bagit.txt").is_file())
+        .collect();
+    match inner.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(VerifyError::NotAKit(path.display().to_string())),
+    }
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        let rel = p
+            .strip_prefix(root)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if is_clutter(&rel) {
+            continue;
+        }
+        if p.is_dir() {
+            walk(root, &p, out)?;
+        } else {
+            out.push((rel, p));
+        }
+    }
+    Ok(())
+}
+
+fn verify_zip(path: &Path) -> Result<Report, VerifyError> {
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| VerifyError::Io(shown.clone(), e))?;
+    let mut report = Report::default();
+    let mut z = match zip::ZipArchive::new(file) {
+        Ok(z) => z,
+        Err(e) => {
+            report.problems.push(Problem {
+                kind: "damaged-zip",
+                path: shown,
+                detail: format!("the zip cannot be opened ({e}); it may be truncated"),
+            });
+            return Ok(report);
+        }
+    };
+    let mut seen = BTreeMap::new();
+    let mut contents = BTreeMap::new();
+    let mut top: Option<String> = None;
+    for i in 0..z.len() {
+        let mut entry = match z.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                report.problems.push(Problem {
+                    kind: "damaged-zip",
+                    path: format!("entry {i}"),
+                    detail: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        if is_unsafe(&name) {
+            report.problems.push(Problem {
+                kind: "unsafe-path",
+                path: name,
+                detail: "this entry would be written outside the kit folder; refused (zip slip)"
+                    .into(),
+            });
+            continue;
+        }
+        if entry.is_dir() || is_clutter(&name) {
+            continue;
+        }
+        let (head, rel) = name.split_once('/').unwrap_or(("", name.as_str()));
+        if top.get_or_insert_with(|| head.to_string()) != head {
+            report.problems.push(Problem {
+                kind: "structure",
+                path: name.clone(),
+                detail: "outside the kit's single top folder".into(),
+            });
+            continue;
+        }
+        let rel = rel.to_string();
+        let mut buf = Vec::new();
+        let small = !rel.starts_with("data/") && entry.size() < 1 << 20;
+        let r = if small {
+            entry
+                .read_to_end(&mut buf)
+                .map(|_| hash_reader(&buf[..]).expect("reading memory"))
+        } else {
+            hash_reader(&mut entry)
+        };
+        match r {
+            Ok((sha256, size)) => {
+                if small {
+                    contents.insert(rel.clone(), buf);
+                }
+                seen.insert(rel, Seen { sha256, size });
+            }
+            // The zip crate checks the CRC at the end of each entry. Keep the
+            // entry as seen (so it is not also "missing"), marked damaged.
+            Err(e) => {
+                report.problems.push(Problem {
+                    kind: "changed",
+                    path: rel.clone(),
+                    detail: format!("damaged in the zip: {e}"),
+                });
+                seen.insert(
+                    rel,
+                    Seen {
+                        sha256: DAMAGED.into(),
+                        size: entry.size(),
+                    },
+                );
+            }
+        }
+    }
+    compare(&seen, &contents, &mut report);
+    Ok(report)
+}
+
+fn decode_path(p: &str) -> String {
+    p.replace("%0A", "\n")
+        .replace("%0D", "\r")
+        .replace("%25", "%")
+}
+
+/// `hash  path` lines of a manifest.
+fn manifest(bytes: &[u8]) -> Vec<(String, String)> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter_map(|l| {
+            let (h, p) = l.trim_end_matches('\r').split_once(char::is_whitespace)?;
+            Some((
+                h.to_ascii_lowercase(),
+                decode_path(p.trim_start().trim_start_matches('*')),
+            ))
+        })
+        .collect()
+}
+
+fn compare(
+    seen: &BTreeMap<String, Seen>,
+    contents: &BTreeMap<String, Vec<u8>>,
+    report: &mut Report,
+) {
+    let mut problem = |kind, path: &str, detail: String| {
+        report.problems.push(Problem {
+            kind,
+            path: path.to_string(),
+            detail,
+        })
+    };
+    match contents.get("bagit.txt") {
+        Some(b) if String::from_utf8_lossy(b).starts_with("BagIt-Version: ") => {}
+        _ => problem(
+            "structure",
+            "bagit.txt",
+            "missing or not a BagIt declaration".into(),
+        ),
+    }
+    let Some(m) = contents.get("manifest-sha256.txt") else {
+        problem(
+            "structure",
+            "manifest-sha256.txt",
+            "missing: nothing to check the files against".into(),
+        );
+        return;
+    };
+    let payload = manifest(m);
+    let tags = contents
+        .get("tagmanifest-sha256.txt")
+        .map(|t| manifest(t))
+        .unwrap_or_default();
+    let listed: std::collections::BTreeSet<&str> = payload
+        .iter()
+        .chain(&tags)
+        .map(|(_, p)| p.as_str())
+        .collect();
+    for (want, p) in payload.iter().chain(&tags) {
+        match seen.get(p) {
+            None => problem(
+                "missing",
+                p,
+                "listed in the manifest but not in the kit".into(),
+            ),
+            Some(s) if s.sha256 == DAMAGED => {}
+            Some(s) if s.sha256 != *want => problem(
+                "changed",
+                p,
+                format!(
+                    "SHA-256 is {}…, the manifest says {}…",
+                    &s.sha256[..12],
+                    &want[..want.len().min(12)]
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    let standard = ["bagit.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"];
+    for p in seen
+        .keys()
+        .filter(|p| !listed.contains(p.as_str()) && !standard.contains(&p.as_str()))
+    {
+        problem("extra", p, "not listed in any manifest".into());
+    }
+    let (count, bytes) = seen
+        .iter()
+        .filter(|(p, _)| p.starts_with("data/"))
+        .fold((0usize, 0u64), |(c, b), (_, s)| (c + 1, b + s.size));
+    let oxum = contents.get("bag-info.txt").and_then(|b| {
+        String::from_utf8_lossy(b).lines().find_map(|l| {
+            l.strip_prefix("Payload-Oxum:")
+                .map(|v| v.trim().to_string())
+        })
+    });
+    if let Some(o) = oxum
+        && o != format!("{bytes}.{count}")
+    {
+        problem(
+            "oxum",
+            "bag-info.txt",
+            format!("Payload-Oxum says {o} (bytes.files) but the kit has {bytes}.{count}"),
+        );
+    }
+    report.files = seen.len();
+    report.bytes = seen.values().map(|s| s.size).sum();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        for bad in [
+            "../x",
+            "kit/../../etc/passwd",
+            "/etc/passwd",
+            "C:/x",
+            "kit\\..\\x",
+        ] {
+            assert!(is_unsafe(bad), "{bad}");
+        }
+        for ok in ["kit/data/a..b.txt", "kit/index.html"] {
+            assert!(!is_unsafe(ok), "{ok}");
+        }
+        assert!(
+            is_clutter("data/.DS_Store")
+                && is_clutter("._clip.mp4")
+                && is_clutter("System Volume Information/x")
+        );
+        assert!(!is_clutter("data/clips/a.mp4"));
+    }
+}

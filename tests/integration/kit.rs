@@ -1,0 +1,169 @@
+//! Kits: `build` makes a valid BagIt bag in a zip that bagit.py, unzip and
+//! 7z accept, byte-identical across builds; `verify` names every damaged,
+//! missing or extra file, catches truncation and refuses zip-slip entries.
+
+use crate::util::screenkit;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn demo_kit() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("kits/last-train-home")
+}
+
+/// Build the demo kit into `dir`; returns the zip and its printed SHA-256.
+fn build(dir: &Path) -> (PathBuf, String) {
+    let run = screenkit([
+        "build".as_ref(),
+        demo_kit().as_os_str(),
+        "-o".as_ref(),
+        dir.as_os_str(),
+    ]);
+    run.code(0);
+    let zip = dir.join("last-train-home.zip");
+    assert!(zip.exists(), "{}", run.stderr);
+    (
+        zip,
+        run.stdout.split_whitespace().next().unwrap().to_string(),
+    )
+}
+
+fn tool(cmd: &str, args: &[&str]) -> std::process::Output {
+    Command::new(cmd).args(args).output().unwrap_or_else(|e| {
+        panic!("{cmd} is needed ({e}): run `bash tests/run`, which installs it")
+    })
+}
+
+fn unzip(zip: &Path, into: &Path) -> PathBuf {
+    let out = tool(
+        "unzip",
+        &["-q", zip.to_str().unwrap(), "-d", into.to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    into.join("last-train-home")
+}
+
+#[test]
+fn build_is_a_valid_bag_and_byte_identical_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (zip, sha) = build(&tmp.path().join("a"));
+    let (_, sha2) = build(&tmp.path().join("b"));
+    assert_eq!(sha, sha2, "two builds, same bytes");
+    assert!(
+        tool("unzip", &["-tq", zip.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let seven = tool("7z", &["t", zip.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&seven.stdout).contains("Everything is Ok"));
+    let bag = unzip(&zip, &tmp.path().join("unzipped"));
+    let v = tool("bagit.py", &["--validate", bag.to_str().unwrap()]);
+    assert!(
+        v.status.success() && String::from_utf8_lossy(&v.stderr).contains("is valid"),
+        "{}",
+        String::from_utf8_lossy(&v.stderr)
+    );
+    for f in [
+        "index.html",
+        "README.txt",
+        "data/clips/trailer.mp4",
+        "data/subtitles/trailer.en.vtt.js",
+        "data/cards/cards.html",
+    ] {
+        assert!(bag.join(f).is_file(), "{f}");
+    }
+    let readme = std::fs::read_to_string(bag.join("README.txt")).unwrap();
+    assert!(
+        readme.contains("RUN SHEET")
+            && readme.contains("Total:")
+            && readme.contains("screenkit verify")
+    );
+    screenkit(["verify".as_ref(), zip.as_os_str()]).code(0);
+    screenkit(["verify".as_ref(), bag.as_os_str()]).code(0);
+    // A stick holding the kit folder, with the clutter operating systems leave.
+    std::fs::write(tmp.path().join("unzipped/.DS_Store"), "x").unwrap();
+    std::fs::write(bag.join("data/._trailer.mp4"), "x").unwrap();
+    screenkit(["verify".as_ref(), tmp.path().join("unzipped").as_os_str()]).code(0);
+}
+
+#[test]
+fn verify_names_what_is_wrong() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (zip, _) = build(tmp.path());
+    let bag = unzip(&zip, &tmp.path().join("u"));
+    // One byte of one clip flipped, one file added, one removed.
+    let clip = bag.join("data/clips/any-feelings.mp4");
+    let mut bytes = std::fs::read(&clip).unwrap();
+    bytes[3000] ^= 0xff;
+    std::fs::write(&clip, bytes).unwrap();
+    std::fs::write(bag.join("data/notes.txt"), "mine").unwrap();
+    std::fs::remove_file(bag.join("data/subtitles/trailer.en.srt")).unwrap();
+    let run = screenkit(["verify".as_ref(), "--json".as_ref(), bag.as_os_str()]);
+    run.code(1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(String, String)> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["kind"].as_str().unwrap().into(),
+                p["path"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    for want in [
+        ("changed", "data/clips/any-feelings.mp4"),
+        ("extra", "data/notes.txt"),
+        ("missing", "data/subtitles/trailer.en.srt"),
+    ] {
+        assert!(
+            found.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?} not in {found:?}"
+        );
+    }
+    // A flipped byte inside the zip: the CRC and the hash both catch it.
+    let mut z = std::fs::read(&zip).unwrap();
+    let at = z.windows(4).position(|w| w == b"mdat").unwrap() + 1000;
+    z[at] ^= 0xff;
+    let flipped = tmp.path().join("flipped.zip");
+    std::fs::write(&flipped, &z).unwrap();
+    let run = screenkit(["verify".as_ref(), flipped.as_os_str()]);
+    assert!(
+        run.code(1).stdout.contains("changed data/clips/"),
+        "{}",
+        run.stdout
+    );
+    // A truncated zip.
+    let cut = tmp.path().join("cut.zip");
+    std::fs::write(&cut, &z[..z.len() / 2]).unwrap();
+    let run = screenkit(["verify".as_ref(), cut.as_os_str()]);
+    assert!(
+        run.code(1).stdout.contains("damaged-zip") && run.stdout.contains("cut.zip"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn zip_slip_entries_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let evil = tmp.path().join("evil.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&evil).unwrap());
+    let o = zip::write::SimpleFileOptions::default();
+    for name in ["kit/bagit.txt", "../outside.txt", "/etc/cron.d/x"] {
+        w.start_file(name, o).unwrap();
+        std::io::Write::write_all(&mut w, b"BagIt-Version: 1.0\n").unwrap();
+    }
+    w.finish().unwrap();
+    let run = screenkit(["verify".as_ref(), evil.as_os_str()]);
+    run.code(1);
+    assert!(
+        run.stdout.contains("unsafe-path ../outside.txt")
+            && run.stdout.contains("unsafe-path /etc/cron.d/x"),
+        "{}",
+        run.stdout
+    );
+    assert!(!tmp.path().parent().unwrap().join("outside.txt").exists());
+    let run = screenkit(["verify".as_ref(), tmp.path().as_os_str()]);
+    assert!(run.code(2).stderr.contains("not a kit"), "{}", run.stderr);
+}
