@@ -167,3 +167,91 @@ fn zip_slip_entries_are_refused() {
     let run = screenkit(["verify".as_ref(), tmp.path().as_os_str()]);
     assert!(run.code(2).stderr.contains("not a kit"), "{}", run.stderr);
 }
+
+/// Run tests/node/player.js on an unzipped kit's index.html.
+fn play(index: &Path) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node/player.js");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(index)
+        .output()
+        .expect("node, playwright-core and chromium: run `bash tests/run`");
+    assert!(
+        out.status.success(),
+        "player.js: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_player_plays_every_clip_with_its_subtitles_from_file_urls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (zip, _) = build(tmp.path());
+    let bag = unzip(&zip, &tmp.path().join("u"));
+    let r = play(&bag.join("index.html"));
+    let clips = r["clips"].as_array().unwrap();
+    assert_eq!(clips.len(), 9);
+    for c in clips {
+        let src = c["src"].as_str().unwrap();
+        let id = src.rsplit('/').next().unwrap().trim_end_matches(".mp4");
+        let (_, report) = crate::util::check_json(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("subtitles/{id}.en.srt")),
+            &[],
+        );
+        assert!(c["ready"].as_u64().unwrap() >= 1, "{id}: {c}");
+        assert_eq!(
+            c["cues"].as_u64().unwrap() as usize,
+            report.cues,
+            "{id}: cue count"
+        );
+    }
+    assert_eq!(r["cardsShown"], true);
+    assert_eq!(r["errors"].as_array().unwrap().len(), 0, "{r}");
+}
+
+#[test]
+fn script_in_a_cue_or_a_card_shows_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = tmp.path().join("evil-kit");
+    std::fs::create_dir(&kit).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::write(kit.join("evil.srt"), "1\n00:00:01,000 --> 00:00:03,000\n<script>window.PWNED=1</script>\n\n2\n00:00:02,000 --> 00:00:06,000\n</c><img src=x onerror=\"window.PWNED=1\">\n").unwrap();
+    let manifest = format!(
+        "title = \"<script>window.PWNED=1</script>\"\ncards = \"cards.toml\"\nrights = \"test\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n[[clip]]\nid = \"c1\"\ntitle = \"</script><script>window.PWNED=1</script>\"\nmedia = \"{}\"\nsubtitles = \"evil.srt\"\nminutes = 1\n",
+        root.join("clips/any-feelings.mp4").display()
+    );
+    std::fs::write(kit.join("kit.toml"), manifest).unwrap();
+    std::fs::write(kit.join("cards.toml"), "[[card]]\nid = \"x\"\nkind = \"question\"\ntitle = \"<img src=x onerror=window.PWNED=1>\"\ntext = \"</script><script>window.PWNED=1</script>\"\nfollows = [\"c1\"]\n").unwrap();
+    // The cues overlap: build refuses, writes nothing, unless --force.
+    let run = screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "-o".as_ref(),
+        tmp.path().as_os_str(),
+    ]);
+    assert!(
+        run.code(1).stderr.contains("error[overlap]") && run.stderr.contains("nothing built"),
+        "{}",
+        run.stderr
+    );
+    assert!(!tmp.path().join("evil-kit.zip").exists());
+    let run = screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "-o".as_ref(),
+        tmp.path().as_os_str(),
+        "--force".as_ref(),
+    ]);
+    run.code(0);
+    let bag = unzip(&tmp.path().join("evil-kit.zip"), &tmp.path().join("u"));
+    let bag = bag.parent().unwrap().join("evil-kit");
+    let r = play(&bag.join("index.html"));
+    assert_eq!(r["pwned"], false, "{r}");
+    assert_eq!(r["clips"][0]["cues"], 2);
+    let info = std::fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    assert!(
+        info.contains("Screenkit-Check: built with --force"),
+        "{info}"
+    );
+}
