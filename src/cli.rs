@@ -138,6 +138,31 @@ impl LimitArgs {
     }
 }
 
+/// `8GB` (decimal, as sticks are sold), `32GiB`, `500MB`, `16G`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size like 8GB or 32GiB"))?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "t" | "tb" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(format!("'{s}': unknown unit '{unit}' (use MB, GB, GiB …)")),
+    };
+    Ok((n * mult) as u64)
+}
+
 fn parse_fps(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && (1.0..=1000.0).contains(&v) => Ok(v),
@@ -147,9 +172,12 @@ fn parse_fps(s: &str) -> Result<f64, String> {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Subtitle files to check.
-    #[arg(required_unless_present = "list_rules", value_name = "FILE")]
+    /// Subtitle files to check, or kit folders (with kit.toml) to check whole.
+    #[arg(required_unless_present = "list_rules", value_name = "FILE|KIT")]
     pub files: Vec<PathBuf>,
+    /// For kits: the USB stick size the kit must fit (8GB, 16GB, 32GiB …).
+    #[arg(long, value_name = "SIZE", default_value = "8GB", value_parser = parse_size)]
+    pub usb_size: u64,
     #[command(flatten)]
     pub limits: LimitArgs,
     /// The clip these subtitles belong to: enables `past-clip-end`.
@@ -393,6 +421,9 @@ mod tests {
                 .is_err()
         );
         assert!(Cli::try_parse_from(["screenkit", "convert", "a.srt", "--to", "vtt"]).is_ok());
+        assert_eq!(parse_size("8GB"), Ok(8_000_000_000));
+        assert_eq!(parse_size("32GiB"), Ok(32 * 1024 * 1024 * 1024));
+        assert!(parse_size("8 bananas").is_err() && parse_size("GB").is_err());
         let c =
             Cli::try_parse_from(["screenkit", "retime", "a.srt", "--shift", "-1500ms"]).unwrap();
         let Command::Retime(r) = c.command else {

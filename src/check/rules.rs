@@ -100,6 +100,13 @@ rules! {
     Untranslated = "untranslated", "language", "L11", "CJK text or full-width punctuation left in an English track";
     Mojibake = "mojibake", "language", "screenkit", "text that looks mis-decoded (UTF-8 read as windows-1252 or GBK, or the reverse)";
     Advert = "advert", "language", "L12", "advert or credit cue (www…, Downloaded from …)";
+    ClipProblem = "clip", "kit", "screenkit", "a clip that will not play everywhere (undecodable audio, decode error, codec)";
+    LoudnessSpread = "loudness-spread", "kit", "screening §3", "clips more than 3 LU apart in loudness";
+    CardsInvalid = "cards", "kit", "screenkit", "discussion cards that do not validate";
+    UsbFileSize = "usb-file-size", "kit", "packaging §3", "a file of 4 GiB or more (FAT32 cannot hold it; use exFAT)";
+    UsbName = "usb-name", "kit", "packaging §3", "a name FAT32, exFAT or Windows rejects (reserved name, <>:\"/\\|?*, trailing dot or space, too long)";
+    UsbNameClash = "usb-name-clash", "kit", "packaging §3", "two names that clash after case folding or Unicode normalisation";
+    UsbTotalSize = "usb-total-size", "kit", "packaging §3", "the kit does not fit the stick (--usb-size)";
 }
 
 impl fmt::Display for Rule {
@@ -156,6 +163,15 @@ impl Finding {
             }
             Rule::HtmlEntity => "type the character itself (& instead of &amp;)",
             Rule::Advert => "delete the advert cue before screening",
+            Rule::ClipProblem => {
+                "re-encode as H.264 + AAC-LC stereo in MP4, which plays everywhere"
+            }
+            Rule::LoudnessSpread => {
+                "normalise the clips (e.g. ffmpeg -af loudnorm=I=-23) so no one reaches for the volume"
+            }
+            Rule::UsbFileSize => "format the stick as exFAT, or split the file",
+            Rule::UsbName | Rule::UsbNameClash => "rename the clip id in kit.toml",
+            Rule::UsbTotalSize => "use a bigger stick (--usb-size) or fewer clips",
             Rule::FirstCueEarly => {
                 "DCP rules want the first subtitle at 4 s or later; retime if you are making a DCP"
             }

@@ -1,11 +1,16 @@
-//! `screenkit build KIT`: plan the bag, refuse if the kit check finds
-//! problems (unless --force, which is recorded), write `DIR/NAME.zip`.
+//! `screenkit build KIT`: check the kit (refusing on errors unless
+//! --force, which is recorded in bag-info.txt), plan the bag, write
+//! `DIR/NAME.zip`.
 
 use super::Exit;
+use crate::check::CheckOptions;
+use crate::check::profile::{Limits, ProfileName};
+use crate::check::rules::Severity;
 use crate::cli::BuildArgs;
 use crate::kit::Kit;
 use crate::kit::bag::write_bag;
 use crate::kit::build::plan;
+use crate::kit::check::check_kit;
 use crate::output::progress::Bar;
 use crate::output::{Printer, Style};
 
@@ -17,6 +22,30 @@ pub fn run(args: &BuildArgs, p: &Printer) -> Exit {
             return Exit::Failed;
         }
     };
+    // Refuse on exactly what `screenkit check KIT` calls an error.
+    let opts = CheckOptions {
+        limits: Limits::new(ProfileName::Netflix, 24.0),
+        ignore: Default::default(),
+        clip_ms: None,
+    };
+    let checked = check_kit(&kit, &opts, u64::MAX, &Bar::new("checking", !p.quiet));
+    let errors: Vec<String> = checked
+        .iter()
+        .flat_map(|f| {
+            f.findings
+                .iter()
+                .filter(|x| x.severity == Severity::Error)
+                .map(move |x| {
+                    format!(
+                        "{}:{}: error[{}]: {}",
+                        f.path.display(),
+                        x.line,
+                        x.rule,
+                        x.message
+                    )
+                })
+        })
+        .collect();
     let mut plan = match plan(&kit) {
         Ok(pl) => pl,
         Err(e) => {
@@ -24,23 +53,20 @@ pub fn run(args: &BuildArgs, p: &Printer) -> Exit {
             return Exit::Failed;
         }
     };
-    if !plan.problems.is_empty() {
-        for pr in &plan.problems {
-            p.error(pr);
+    if !errors.is_empty() {
+        for e in &errors {
+            p.error(e);
         }
         if !args.force {
-            p.error(&format!(
-                "{} problem(s); nothing built. Fix them, or pass --force (recorded in the kit)",
-                plan.problems.len()
-            ));
+            p.error(&format!("{} error(s) from `screenkit check`; nothing built. Fix them, or pass --force (recorded in the kit)", errors.len()));
             return Exit::Problems;
         }
         plan.info.push((
             "Screenkit-Check".into(),
             format!(
-                "built with --force despite {} problem(s): {}",
-                plan.problems.len(),
-                plan.problems.join("; ")
+                "built with --force despite {} error(s): {}",
+                errors.len(),
+                errors.join("; ")
             ),
         ));
     }

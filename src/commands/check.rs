@@ -6,7 +6,10 @@ use crate::check::profile::{Limits, ProfileName};
 use crate::check::rules::{Finding, Rule, Severity};
 use crate::check::{CheckOptions, check_track, tally};
 use crate::cli::CheckArgs;
+use crate::kit::Kit;
+use crate::kit::check::check_kit;
 use crate::output::json::{CheckReport, FileReport};
+use crate::output::progress::Bar;
 use crate::output::{Printer, Style};
 use crate::subtitle::{Track, read_path};
 use std::collections::{HashMap, HashSet};
@@ -40,6 +43,45 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
     let mut totals = (0, 0, 0);
     for path in &args.files {
         let shown = path.display().to_string();
+        if path.join("kit.toml").is_file() {
+            let kit = match Kit::open(path) {
+                Ok(k) => k,
+                Err(e) => {
+                    p.error(&e.to_string());
+                    exit = exit.max(Exit::Failed);
+                    continue;
+                }
+            };
+            let bar = Bar::new(&shown, !args.json && !p.quiet);
+            for f in check_kit(&kit, &opts, args.usb_size, &bar) {
+                let (e, w, i) = tally(&f.findings);
+                totals = (totals.0 + e, totals.1 + w, totals.2 + i);
+                if e > 0 {
+                    exit = exit.max(Exit::Problems);
+                }
+                let fshown = f.path.display().to_string();
+                if !args.json {
+                    print_findings(p, &fshown, &f.findings, args.all);
+                    let what = match &f.encoding {
+                        Some(enc) if f.cues > 0 => format!(" ({} cues, {enc})", f.cues),
+                        _ => String::new(),
+                    };
+                    p.out(&format!(
+                        "{}: {}{what}",
+                        p.paint(&fshown, Style::Bold),
+                        counts(p, (e, w, i))
+                    ));
+                }
+                files.push(FileReport {
+                    path: fshown,
+                    encoding: f.encoding,
+                    cues: f.cues,
+                    findings: f.findings.iter().map(Into::into).collect(),
+                    error: None,
+                });
+            }
+            continue;
+        }
         match read_path(path, forced) {
             Err(e) => {
                 p.error(&format!("{shown}: {e}"));
@@ -130,6 +172,27 @@ fn counts(p: &Printer, (e, w, i): (usize, usize, usize)) -> String {
 }
 
 fn print_file(p: &Printer, path: &str, track: &Track, findings: &[Finding], all: bool) {
+    print_findings(p, path, findings, all);
+    let summary = counts(p, tally(findings));
+    let ok = if findings.iter().any(|f| f.severity == Severity::Error) {
+        ""
+    } else {
+        " — ready to screen"
+    };
+    let ok = if ok.is_empty() {
+        String::new()
+    } else {
+        p.paint(ok, Style::Good)
+    };
+    p.out(&format!(
+        "{}: {summary} ({} cues, {}){ok}",
+        p.paint(path, Style::Bold),
+        track.cues.len(),
+        track.source.encoding
+    ));
+}
+
+fn print_findings(p: &Printer, path: &str, findings: &[Finding], all: bool) {
     let mut shown: HashMap<Rule, usize> = HashMap::new();
     for f in findings {
         let n = shown.entry(f.rule).or_default();
@@ -164,23 +227,6 @@ fn print_file(p: &Printer, path: &str, track: &Track, findings: &[Finding], all:
             n - PER_RULE_CAP
         ));
     }
-    let summary = counts(p, tally(findings));
-    let ok = if findings.iter().any(|f| f.severity == Severity::Error) {
-        ""
-    } else {
-        " — ready to screen"
-    };
-    let ok = if ok.is_empty() {
-        String::new()
-    } else {
-        p.paint(ok, Style::Good)
-    };
-    p.out(&format!(
-        "{}: {summary} ({} cues, {}){ok}",
-        p.paint(path, Style::Bold),
-        track.cues.len(),
-        track.source.encoding
-    ));
 }
 
 fn list_rules(in_effect: &Limits, p: &Printer) {

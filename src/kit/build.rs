@@ -7,10 +7,7 @@
 use super::bag::{BuildError, Content, Entry};
 use super::{Kit, player};
 use crate::cards::render::{Deck, Layout, markdown, print_html, projection_html};
-use crate::cards::{Kind, parse as parse_cards, validate as validate_cards};
-use crate::check::profile::{Limits, ProfileName};
-use crate::check::rules::Severity;
-use crate::check::{CheckOptions, check_track};
+use crate::cards::{Kind, parse as parse_cards};
 use crate::media::probe::{Quiet, probe};
 use crate::subtitle::read_path;
 use crate::subtitle::vtt::to_vtt;
@@ -20,8 +17,6 @@ pub struct Plan {
     pub payload: Vec<Entry>,
     pub tags: Vec<Entry>,
     pub info: Vec<(String, String)>,
-    /// Problems a kit check found (subtitle errors, clip problems, cards).
-    pub problems: Vec<String>,
 }
 
 /// A JSON string safe inside `<script>` (no `</script>`, no U+2028).
@@ -37,11 +32,10 @@ fn mmss(ms: i64) -> String {
     format!("{}:{:02}", ms / 60_000, ms / 1000 % 60)
 }
 
-/// Plan the bag for `kit`; `problems` lists what a check objects to.
+/// Plan the bag for `kit` (run `check_kit` first: this only packs).
 pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
     let m = &kit.manifest;
     let mut payload = Vec::new();
-    let mut problems = Vec::new();
     let cards_path = kit.path(&m.cards);
     let cards_text = std::fs::read_to_string(&cards_path)
         .map_err(|e| BuildError::Io(cards_path.display().to_string(), e))?;
@@ -53,20 +47,6 @@ pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
             i.message
         ))
     })?;
-    let ids: Vec<&str> = m.clips.iter().map(|c| c.id.as_str()).collect();
-    for i in validate_cards(&cards, &ids) {
-        problems.push(format!(
-            "{}:{}: {}",
-            cards_path.display(),
-            i.line,
-            i.message
-        ));
-    }
-    let opts = CheckOptions {
-        limits: Limits::new(ProfileName::Netflix, 24.0),
-        ignore: Default::default(),
-        clip_ms: None,
-    };
     let mut clips = Vec::new();
     let mut durations = Vec::new();
     for c in &m.clips {
@@ -79,30 +59,9 @@ pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
             .to_ascii_lowercase();
         let info = probe(&media, false, &Quiet)
             .map_err(|e| BuildError::Content(format!("{}: {e}", media.display())))?;
-        problems.extend(
-            info.problems
-                .iter()
-                .map(|p| format!("{}: {}", media.display(), p.message)),
-        );
         durations.push(info.duration_ms.unwrap_or(0));
         let track = read_path(&subs, None)
             .map_err(|e| BuildError::Content(format!("{}: {e}", subs.display())))?;
-        let findings = check_track(
-            &track,
-            &CheckOptions {
-                clip_ms: info.duration_ms,
-                ..opts.clone()
-            },
-        );
-        for f in findings.iter().filter(|f| f.severity == Severity::Error) {
-            problems.push(format!(
-                "{}:{}: error[{}]: {}",
-                subs.display(),
-                f.line,
-                f.rule,
-                f.message
-            ));
-        }
         let vtt = to_vtt(&track)
             .map_err(|e| BuildError::Content(format!("{}: {e}", subs.display())))?
             .text;
@@ -199,7 +158,6 @@ pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
         payload,
         tags,
         info,
-        problems,
     })
 }
 

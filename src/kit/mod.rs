@@ -4,6 +4,7 @@
 
 pub mod bag;
 pub mod build;
+pub mod check;
 pub mod player;
 pub mod verify;
 

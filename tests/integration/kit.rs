@@ -255,3 +255,86 @@ fn script_in_a_cue_or_a_card_shows_as_text() {
         "{info}"
     );
 }
+
+/// A kit in `dir` whose clips are (id, media) pairs, all with the trailer's subtitles.
+fn kit_with(dir: &Path, clips: &[(&str, PathBuf)]) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kit = dir.join("k");
+    std::fs::create_dir_all(&kit).unwrap();
+    let mut m = String::from(
+        "title = \"T\"\ncards = \"cards.toml\"\nrights = \"r\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n",
+    );
+    for (id, media) in clips {
+        m.push_str(&format!("[[clip]]\nid = \"{id}\"\ntitle = \"{id}\"\nmedia = \"{}\"\nsubtitles = \"{}\"\nminutes = 1\n", media.display(), root.join("subtitles/trailer.en.srt").display()));
+    }
+    std::fs::write(kit.join("kit.toml"), m).unwrap();
+    std::fs::write(kit.join("cards.toml"), "").unwrap();
+    kit
+}
+
+fn kit_rules(kit: &Path, extra: &[&str]) -> (i32, Vec<(String, String)>) {
+    let mut args: Vec<std::ffi::OsString> = vec!["check".into(), "--json".into(), kit.into()];
+    args.extend(extra.iter().map(Into::into));
+    let run = screenkit(&args);
+    let v: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let mut out = Vec::new();
+    for f in v["files"].as_array().unwrap() {
+        for x in f["findings"].as_array().unwrap() {
+            out.push((
+                x["rule"].as_str().unwrap().to_string(),
+                x["severity"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    (run.code, out)
+}
+
+#[test]
+fn kit_check_covers_names_loudness_size_and_the_demo_passes() {
+    let (code, found) = kit_rules(&demo_kit(), &[]);
+    assert_eq!((code, found.len()), (0, 0), "{found:?}");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let trailer = root.join("clips/trailer.mp4");
+    // A much louder copy of the trailer.
+    let loud = tmp.path().join("loud.mp4");
+    let ok = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i"])
+        .arg(&trailer)
+        .args(["-c:v", "copy", "-af", "volume=12dB", "-c:a", "aac"])
+        .arg(&loud)
+        .status()
+        .expect("ffmpeg");
+    assert!(ok.success());
+    // A sparse file over FAT32's 4 GiB limit.
+    let huge = tmp.path().join("huge.mp4");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(4 * 1024 * 1024 * 1024 + 10)
+        .unwrap();
+    let kit = kit_with(
+        tmp.path(),
+        &[
+            ("trailer", trailer.clone()),
+            ("Trailer", loud),
+            ("CON", trailer),
+            ("huge", huge),
+        ],
+    );
+    let (code, found) = kit_rules(&kit, &["--usb-size", "1GB"]);
+    assert_eq!(code, 1);
+    for (rule, sev) in [
+        ("usb-name-clash", "error"),
+        ("usb-name", "error"),
+        ("loudness-spread", "warning"),
+        ("usb-file-size", "warning"),
+        ("usb-total-size", "error"),
+        ("clip", "error"),
+    ] {
+        assert!(
+            found.contains(&(rule.to_string(), sev.to_string())),
+            "{rule}/{sev} not in {found:?}"
+        );
+    }
+}

@@ -1,0 +1,280 @@
+//! `check KIT`: every subtitle rule against its own clip, a deep probe of
+//! every clip, loudness spread, the cards, and USB safety
+//! (`shared/research/packaging.md` §3: FAT32 holds no file of 4 GiB or
+//! more; FAT32, exFAT and Windows reject some names; names that differ only
+//! in case or Unicode normalisation clash).
+
+use super::Kit;
+use crate::cards::{parse as parse_cards, validate as validate_cards};
+use crate::check::rules::{Finding, Rule, Severity};
+use crate::check::{CheckOptions, check_track};
+use crate::media::probe::{Progress, probe};
+use crate::subtitle::read_path;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use unicode_normalization::UnicodeNormalization;
+
+/// Findings for one file of the kit, as `check` reports files.
+#[derive(Debug, Clone)]
+pub struct KitFile {
+    pub path: PathBuf,
+    pub encoding: Option<String>,
+    pub cues: usize,
+    pub findings: Vec<Finding>,
+}
+
+const FAT32_MAX: u64 = 4 * 1024 * 1024 * 1024 - 1;
+const RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+fn finding(rule: Rule, severity: Severity, line: usize, message: String) -> Finding {
+    Finding {
+        rule,
+        severity,
+        line,
+        cue: None,
+        message,
+        fixable: false,
+    }
+}
+
+/// Why a file name is unsafe on FAT32/exFAT/Windows, if it is.
+pub fn bad_name(name: &str) -> Option<String> {
+    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+    if RESERVED.contains(&stem.as_str()) {
+        return Some(format!("'{name}' is a reserved name on Windows"));
+    }
+    if let Some(c) = name.chars().find(|c| {
+        matches!(c, '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*') || (*c as u32) < 32
+    }) {
+        return Some(format!(
+            "'{name}' contains '{}', which FAT32, exFAT and Windows reject",
+            c.escape_default()
+        ));
+    }
+    if name.ends_with('.') || name.ends_with(' ') {
+        return Some(format!(
+            "'{name}' ends with a dot or space, which Windows drops"
+        ));
+    }
+    if name.encode_utf16().count() > 255 {
+        return Some(format!("'{name}' is longer than 255 characters"));
+    }
+    None
+}
+
+/// Run every kit check. `usb_bytes` is the stick size.
+pub fn check_kit(
+    kit: &Kit,
+    opts: &CheckOptions,
+    usb_bytes: u64,
+    progress: &dyn Progress,
+) -> Vec<KitFile> {
+    let m = &kit.manifest;
+    let manifest = kit.dir.join("kit.toml");
+    let mut files = Vec::new();
+    let mut kit_findings = Vec::new();
+    let mut loudness = Vec::new();
+    let mut total = 0u64;
+    let mut names: HashMap<String, String> = HashMap::new();
+    for c in &m.clips {
+        let media = kit.path(&c.media);
+        let subs = kit.path(&c.subtitles);
+        let ext = media
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("mp4")
+            .to_ascii_lowercase();
+        for name in [format!("{}.{ext}", c.id), format!("{}.en.srt", c.id)] {
+            if let Some(why) = bad_name(&name) {
+                kit_findings.push(finding(
+                    Rule::UsbName,
+                    Severity::Error,
+                    1,
+                    format!("clip '{}': {why}", c.id),
+                ));
+            }
+            let key: String = name.nfc().collect::<String>().to_lowercase();
+            if let Some(other) = names.insert(key, name.clone()) {
+                kit_findings.push(finding(
+                    Rule::UsbNameClash,
+                    Severity::Error,
+                    1,
+                    format!(
+                        "'{name}' and '{other}' are the same name on a stick that ignores case"
+                    ),
+                ));
+            }
+        }
+        let size = std::fs::metadata(&media).map(|md| md.len()).unwrap_or(0);
+        total += size + std::fs::metadata(&subs).map(|md| md.len() * 3).unwrap_or(0);
+        if size > FAT32_MAX {
+            kit_findings.push(finding(
+                Rule::UsbFileSize,
+                Severity::Warning,
+                1,
+                format!(
+                    "{} is {:.1} GiB: too big for a FAT32 stick",
+                    media.display(),
+                    size as f64 / (1u64 << 30) as f64
+                ),
+            ));
+        }
+        let mut clip_findings = Vec::new();
+        let clip_ms = match probe(&media, true, progress) {
+            Ok(info) => {
+                for p in &info.problems {
+                    let at = p.at_ms.map(|ms| format!(" at {ms} ms")).unwrap_or_default();
+                    clip_findings.push(finding(
+                        Rule::ClipProblem,
+                        Severity::Error,
+                        1,
+                        format!("{}{at}: {}", p.kind, p.message),
+                    ));
+                }
+                if let Some(l) = info.audio.first().and_then(|a| a.loudness_lufs) {
+                    loudness.push((c.id.clone(), l));
+                }
+                info.duration_ms
+            }
+            Err(e) => {
+                clip_findings.push(finding(
+                    Rule::ClipProblem,
+                    Severity::Error,
+                    1,
+                    e.to_string(),
+                ));
+                None
+            }
+        };
+        files.push(KitFile {
+            path: media,
+            encoding: None,
+            cues: 0,
+            findings: clip_findings,
+        });
+        match read_path(&subs, None) {
+            Ok(track) => {
+                let findings = check_track(
+                    &track,
+                    &CheckOptions {
+                        clip_ms,
+                        ..opts.clone()
+                    },
+                );
+                files.push(KitFile {
+                    path: subs,
+                    encoding: Some(track.source.encoding.clone()),
+                    cues: track.cues.len(),
+                    findings,
+                });
+            }
+            Err(e) => files.push(KitFile {
+                path: subs,
+                encoding: None,
+                cues: 0,
+                findings: vec![finding(
+                    Rule::NoCues,
+                    Severity::Error,
+                    1,
+                    format!("cannot read: {e}"),
+                )],
+            }),
+        }
+    }
+    if let (Some(lo), Some(hi)) = (
+        loudness.iter().min_by(|a, b| a.1.total_cmp(&b.1)),
+        loudness.iter().max_by(|a, b| a.1.total_cmp(&b.1)),
+    ) && hi.1 - lo.1 > 3.0
+    {
+        let m = format!(
+            "clip '{}' is {:.1} LUFS and clip '{}' is {:.1} LUFS: {:.1} LU apart (keep within 3)",
+            lo.0,
+            lo.1,
+            hi.0,
+            hi.1,
+            hi.1 - lo.1
+        );
+        kit_findings.push(finding(Rule::LoudnessSpread, Severity::Warning, 1, m));
+    }
+    if total > usb_bytes {
+        kit_findings.push(finding(
+            Rule::UsbTotalSize,
+            Severity::Error,
+            1,
+            format!(
+                "the kit needs about {:.2} GB but the stick holds {:.2} GB",
+                total as f64 / 1e9,
+                usb_bytes as f64 / 1e9
+            ),
+        ));
+    }
+    files.push(cards_file(kit));
+    files.push(KitFile {
+        path: manifest,
+        encoding: Some("UTF-8".into()),
+        cues: 0,
+        findings: kit_findings,
+    });
+    files
+}
+
+fn cards_file(kit: &Kit) -> KitFile {
+    let path = kit.path(&kit.manifest.cards);
+    let ids: Vec<&str> = kit.manifest.clips.iter().map(|c| c.id.as_str()).collect();
+    let findings = match std::fs::read_to_string(&path) {
+        Err(e) => vec![finding(
+            Rule::CardsInvalid,
+            Severity::Error,
+            1,
+            format!("cannot read: {e}"),
+        )],
+        Ok(text) => match parse_cards(&text) {
+            Err(i) => vec![finding(
+                Rule::CardsInvalid,
+                Severity::Error,
+                i.line,
+                i.message,
+            )],
+            Ok(cards) => validate_cards(&cards, &ids)
+                .into_iter()
+                .map(|i| finding(Rule::CardsInvalid, Severity::Error, i.line, i.message))
+                .collect(),
+        },
+    };
+    KitFile {
+        path,
+        encoding: Some("UTF-8".into()),
+        cues: 0,
+        findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for bad in [
+            "CON.mp4",
+            "nul.en.srt",
+            "a:b.mp4",
+            "what?.mp4",
+            "clip..",
+            "x.mp4 ",
+        ] {
+            assert!(bad_name(bad).is_some(), "{bad}");
+        }
+        for ok in [
+            "trailer.mp4",
+            "last-train-home.en.srt",
+            "concert.mp4",
+            "歸途列車.mp4",
+        ] {
+            assert!(bad_name(ok).is_none(), "{ok}");
+        }
+    }
+}
