@@ -64,6 +64,9 @@ pub enum Command {
     /// Validate a kit's discussion cards and render them for print, projection, Markdown or text.
     #[command(after_help = EXIT_CODES)]
     Cards(CardsArgs),
+    /// Start a new kit: a folder with a commented kit.toml and cards.toml.
+    #[command(after_help = EXIT_CODES)]
+    New(NewArgs),
     /// Build a kit into one zip (a BagIt bag with the player, subtitles and cards).
     #[command(after_help = EXIT_CODES)]
     Build(BuildArgs),
@@ -319,6 +322,13 @@ pub struct CardsArgs {
     /// Large print: 18 pt, one card per A5 page.
     #[arg(long)]
     pub large_print: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new kit's folder (its name becomes the zip's name), e.g. kits/my-screening.
+    #[arg(value_name = "NAME")]
+    pub name: PathBuf,
 }
 
 #[derive(Debug, Args)]

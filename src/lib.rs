@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Retime(a) => commands::retime::run(a, &p),
         Command::Probe(a) => commands::probe::run(a, &p),
         Command::Cards(a) => commands::cards::run(a, &p),
+        Command::New(a) => commands::new::run(a, &p),
         Command::Build(a) => commands::build::run(a, &p),
         Command::Verify(a) => commands::verify::run(a, &p),
     };

@@ -7,6 +7,7 @@ pub mod check;
 pub mod convert;
 pub mod dest;
 pub mod fix;
+pub mod new;
 pub mod probe;
 pub mod retime;
 pub mod verify;

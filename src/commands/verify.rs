@@ -3,11 +3,13 @@
 use super::Exit;
 use crate::cli::VerifyArgs;
 use crate::kit::verify::verify;
+use crate::output::progress::Bar;
 use crate::output::{Printer, Style};
 
 pub fn run(args: &VerifyArgs, p: &Printer) -> Exit {
     let shown = args.path.display().to_string();
-    let report = match verify(&args.path) {
+    let bar = Bar::new(&shown, !args.json && !p.quiet);
+    let report = match verify(&args.path, &bar) {
         Ok(r) => r,
         Err(e) => {
             p.error(&e.to_string());

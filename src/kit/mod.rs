@@ -6,6 +6,7 @@ pub mod bag;
 pub mod build;
 pub mod check;
 pub mod player;
+pub mod scaffold;
 pub mod verify;
 
 use serde::Deserialize;

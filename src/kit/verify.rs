@@ -5,11 +5,13 @@
 //! Payload-Oxum is compared; entries that would escape the kit (`../x`,
 //! absolute paths) are refused. Folders are hashed in parallel.
 
+use crate::media::probe::Progress;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -92,17 +94,32 @@ fn hash_reader(mut r: impl Read) -> std::io::Result<(String, u64)> {
 }
 
 /// Verify the kit at `path` (a `.zip`, a bag folder, or a folder holding one).
-pub fn verify(path: &Path) -> Result<Report, VerifyError> {
+/// Progress is reported in bytes read.
+pub fn verify(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, VerifyError> {
     if path.is_file() {
-        return verify_zip(path);
+        return verify_zip(path, progress);
     }
     let root = bag_root(path)?;
     let mut files = Vec::new();
     walk(&root, &root, &mut files).map_err(|e| VerifyError::Io(root.display().to_string(), e))?;
+    let total: u64 = files
+        .iter()
+        .filter_map(|(_, p)| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.start(Some(total as i64));
+    let done = AtomicU64::new(0);
     let hashed: Vec<(String, std::io::Result<(String, u64)>)> = files
         .par_iter()
-        .map(|(rel, abs)| (rel.clone(), std::fs::File::open(abs).and_then(hash_reader)))
+        .map(|(rel, abs)| {
+            let r = std::fs::File::open(abs).and_then(hash_reader);
+            if let Ok((_, n)) = &r {
+                progress.advance((done.fetch_add(*n, Ordering::Relaxed) + n) as i64);
+            }
+            (rel.clone(), r)
+        })
         .collect();
+    progress.finish();
     let mut seen = BTreeMap::new();
     let mut report = Report::default();
     let mut contents = BTreeMap::new();
@@ -164,7 +181,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::R
     Ok(())
 }
 
-fn verify_zip(path: &Path) -> Result<Report, VerifyError> {
+fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, VerifyError> {
     let shown = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| VerifyError::Io(shown.clone(), e))?;
     let mut report = Report::default();
@@ -182,6 +199,8 @@ fn verify_zip(path: &Path) -> Result<Report, VerifyError> {
     let mut seen = BTreeMap::new();
     let mut contents = BTreeMap::new();
     let mut top: Option<String> = None;
+    progress.start(std::fs::metadata(path).ok().map(|m| m.len() as i64));
+    let mut done = 0u64;
     for i in 0..z.len() {
         let mut entry = match z.by_index(i) {
             Ok(e) => e,
@@ -217,6 +236,8 @@ fn verify_zip(path: &Path) -> Result<Report, VerifyError> {
             continue;
         }
         let rel = rel.to_string();
+        done += entry.compressed_size();
+        progress.advance(done as i64);
         let mut buf = Vec::new();
         let small = !rel.starts_with("data/") && entry.size() < 1 << 20;
         let r = if small {
@@ -251,6 +272,7 @@ fn verify_zip(path: &Path) -> Result<Report, VerifyError> {
             }
         }
     }
+    progress.finish();
     compare(&seen, &contents, &mut report);
     Ok(report)
 }
