@@ -57,9 +57,13 @@ pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
             .and_then(|e| e.to_str())
             .unwrap_or("mp4")
             .to_ascii_lowercase();
-        let info = probe(&media, false, &Quiet)
-            .map_err(|e| BuildError::Content(format!("{}: {e}", media.display())))?;
-        durations.push(info.duration_ms.unwrap_or(0));
+        // An unreadable clip was already reported by the kit check; with
+        // --force the run sheet just shows its length as unknown.
+        durations.push(
+            probe(&media, false, &Quiet)
+                .ok()
+                .and_then(|i| i.duration_ms),
+        );
         let track = read_path(&subs, None)
             .map_err(|e| BuildError::Content(format!("{}: {e}", subs.display())))?;
         let vtt = to_vtt(&track)
@@ -163,7 +167,7 @@ pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
 
 /// README.txt: the run sheet, the projectionist's checklist, how to verify
 /// the stick, and the rights statement.
-fn run_sheet(kit: &Kit, durations: &[i64]) -> String {
+fn run_sheet(kit: &Kit, durations: &[Option<i64>]) -> String {
     let m = &kit.manifest;
     let mut s = format!("{}\n{}\n\n", m.title, "=".repeat(m.title.chars().count()));
     s.push_str(&format!(
@@ -192,10 +196,10 @@ fn run_sheet(kit: &Kit, durations: &[i64]) -> String {
             n + 1,
             mmss(at),
             c.title.chars().take(50).collect::<String>(),
-            mmss(*d),
+            d.map_or_else(|| "?".to_string(), mmss),
             c.minutes
         ));
-        at += d + i64::from(c.minutes) * 60_000;
+        at += d.unwrap_or(0) + i64::from(c.minutes) * 60_000;
     }
     s.push_str(&format!("\n  Total: {} (clips and discussion)\n", mmss(at)));
     s.push_str("\nPROJECTIONIST CHECKLIST\n\n");

@@ -224,9 +224,19 @@ pub enum LoadError {
     Vtt(#[from] vtt::VttError),
 }
 
-/// Whether decoded text is WebVTT rather than SubRip.
+/// Whether decoded text is WebVTT rather than SubRip: the first line is a
+/// WebVTT header (`WEBVTT`, alone or followed by a space or tab) and the
+/// first time line does not use SubRip's `,` before the milliseconds (a
+/// SubRip file can begin with stray text that happens to read `WEBVTT`).
 pub fn is_vtt(text: &str) -> bool {
-    text.trim_start_matches('\u{FEFF}').starts_with("WEBVTT")
+    let text = text.trim_start_matches('\u{FEFF}');
+    let first = text.split(['\n', '\r']).next().unwrap_or("");
+    let header = first == "WEBVTT" || first.starts_with("WEBVTT ") || first.starts_with("WEBVTT\t");
+    let srt_times = text
+        .lines()
+        .find(|l| l.contains("-->"))
+        .is_some_and(|l| l.split("-->").next().unwrap_or("").contains(','));
+    header && !srt_times
 }
 
 /// Decode and parse subtitle bytes (SubRip, or WebVTT by its header).
@@ -260,4 +270,21 @@ fn read_decoded(d: decode::Decoded) -> Result<Track, LoadError> {
         return Ok(t);
     }
     Ok(parse::parse(&d.text, d.source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_vtt;
+
+    #[test]
+    fn webvtt_is_recognised_by_its_header_and_dot_times() {
+        assert!(is_vtt("WEBVTT\n\n00:01.000 --> 00:02.000\nhi\n"));
+        assert!(is_vtt(
+            "\u{FEFF}WEBVTT - title\n\n1\n00:00:01.000 --> 00:00:02.000\nhi\n"
+        ));
+        // Found by the fuzz target: stray text starting a SubRip file.
+        assert!(!is_vtt("WEBVTT1\n00:00:02.400 --> 00:00:05.200\nx\n"));
+        assert!(!is_vtt("WEBVTT\n\n1\n00:00:01,000 --> 00:00:02,000\nhi\n"));
+        assert!(!is_vtt("1\n00:00:01,000 --> 00:00:02,000\nWEBVTT\n"));
+    }
 }

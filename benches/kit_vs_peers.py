@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Benchmark: build and verify a kit with ~3 GB of media, side by side with
+the peers in one run (compare the ratios; the machine is noisy).
+
+  build  vs  plain copy (cp) of the same files   target >= 0.8x its throughput
+         vs  bagit.py (make the bag) + Info-ZIP `zip -0 -r`   target >= 4x
+  verify vs  sha256sum of the same files          target >= 1.5x (both cores)
+  floor:     cat of the files to /dev/null
+
+Usage: python3 benches/kit_vs_peers.py [--gib 3] [--runs 3]
+Needs: cargo build --release; apt-get install zip; pip install bagit.
+The media are random bytes named .mp4 (what matters here is I/O and
+hashing, not decoding), so the kit check fails and build runs with --force.
+Everything is written under benches/out/ (git-ignored) and removed after.
+"""
+import argparse, os, shutil, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "screenkit")
+OUT = os.path.join(ROOT, "benches", "out", "kitbench")
+
+
+def sh(cmd, **kw):
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    if r.returncode not in (0, 1):
+        sys.exit(f"{cmd[0]} failed ({r.returncode}): {r.stderr.decode()[:300]}")
+
+
+def timed(prepare, cmd, runs, **kw):
+    times = []
+    for _ in range(runs):
+        prepare()
+        subprocess.run(["sync"])
+        t = time.perf_counter()
+        sh(cmd, **kw)
+        subprocess.run(["sync"])
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def make_kit(gib):
+    kit = os.path.join(OUT, "bigkit")
+    os.makedirs(os.path.join(kit, "clips"), exist_ok=True)
+    clips = []
+    for i in range(3):
+        p = os.path.join(kit, "clips", f"part{i}.mp4")
+        if not os.path.exists(p) or os.path.getsize(p) != gib * 2**30 // 3:
+            with open(p, "wb") as f:
+                left = gib * 2**30 // 3
+                while left:
+                    n = min(left, 1 << 24)
+                    f.write(os.urandom(n))
+                    left -= n
+        clips.append(p)
+    subs = os.path.join(ROOT, "subtitles", "trailer.en.srt")
+    m = ['title = "bench"', 'cards = "cards.toml"', 'rights = "r"', "[film]", 'title = "F"', 'director = "D"', "year = 2009",
+         'languages = ["Mandarin"]', "[organizer]", 'name = "o"', 'contact = "c"']
+    for i in range(3):
+        m += ["[[clip]]", f'id = "part{i}"', f'title = "part {i}"', f'media = "clips/part{i}.mp4"', f'subtitles = "{subs}"', "minutes = 1"]
+    open(os.path.join(kit, "kit.toml"), "w").write("\n".join(m) + "\n")
+    open(os.path.join(kit, "cards.toml"), "w").write("")
+    return kit, clips
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gib", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    for tool in ("zip", "bagit.py", "sha256sum"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is needed (apt-get install zip; pip install bagit)")
+    os.makedirs(OUT, exist_ok=True)
+    kit, clips = make_kit(a.gib)
+    size = sum(os.path.getsize(c) for c in clips)
+    mb = size / 1e6
+    dist, copy, peer = (os.path.join(OUT, d) for d in ("dist", "copy", "peer"))
+
+    def clean(*dirs):
+        def f():
+            for d in dirs:
+                shutil.rmtree(d, ignore_errors=True)
+        return f
+
+    def peer_prepare():
+        clean(peer)()
+        os.makedirs(peer)
+        for c in clips:  # bagit.py bags in place; give it its own hard-linked copy
+            os.link(c, os.path.join(peer, os.path.basename(c)))
+
+    rows = {}
+    rows["cat (read floor)"] = timed(lambda: None, ["sh", "-c", "cat " + " ".join(clips) + " > /dev/null"], a.runs)
+    rows["cp (plain copy)"] = timed(clean(copy), ["cp", "-r", os.path.join(kit, "clips"), copy], a.runs)
+    rows["screenkit build"] = timed(clean(dist), [BIN, "-q", "build", kit, "-o", dist, "--force"], a.runs)
+    peer_cmd = ["sh", "-c", f"bagit.py --quiet --sha256 {peer} && cd {OUT} && zip -q -0 -r -X peer.zip peer"]
+    rows["bagit.py + zip -0"] = timed(peer_prepare, peer_cmd, a.runs)
+    zipfile = os.path.join(dist, "bigkit.zip")
+    sh([BIN, "-q", "build", kit, "-o", dist, "--force"])
+    unzipped = os.path.join(OUT, "unzipped")
+    shutil.rmtree(unzipped, ignore_errors=True)
+    sh(["unzip", "-q", zipfile, "-d", unzipped])
+    rows["screenkit verify (zip)"] = timed(lambda: None, [BIN, "-q", "verify", zipfile], a.runs)
+    rows["screenkit verify (folder)"] = timed(lambda: None, [BIN, "-q", "verify", os.path.join(unzipped, "bigkit")], a.runs)
+    rows["sha256sum (files)"] = timed(lambda: None, ["sha256sum"] + clips, a.runs)
+    rows["bagit.py --validate"] = timed(lambda: None, ["bagit.py", "--quiet", "--validate", os.path.join(unzipped, "bigkit")], a.runs)
+
+    print(f"{a.gib} GiB of media ({mb:.0f} MB), median of {a.runs} runs, page cache warm, sync after each")
+    print(f"{'step':28} {'wall (s)':>9} {'MB/s':>8}")
+    for k, t in rows.items():
+        print(f"{k:28} {t:9.2f} {mb / t:8.0f}")
+    b, c, p = rows["screenkit build"], rows["cp (plain copy)"], rows["bagit.py + zip -0"]
+    v, s = rows["screenkit verify (folder)"], rows["sha256sum (files)"]
+    print(f"build: {c / b:.2f}x plain-copy throughput (target >= 0.8), {p / b:.1f}x bagit.py + Info-ZIP (target >= 4)")
+    print(f"verify: {s / v:.2f}x sha256sum on the folder (target >= 1.5); zip: {s / rows['screenkit verify (zip)']:.2f}x")
+    shutil.rmtree(OUT, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
