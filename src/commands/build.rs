@@ -90,7 +90,7 @@ pub fn run(args: &BuildArgs, p: &Printer) -> Exit {
                 b.zip.display(),
                 b.payload_files
             ));
-            p.out(&format!("{}  {}", b.sha256, b.zip.display()));
+            p.out(&format!("{}  {} bytes", b.zip.display(), b.zip_bytes));
             Exit::Ok
         }
         Err(e) => {

@@ -6,14 +6,14 @@
 //! means each generated file only depends on entries before it: payload
 //! (`data/…`) comes before `manifest-sha256.txt`, which comes before
 //! `tagmanifest-sha256.txt`. SHA-256 is computed in the same read pass as
-//! the zip write (a tee), media is Stored and text Deflated, zip64 is on for
+//! the zip write (on a second thread), media is Stored and text Deflated, zip64 is on for
 //! large files, the writer seeks (no data descriptors), and the archive is
 //! written to a temp file that is renamed only when complete.
 
 use super::Kit;
 use crate::media::probe::Progress;
 use sha2::{Digest, Sha256};
-use std::io::{BufReader, BufWriter, Read, Seek, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 use zip::write::SimpleFileOptions;
@@ -45,7 +45,8 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub struct Built {
     pub zip: PathBuf,
-    pub sha256: String,
+    /// Size of the zip in bytes.
+    pub zip_bytes: u64,
     pub payload_files: usize,
     pub payload_bytes: u64,
 }
@@ -114,20 +115,45 @@ pub fn stamp(epoch: i64) -> (DateTime, String) {
     (dt, format!("{y:04}-{m:02}-{d:02}"))
 }
 
-/// Reads through to `inner`, hashing and counting every byte.
-struct Tee<R> {
-    inner: R,
-    hash: Sha256,
-    bytes: u64,
-}
-
-impl<R: Read> Read for Tee<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hash.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
-    }
+/// Copy a file into the open zip entry, hashing it on a second thread as
+/// the chunks go by: one read pass, and the hash (about 1.1 GB/s) overlaps
+/// the zip write instead of adding to it. Returns (SHA-256, bytes).
+fn stream_file(p: &Path, out: &mut impl Write) -> Result<(String, u64), BuildError> {
+    use std::sync::Arc;
+    let mut f = std::fs::File::open(p).map_err(|e| BuildError::Io(p.display().to_string(), e))?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Arc<Vec<u8>>>(8);
+    std::thread::scope(|s| {
+        let hasher = s.spawn(move || {
+            let mut h = Sha256::new();
+            let mut n = 0u64;
+            for chunk in rx {
+                h.update(&chunk[..]);
+                n += chunk.len() as u64;
+            }
+            (hex(&h.finalize()), n)
+        });
+        let copied = (|| {
+            loop {
+                let mut buf = vec![0u8; 1 << 20];
+                let k = f.read(&mut buf)?;
+                if k == 0 {
+                    return Ok(());
+                }
+                buf.truncate(k);
+                let chunk = Arc::new(buf);
+                out.write_all(&chunk)?;
+                if tx.send(chunk).is_err() {
+                    return Err(std::io::Error::other("hashing thread stopped"));
+                }
+            }
+        })();
+        drop(tx);
+        let hashed = hasher.join().map_err(|_| {
+            BuildError::Content(format!("{}: hashing thread panicked", p.display()))
+        })?;
+        copied.map_err(|e| BuildError::Io(p.display().to_string(), e))?;
+        Ok(hashed)
+    })
 }
 
 /// Write the bag for `payload` + `tags` (top-level tag files such as
@@ -241,20 +267,14 @@ pub fn write_bag(
         zw.start_file(format!("{name}/{path}"), opts)?;
         let digest = match content {
             Content::File(p) => {
-                let f = std::fs::File::open(&p).map_err(io(&p))?;
-                let mut tee = Tee {
-                    inner: BufReader::with_capacity(1 << 20, f),
-                    hash: Sha256::new(),
-                    bytes: 0,
-                };
-                std::io::copy(&mut tee, &mut zw).map_err(io(&p))?;
-                if tee.bytes != size {
+                let (digest, bytes) = stream_file(&p, &mut zw)?;
+                if bytes != size {
                     return Err(BuildError::Content(format!(
                         "{} changed size while being packed",
                         p.display()
                     )));
                 }
-                hex(&tee.hash.finalize())
+                digest
             }
             Content::Bytes(b) => {
                 zw.write_all(&b)
@@ -277,22 +297,14 @@ pub fn write_bag(
         .map_err(|e| BuildError::Io(tmp.path().display().to_string(), e.into_error()))?;
     file.flush().map_err(io(tmp.path()))?;
     file.sync_all().map_err(io(tmp.path()))?;
-    file.rewind().map_err(io(tmp.path()))?;
-    // The archive's own hash, for the build report (two builds must match).
-    let mut whole = Tee {
-        inner: BufReader::new(&mut file),
-        hash: Sha256::new(),
-        bytes: 0,
-    };
-    std::io::copy(&mut whole, &mut std::io::sink()).map_err(io(tmp.path()))?;
-    let whole_hash = whole.hash.finalize();
+    let zip_bytes = file.metadata().map_err(io(tmp.path()))?.len();
     let zip = out_dir.join(format!("{name}.zip"));
     tmp.persist(&zip)
         .map_err(|e| BuildError::Io(zip.display().to_string(), e.error))?;
     progress.finish();
     Ok(Built {
         zip,
-        sha256: hex(&whole_hash),
+        zip_bytes,
         payload_files: sizes.len(),
         payload_bytes: total,
     })
@@ -350,7 +362,11 @@ mod tests {
             .unwrap()
         };
         let (a, b) = (make("a"), make("b"));
-        assert_eq!(a.sha256, b.sha256);
+        assert_eq!(
+            std::fs::read(&a.zip).unwrap(),
+            std::fs::read(&b.zip).unwrap(),
+            "same input, same bytes"
+        );
         assert_eq!((a.payload_files, a.payload_bytes), (2, 10_005));
         let mut z = zip::ZipArchive::new(std::fs::File::open(&a.zip).unwrap()).unwrap();
         let names: Vec<String> = (0..z.len())

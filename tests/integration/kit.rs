@@ -10,7 +10,7 @@ fn demo_kit() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("kits/last-train-home")
 }
 
-/// Build the demo kit into `dir`; returns the zip and its printed SHA-256.
+/// Build the demo kit into `dir`; returns the zip and its SHA-256.
 fn build(dir: &Path) -> (PathBuf, String) {
     let run = screenkit([
         "build".as_ref(),
@@ -21,10 +21,13 @@ fn build(dir: &Path) -> (PathBuf, String) {
     run.code(0);
     let zip = dir.join("last-train-home.zip");
     assert!(zip.exists(), "{}", run.stderr);
-    (
-        zip,
-        run.stdout.split_whitespace().next().unwrap().to_string(),
-    )
+    use sha2::Digest;
+    let bytes = std::fs::read(&zip).unwrap();
+    let sha: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    (zip, sha)
 }
 
 fn tool(cmd: &str, args: &[&str]) -> std::process::Output {
