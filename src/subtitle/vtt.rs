@@ -181,35 +181,50 @@ pub fn parse_vtt(text: &str) -> Result<Track, VttError> {
         while i < lines.len() && !lines[i].trim().is_empty() {
             i += 1;
         }
-        let block = &lines[start..i];
-        let Some(t) = block.iter().position(|l| l.contains("-->")) else {
+        let mut block = &lines[start..i];
+        let mut at = start;
+        let Some(mut t) = block.iter().position(|l| l.contains("-->")) else {
             continue; // NOTE, STYLE, REGION or stray text
         };
         if t > 1 || block[0].starts_with("NOTE") {
             continue;
         }
-        let Some((s, e, settings)) = vtt_time_line(block[t]) else {
-            continue;
-        };
-        let top = settings
-            .split_whitespace()
-            .any(|s| s == "line:0" || s == "line:0%");
-        let mut text_lines: Vec<String> =
-            block[t + 1..].iter().map(|l| vtt_text_to_srt(l)).collect();
-        if top && let Some(first) = text_lines.first_mut() {
-            first.insert_str(0, "{\\an8}");
+        // A line containing "-->" always starts new cue timings (WebVTT
+        // parser rules), even without a blank line before it.
+        loop {
+            let next = block[t + 1..]
+                .iter()
+                .position(|l| l.contains("-->"))
+                .map(|k| t + 1 + k);
+            let text_end = next.unwrap_or(block.len());
+            if let Some((s, e, settings)) = vtt_time_line(block[t]) {
+                let top = settings
+                    .split_whitespace()
+                    .any(|s| s == "line:0" || s == "line:0%");
+                let mut text_lines: Vec<String> = block[t + 1..text_end]
+                    .iter()
+                    .map(|l| vtt_text_to_srt(l))
+                    .collect();
+                if top && let Some(first) = text_lines.first_mut() {
+                    first.insert_str(0, "{\\an8}");
+                }
+                cues.push(Cue {
+                    pos: cues.len(),
+                    index: (t == 1).then(|| block[0].to_string()),
+                    index_line: (t == 1).then_some(at + 1),
+                    time_line: at + t + 1,
+                    start: s,
+                    end: e,
+                    lines: text_lines,
+                    time: Default::default(),
+                    no_blank_after: false,
+                });
+            }
+            let Some(n) = next else { break };
+            at += n;
+            block = &block[n..];
+            t = 0;
         }
-        cues.push(Cue {
-            pos: cues.len(),
-            index: (t == 1).then(|| block[0].to_string()),
-            index_line: (t == 1).then_some(start + 1),
-            time_line: start + t + 1,
-            start: s,
-            end: e,
-            lines: text_lines,
-            time: Default::default(),
-            no_blank_after: false,
-        });
     }
     Ok(Track {
         cues,
@@ -337,6 +352,26 @@ mod tests {
         assert_eq!(
             v.text,
             "WEBVTT\n\n1\n00:00:02.000 --> 00:00:03.000\nearly\n\n2\n00:00:05.000 --> 00:00:06.000\n<b><i>late</i></b>\n\n"
+        );
+    }
+
+    /// Found by the fuzz target: a `-->` line inside a cue block must start
+    /// a new cue, or it is written to SubRip as text that reads as timing.
+    #[test]
+    fn a_timing_line_inside_a_block_starts_a_new_cue() {
+        let v = "WEBVTT\n\n00:01.000 --> 00:02.000\none\n00:03.000 --> 00:04.000\ntwo\n\x0c00:05 --> bad\nlost\n";
+        let t = parse_vtt(v).unwrap();
+        let got: Vec<_> = t
+            .cues
+            .iter()
+            .map(|c| (c.start.ms(), c.lines.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1000, vec!["one".to_string()]),
+                (3000, vec!["two".to_string()])
+            ]
         );
     }
 
