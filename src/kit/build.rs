@@ -93,7 +93,10 @@ pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
         });
         let after: Vec<player::Card> = cards
             .iter()
-            .filter(|k| k.follows.contains(&c.id) && k.kind != Kind::FacilitatorNote)
+            .filter(|k| {
+                (k.follows.contains(&c.id) || c.cards.contains(&k.id))
+                    && k.kind != Kind::FacilitatorNote
+            })
             .map(|k| player::Card {
                 kind: k.kind.label().into(),
                 title: k.title.clone(),

@@ -238,10 +238,26 @@ fn cards_file(kit: &Kit) -> KitFile {
                 i.line,
                 i.message,
             )],
-            Ok(cards) => validate_cards(&cards, &ids)
-                .into_iter()
-                .map(|i| finding(Rule::CardsInvalid, Severity::Error, i.line, i.message))
-                .collect(),
+            Ok(cards) => {
+                let mut f: Vec<Finding> = validate_cards(&cards, &ids)
+                    .into_iter()
+                    .map(|i| finding(Rule::CardsInvalid, Severity::Error, i.line, i.message))
+                    .collect();
+                for clip in &kit.manifest.clips {
+                    for id in clip
+                        .cards
+                        .iter()
+                        .filter(|id| !cards.iter().any(|c| &c.id == *id))
+                    {
+                        let m = format!(
+                            "kit.toml: clip '{}' lists card '{id}', which is not in the cards file",
+                            clip.id
+                        );
+                        f.push(finding(Rule::CardsInvalid, Severity::Error, 1, m));
+                    }
+                }
+                f
+            }
         },
     };
     KitFile {

@@ -74,6 +74,10 @@ pub struct Clip {
     pub title: String,
     pub media: PathBuf,
     pub subtitles: PathBuf,
+    /// Cards (by id) that follow this clip, besides those whose `follows`
+    /// names it.
+    #[serde(default)]
+    pub cards: Vec<String>,
     /// Minutes of discussion after the clip.
     pub minutes: u32,
 }

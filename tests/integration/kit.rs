@@ -341,3 +341,39 @@ fn kit_check_covers_names_loudness_size_and_the_demo_passes() {
         );
     }
 }
+
+#[test]
+fn clips_can_list_their_cards_and_unknown_ones_are_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kit = kit_with(tmp.path(), &[("trailer", root.join("clips/trailer.mp4"))]);
+    let manifest = std::fs::read_to_string(kit.join("kit.toml"))
+        .unwrap()
+        .replace("minutes = 1\n", "cards = [\"q\", \"nope\"]\nminutes = 1\n");
+    std::fs::write(kit.join("kit.toml"), manifest).unwrap();
+    std::fs::write(kit.join("cards.toml"), "[[card]]\nid = \"q\"\nkind = \"question\"\ntitle = \"Listed by the clip\"\ntext = \"Why?\"\n").unwrap();
+    let (code, found) = kit_rules(&kit, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        found.contains(&("cards".to_string(), "error".to_string())),
+        "{found:?}"
+    );
+    let manifest = std::fs::read_to_string(kit.join("kit.toml"))
+        .unwrap()
+        .replace(", \"nope\"", "");
+    std::fs::write(kit.join("kit.toml"), manifest).unwrap();
+    screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "-o".as_ref(),
+        tmp.path().as_os_str(),
+    ])
+    .code(0);
+    let bag = unzip(&tmp.path().join("k.zip"), &tmp.path().join("u"));
+    let bag = bag.parent().unwrap().join("k");
+    let index = std::fs::read_to_string(bag.join("index.html")).unwrap();
+    assert!(
+        index.contains("Listed by the clip"),
+        "the player shows cards the clip lists"
+    );
+}
