@@ -129,6 +129,24 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding about a file as a whole (no cue).
+    pub fn file(
+        rule: Rule,
+        severity: Severity,
+        line: usize,
+        message: String,
+        fixable: bool,
+    ) -> Finding {
+        Finding {
+            rule,
+            severity,
+            line,
+            cue: None,
+            message,
+            fixable,
+        }
+    }
+
     /// What to do about it, for people.
     pub fn hint(&self) -> &'static str {
         if self.fixable {

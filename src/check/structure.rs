@@ -10,14 +10,7 @@ use crate::subtitle::{Cue, EncodingHow, OrphanReason, Track};
 const CJK_CODE_PAGES: [&str; 6] = ["GBK", "gb18030", "Big5", "EUC-JP", "Shift_JIS", "EUC-KR"];
 
 fn file_finding(rule: Rule, severity: Severity, line: usize, message: String) -> Finding {
-    Finding {
-        rule,
-        severity,
-        line,
-        cue: None,
-        message,
-        fixable: true,
-    }
+    Finding::file(rule, severity, line, message, true)
 }
 
 /// Encoding, BOM, line endings, final newline.

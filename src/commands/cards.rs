@@ -2,7 +2,7 @@
 //! (file:line errors, exit 1, nothing written) and render them.
 
 use super::Exit;
-use crate::cards::render::{Deck, Layout, markdown, print_html, projection_html, text};
+use crate::cards::render::{Layout, markdown, print_html, projection_html, text};
 use crate::cards::{Kind, parse, validate};
 use crate::cli::{CardFormat, CardLayout, CardsArgs};
 use crate::fsutil::write_atomic;
@@ -71,16 +71,7 @@ fn cards(args: &CardsArgs, p: &Printer) -> Result<Exit, String> {
             c.id
         ));
     }
-    let deck = Deck {
-        title: &m.title,
-        film: format!("{} ({}, {})", m.film.title, m.film.director, m.film.year),
-        clips: m
-            .clips
-            .iter()
-            .map(|c| (c.id.as_str(), c.title.as_str()))
-            .collect(),
-        cards: &cards,
-    };
+    let deck = kit.deck(&cards);
     let dir = args
         .output
         .clone()

@@ -6,7 +6,7 @@
 
 use super::bag::{BuildError, Content, Entry};
 use super::{Kit, player};
-use crate::cards::render::{Deck, Layout, markdown, print_html, projection_html};
+use crate::cards::render::{Layout, markdown, print_html, projection_html};
 use crate::cards::{Kind, parse as parse_cards};
 use crate::media::probe::{Quiet, probe};
 use crate::subtitle::read_path;
@@ -52,11 +52,7 @@ pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
     for c in &m.clips {
         let media = kit.path(&c.media);
         let subs = kit.path(&c.subtitles);
-        let ext = media
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("mp4")
-            .to_ascii_lowercase();
+        let ext = c.media_ext();
         // An unreadable clip was already reported by the kit check; with
         // --force the run sheet just shows its length as unknown.
         durations.push(
@@ -111,16 +107,7 @@ pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
             cards: after,
         });
     }
-    let deck = Deck {
-        title: &m.title,
-        film: format!("{} ({}, {})", m.film.title, m.film.director, m.film.year),
-        clips: m
-            .clips
-            .iter()
-            .map(|c| (c.id.as_str(), c.title.as_str()))
-            .collect(),
-        cards: &cards,
-    };
+    let deck = kit.deck(&cards);
     for (name, body) in [
         ("cards.html", print_html(&deck, Layout::A6, false)),
         ("cards-projection.html", projection_html(&deck)),

@@ -30,14 +30,7 @@ const RESERVED: [&str; 22] = [
 ];
 
 fn finding(rule: Rule, severity: Severity, line: usize, message: String) -> Finding {
-    Finding {
-        rule,
-        severity,
-        line,
-        cue: None,
-        message,
-        fixable: false,
-    }
+    Finding::file(rule, severity, line, message, false)
 }
 
 /// Why a file name is unsafe on FAT32/exFAT/Windows, if it is.
@@ -82,11 +75,7 @@ pub fn check_kit(
     for c in &m.clips {
         let media = kit.path(&c.media);
         let subs = kit.path(&c.subtitles);
-        let ext = media
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("mp4")
-            .to_ascii_lowercase();
+        let ext = c.media_ext();
         for name in [format!("{}.{ext}", c.id), format!("{}.en.srt", c.id)] {
             if let Some(why) = bad_name(&name) {
                 kit_findings.push(finding(

@@ -94,7 +94,33 @@ pub fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
+impl Clip {
+    /// The media file's extension, lower-cased (names the file in the kit).
+    pub fn media_ext(&self) -> String {
+        self.media
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("mp4")
+            .to_ascii_lowercase()
+    }
+}
+
 impl Kit {
+    /// The kit's cards, ready to render, with its title, film and clips.
+    pub fn deck<'a>(&'a self, cards: &'a [crate::cards::Card]) -> crate::cards::render::Deck<'a> {
+        let m = &self.manifest;
+        crate::cards::render::Deck {
+            title: &m.title,
+            film: format!("{} ({}, {})", m.film.title, m.film.director, m.film.year),
+            clips: m
+                .clips
+                .iter()
+                .map(|c| (c.id.as_str(), c.title.as_str()))
+                .collect(),
+            cards,
+        }
+    }
+
     /// Read `DIR/kit.toml`.
     pub fn open(dir: &Path) -> Result<Kit, KitError> {
         let path = dir.join("kit.toml");
