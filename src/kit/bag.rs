@@ -10,7 +10,7 @@
 //! large files, the writer seeks (no data descriptors), and the archive is
 //! written to a temp file that is renamed only when complete.
 
-use super::Kit;
+use super::hex;
 use crate::media::probe::Progress;
 use sha2::{Digest, Sha256};
 use std::io::{BufWriter, Read, Write};
@@ -72,10 +72,6 @@ fn stored(path: &str) -> bool {
             | "pdf"
             | "zip"
     )
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Percent-encode what RFC 8493 requires in manifest paths.
@@ -308,13 +304,6 @@ pub fn write_bag(
         payload_files: sizes.len(),
         payload_bytes: total,
     })
-}
-
-impl Kit {
-    /// Resolve a manifest path against the kit folder.
-    pub fn path(&self, p: &Path) -> PathBuf {
-        self.dir.join(p)
-    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! player) and `README.txt` (the run sheet).
 
 use super::bag::{BuildError, Content, Entry};
+use super::player::js_string;
 use super::{Kit, player};
 use crate::cards::render::{Layout, markdown, print_html, projection_html};
 use crate::cards::{Kind, parse as parse_cards};
@@ -17,15 +18,6 @@ pub struct Plan {
     pub payload: Vec<Entry>,
     pub tags: Vec<Entry>,
     pub info: Vec<(String, String)>,
-}
-
-/// A JSON string safe inside `<script>` (no `</script>`, no U+2028).
-pub fn js_string(s: &str) -> String {
-    serde_json::to_string(s)
-        .expect("strings serialise")
-        .replace('<', "\\u003c")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
 }
 
 fn mmss(ms: i64) -> String {

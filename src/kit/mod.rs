@@ -105,7 +105,17 @@ impl Clip {
     }
 }
 
+/// Lower-case hex of a digest.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl Kit {
+    /// Resolve a manifest path against the kit folder.
+    pub fn path(&self, p: &Path) -> PathBuf {
+        self.dir.join(p)
+    }
+
     /// The kit's cards, ready to render, with its title, film and clips.
     pub fn deck<'a>(&'a self, cards: &'a [crate::cards::Card]) -> crate::cards::render::Deck<'a> {
         let m = &self.manifest;

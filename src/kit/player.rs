@@ -5,7 +5,6 @@
 //! as JSON and is set with `textContent`, so a `<script>` in a cue or a
 //! card shows as text.
 
-use super::build::js_string;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,6 +21,15 @@ pub struct Clip {
     pub media: String,
     pub subtitles: String,
     pub cards: Vec<Card>,
+}
+
+/// A JSON string safe inside `<script>` (no `</script>`, no U+2028).
+pub fn js_string(s: &str) -> String {
+    serde_json::to_string(s)
+        .expect("strings serialise")
+        .replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// The player page.

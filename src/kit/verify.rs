@@ -5,6 +5,7 @@
 //! Payload-Oxum is compared; entries that would escape the kit (`../x`,
 //! absolute paths) are refused. Folders are hashed in parallel.
 
+use super::hex;
 use crate::media::probe::Progress;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -73,10 +74,6 @@ const DAMAGED: &str = "damaged";
 struct Seen {
     sha256: String,
     size: u64,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn hash_reader(mut r: impl Read) -> std::io::Result<(String, u64)> {
