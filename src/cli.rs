@@ -17,6 +17,13 @@ Exit codes:
   1  a problem was found (undecodable audio, decode error, a codec that will not play everywhere)
   2  could not run: not a media file, unreadable path, bad flag";
 
+pub const SYNC_EXIT_CODES: &str = "\
+Exit codes:
+  0  synced: the fit is trusted and was written
+  1  refused: no speech in the clip, or the fit is not trusted (another clip's
+     subtitles, music only); nothing written unless --force
+  2  could not run: unreadable or undecodable file, bad flag";
+
 pub const VERIFY_EXIT_CODES: &str = "\
 Exit codes:
   0  intact: every file is present and matches its SHA-256
@@ -58,6 +65,9 @@ pub enum Command {
     /// Move cue times: shift, frame-rate change, or a map through anchor points.
     #[command(after_help = EXIT_CODES)]
     Retime(RetimeArgs),
+    /// Align subtitles to a clip's speech (or a correctly timed track): offset, fps ratio, splits.
+    #[command(after_help = SYNC_EXIT_CODES)]
+    Sync(SyncArgs),
     /// Describe clips: container, duration, tracks; --deep decodes audio for errors and loudness.
     #[command(after_help = PROBE_EXIT_CODES)]
     Probe(ProbeArgs),
@@ -269,6 +279,71 @@ pub struct RetimeArgs {
     /// Read the file in this encoding instead of detecting it.
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The subtitle file to sync (output default: FILE.synced.srt).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The clip whose speech the cues belong on, or a correctly timed subtitle track (.srt, .vtt).
+    #[arg(long, value_name = "CLIP|REF.srt")]
+    pub to: PathBuf,
+    /// Where to write (`-` for stdout). Default: a new file beside FILE.
+    #[arg(short, long, value_name = "OUT", conflicts_with = "in_place")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE, keeping the original as FILE.bak.
+    #[arg(long)]
+    pub in_place: bool,
+    /// Say what was found; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write even when the fit is not trusted, and replace an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    /// Who decodes the clip's audio; ffmpeg (from PATH) only when symphonia cannot.
+    #[arg(long, value_enum, default_value_t = DecoderArg::Symphonia)]
+    pub decoder: DecoderArg,
+    /// Largest offset to look for, either way (e.g. 10min, 90s).
+    #[arg(long, value_name = "DUR", default_value = "10min", value_parser = parse_max_offset)]
+    pub max_offset: i64,
+    /// One offset for the whole file: do not look for re-edited parts.
+    #[arg(long)]
+    pub no_splits: bool,
+    /// Drop cues the fit puts entirely before 00:00:00,000 (and start straddling ones at 0) instead of refusing.
+    #[arg(long)]
+    pub drop_negative: bool,
+    /// Read the subtitle file(s) in this encoding instead of detecting it.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    /// Print one JSON object on stdout instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DecoderArg {
+    /// Built in (MP4/AAC-LC, MKV, OGG Vorbis, FLAC, WAV, MP3).
+    Symphonia,
+    /// An `ffmpeg` binary on PATH (AC-3, HE-AAC, Opus, 5.1 AAC ...).
+    Ffmpeg,
+}
+
+fn parse_max_offset(s: &str) -> Result<i64, String> {
+    let ms = match s.strip_suffix("min") {
+        Some(m) => m
+            .parse::<f64>()
+            .ok()
+            .filter(|m| m.is_finite() && *m >= 0.0)
+            .map(|m| (m * 60_000.0).round() as i64),
+        None => crate::retime::parse_duration(s).ok().filter(|d| *d >= 0),
+    };
+    ms.filter(|&ms| (1000..=6 * 3_600_000).contains(&ms))
+        .ok_or_else(|| {
+            format!(
+                "expected a duration from 1s to 6h such as 10min, 90s or 00:05:00,000, got {s:?}"
+            )
+        })
 }
 
 fn parse_shift(s: &str) -> Result<i64, String> {

@@ -16,6 +16,7 @@ pub mod media;
 pub mod output;
 pub mod retime;
 pub mod subtitle;
+pub mod sync;
 pub mod time;
 
 use cli::{Cli, Command};
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fix(a) => commands::fix::run(a, &p),
         Command::Convert(a) => commands::convert::run(a, &p),
         Command::Retime(a) => commands::retime::run(a, &p),
+        Command::Sync(a) => commands::sync::run(a, &p),
         Command::Probe(a) => commands::probe::run(a, &p),
         Command::Cards(a) => commands::cards::run(a, &p),
         Command::New(a) => commands::new::run(a, &p),

@@ -10,6 +10,7 @@ pub mod fix;
 pub mod new;
 pub mod probe;
 pub mod retime;
+pub mod sync;
 pub mod verify;
 
 use crate::subtitle::decode::Charset;

@@ -7,6 +7,7 @@
 //! in symphonia 0.6, so their packets are scanned without decoding
 //! (`shared/research/packaging.md` §4: ~50 ms for an hour).
 
+pub mod decode;
 pub mod probe;
 
 use std::fs::File;

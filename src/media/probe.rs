@@ -121,7 +121,7 @@ fn video_codec_name(c: symphonia::core::codecs::video::VideoCodecId) -> String {
 }
 
 /// Whether symphonia can decode this audio track, and if not, why.
-fn audio_gap(p: &AudioCodecParameters) -> Option<String> {
+pub(crate) fn audio_gap(p: &AudioCodecParameters) -> Option<String> {
     let name = audio_codec_name(p);
     let channels = p.channels.as_ref().map_or(0, |c| c.count());
     if p.codec == acodec::CODEC_ID_AAC && channels > 2 {

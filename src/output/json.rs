@@ -61,3 +61,40 @@ pub struct ClipReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+
+/// `screenkit sync --json`: what was found and what was done.
+#[derive(Debug, Serialize)]
+pub struct SyncReport {
+    pub version: u32,
+    pub file: String,
+    pub reference: String,
+    /// `clip` or `subtitles`.
+    pub reference_kind: &'static str,
+    /// t' = ratio × t + offset.
+    pub ratio: Option<f64>,
+    /// The frame-rate pair the ratio is (`"25:23.976"`: timed for 25 fps, now 23.976).
+    pub fps: Option<String>,
+    pub parts: Vec<SyncPart>,
+    /// 0..=1; fits below 0.5 are refused.
+    pub confidence: Option<f64>,
+    pub accepted: bool,
+    pub cues: usize,
+    pub over_speech_before: Option<usize>,
+    pub over_speech_after: Option<usize>,
+    /// The output path, `-` for stdout, or null when nothing was written.
+    pub written: Option<String>,
+    /// Why the fit was refused or could not be made.
+    pub refused: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SyncPart {
+    /// 1-based cue positions in the file, inclusive.
+    pub first_cue: usize,
+    pub last_cue: usize,
+    /// Where the part lands after sync.
+    pub from: String,
+    pub to: String,
+    pub offset_ms: i64,
+    pub confidence: f64,
+}

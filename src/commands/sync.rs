@@ -1,0 +1,239 @@
+//! `screenkit sync FILE --to CLIP|REF.srt`: fit the cues to the clip's
+//! speech (or to a correctly timed track), say what was found, and write
+//! only a fit that is trusted (or with `--force`).
+
+use super::dest::{Dest, destination, write};
+use super::{Exit, charset};
+use crate::cli::{DecoderArg, RewriteArgs, SyncArgs};
+use crate::media::decode::Decoder;
+use crate::output::json::{SyncPart, SyncReport};
+use crate::output::progress::Bar;
+use crate::output::{Printer, Style};
+use crate::retime::drop_negative;
+use crate::subtitle::write::to_srt;
+use crate::subtitle::{Eol, read_path};
+use crate::sync::align::Options;
+use crate::sync::speech::Speech;
+use crate::sync::{Outcome, SyncError, confidence, sync};
+use crate::time::Timestamp;
+use std::path::Path;
+
+pub fn run(args: &SyncArgs, p: &Printer) -> Exit {
+    let mut report = SyncReport {
+        version: 1,
+        file: args.file.display().to_string(),
+        reference: args.to.display().to_string(),
+        reference_kind: if is_subtitles(&args.to) {
+            "subtitles"
+        } else {
+            "clip"
+        },
+        ratio: None,
+        fps: None,
+        parts: Vec::new(),
+        confidence: None,
+        accepted: false,
+        cues: 0,
+        over_speech_before: None,
+        over_speech_after: None,
+        written: None,
+        refused: None,
+    };
+    let exit = match sync_file(args, p, &mut report) {
+        Ok(exit) => exit,
+        Err(e) => {
+            p.error(&e);
+            report.refused = Some(e);
+            Exit::Failed
+        }
+    };
+    if args.json {
+        p.json(&report);
+    }
+    exit
+}
+
+fn is_subtitles(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("srt") || e.eq_ignore_ascii_case("vtt"))
+}
+
+/// The reference as a speech signal: decoded audio, or a track's cue mask.
+fn reference(args: &SyncArgs, p: &Printer) -> Result<Speech, String> {
+    let shown = args.to.display();
+    if is_subtitles(&args.to) {
+        let track = read_path(&args.to, charset(args.encoding.as_deref())?)
+            .map_err(|e| format!("{shown}: {e}"))?;
+        let cues: Vec<(i64, i64)> = track
+            .cues
+            .iter()
+            .map(|c| (c.start.ms(), c.end.ms()))
+            .collect();
+        let end = cues.iter().map(|c| c.1).max().unwrap_or(0);
+        return Ok(Speech::from_cues(&cues, end + 5000));
+    }
+    let decoder = match args.decoder {
+        DecoderArg::Symphonia => Decoder::Symphonia,
+        DecoderArg::Ffmpeg => Decoder::Ffmpeg,
+    };
+    let bar = Bar::new(&format!("decoding {shown}"), !args.json && !p.quiet);
+    let (speech, decoded) =
+        crate::sync::clip_speech(&args.to, decoder, &bar).map_err(|e| format!("{shown}: {e}"))?;
+    if decoded.bad_packets > 0 && !args.json {
+        p.status(&format!(
+            "{} {shown}: {} audio packet(s) could not be decoded and count as silence",
+            p.paint("warning:", Style::Warning),
+            decoded.bad_packets
+        ));
+    }
+    Ok(speech)
+}
+
+fn signed_secs(ms: i64) -> String {
+    let sign = if ms < 0 { '-' } else { '+' };
+    format!("{sign}{}.{:03} s", ms.abs() / 1000, ms.abs() % 1000)
+}
+
+fn fill(report: &mut SyncReport, out: &Outcome) {
+    report.ratio = Some(out.fit.ratio);
+    report.fps = out.fit.fps.map(|(a, b)| format!("{a}:{b}"));
+    report.confidence = Some((out.confidence * 1000.0).round() / 1000.0);
+    report.accepted = out.accepted;
+    report.cues = out.cues;
+    report.over_speech_before = Some(out.over_before);
+    report.over_speech_after = Some(out.over_after);
+    report.parts = out
+        .fit
+        .parts
+        .iter()
+        .map(|part| {
+            let cue = |k: usize| &out.track.cues[k];
+            SyncPart {
+                first_cue: part.first + 1,
+                last_cue: part.last + 1,
+                from: cue(part.first).start.srt(),
+                to: cue(part.last).end.srt(),
+                offset_ms: part.offset_ms.round() as i64,
+                confidence: (confidence(part.z) * 1000.0).round() / 1000.0,
+            }
+        })
+        .collect();
+}
+
+fn print_report(p: &Printer, report: &SyncReport, out: &Outcome) {
+    let ratio = out.fit.ratio;
+    let line = match out.fit.fps {
+        Some((a, b)) => format!(
+            "  frame rate: timed for {a} fps, the clip plays at {b} (times × {ratio:.6}, as retime --fps {a}:{b})"
+        ),
+        None if ratio == 1.0 => "  frame rate: unchanged".to_string(),
+        None => format!("  frame rate: times × {ratio:.6} (no common frame-rate pair)"),
+    };
+    p.out(&line);
+    for part in &report.parts {
+        p.out(&format!(
+            "  cues {}–{} (now {}–{}): offset {} (confidence {:.2})",
+            part.first_cue,
+            part.last_cue,
+            part.from,
+            part.to,
+            signed_secs(part.offset_ms),
+            part.confidence
+        ));
+    }
+    p.out(&format!(
+        "  confidence {:.2}; {} of {} cues now sit over speech (before: {})",
+        out.confidence, out.over_after, out.cues, out.over_before
+    ));
+}
+
+fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Exit, String> {
+    let input = &args.file;
+    let shown = input.display().to_string();
+    let track = read_path(input, charset(args.encoding.as_deref())?)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    report.cues = track.cues.len();
+    let rewrite = RewriteArgs {
+        output: args.output.clone(),
+        in_place: args.in_place,
+        dry_run: args.dry_run,
+        force: args.force,
+    };
+    // Refuse a bad destination before the (long) decode.
+    let dest = destination(input, &rewrite, "synced")?;
+    let speech = reference(args, p)?;
+    let opts = Options {
+        max_offset_ms: args.max_offset,
+        splits: !args.no_splits,
+        any_ratio: true,
+    };
+    let mut out = match sync(&track, &speech, &opts) {
+        Ok(o) => o,
+        Err(SyncError::NoCues) => return Err(format!("{shown}: {}", SyncError::NoCues)),
+        Err(e @ SyncError::NoSpeech { .. }) => {
+            let why = format!("{}: {e}; nothing written", args.to.display());
+            p.error(&why);
+            report.refused = Some(e.to_string());
+            return Ok(Exit::Problems);
+        }
+    };
+    fill(report, &out);
+    if !args.json {
+        p.status(&format!("{}:", p.paint(&shown, Style::Bold)));
+        print_report(p, report, &out);
+    }
+    if !out.accepted && !args.force {
+        let why = format!(
+            "not trusted: confidence {:.2} is below 0.50 (the cues fit this audio little better than at random offsets). Are these subtitles for another clip, or is the audio music only? Nothing written; --force writes it anyway",
+            out.confidence
+        );
+        p.error(&format!("{shown}: {why}"));
+        report.refused = Some(why);
+        return Ok(Exit::Problems);
+    }
+    if !out.negative.is_empty() {
+        if !args.drop_negative {
+            let first = out.negative[0];
+            let c = &out.track.cues[first - 1];
+            let why = format!(
+                "cue {first} would start at -{} ({} cue(s) in all); nothing written. Pass --drop-negative to drop or trim them",
+                Timestamp(-c.start.ms()).srt(),
+                out.negative.len()
+            );
+            p.error(&format!("{shown}:{}: {why}", c.time_line));
+            report.refused = Some(why);
+            return Ok(Exit::Problems);
+        }
+        let (dropped, trimmed) = drop_negative(&mut out.track);
+        p.status(&format!(
+            "  - dropped {dropped} and trimmed {trimmed} cue(s) the fit put before 00:00:00,000"
+        ));
+    }
+    let eol = if track.source.eol.dominant() == Eol::Crlf {
+        Eol::Crlf
+    } else {
+        Eol::Lf
+    };
+    let text = to_srt(&out.track, eol).map_err(|e| format!("{shown}: {e}"))?;
+    let changed = out.track.cues != track.cues;
+    let wrote = write(&dest, input, &text, changed, args.dry_run, p)?;
+    // The same cases as `write`: a default file or in place only on change.
+    report.written = match &dest {
+        _ if args.dry_run => None,
+        Dest::Stdout => Some("-".into()),
+        Dest::InPlace if changed => Some(shown.clone()),
+        Dest::File(path, default) if changed || !default => Some(path.display().to_string()),
+        _ => None,
+    };
+    if !args.json {
+        p.status(&format!("  {wrote}"));
+    }
+    if !out.accepted {
+        p.status(&format!(
+            "  {} written with --force although the fit is not trusted",
+            p.paint("warning:", Style::Warning)
+        ));
+    }
+    Ok(Exit::Ok)
+}

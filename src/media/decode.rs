@@ -1,0 +1,239 @@
+//! Streaming decode of a clip's audio to mono samples, for analysis (sync).
+//!
+//! Samples are handed out block by block and never held, so memory stays flat
+//! however long the clip. Blocks are placed by packet timestamps: a packet
+//! that fails to decode becomes silence of its length, so later speech keeps
+//! its true time, and encoder delay (AAC priming) is trimmed as the container
+//! says. With `Decoder::Ffmpeg` an `ffmpeg` process does the decoding; that
+//! is only ever used when asked for.
+
+use super::probe::{Progress, audio_gap};
+use super::{ProbeError, open};
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use symphonia::core::codecs::CodecParameters;
+use symphonia::core::codecs::audio::AudioDecoderOptions;
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::units::TimeBase;
+use thiserror::Error;
+
+/// Who decodes the audio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Decoder {
+    #[default]
+    Symphonia,
+    /// An `ffmpeg` binary on PATH, at [`FFMPEG_RATE`].
+    Ffmpeg,
+}
+
+/// The rate `ffmpeg` is asked to resample to: plenty for speech.
+pub const FFMPEG_RATE: u32 = 16_000;
+
+#[derive(Debug, Error)]
+pub enum DecodeError {
+    #[error(transparent)]
+    Open(#[from] ProbeError),
+    #[error("the clip has no audio track")]
+    NoAudio,
+    #[error("{0}; or, if ffmpeg is installed, pass --decoder ffmpeg")]
+    Undecodable(String),
+    #[error("ffmpeg could not be run ({0}); install it (Debian: apt-get install ffmpeg)")]
+    FfmpegMissing(std::io::Error),
+    #[error("ffmpeg failed: {0}")]
+    Ffmpeg(String),
+    #[error("no audio could be decoded ({0})")]
+    Nothing(String),
+}
+
+/// What the decode saw, besides the samples.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Decoded {
+    pub rate: u32,
+    /// Mono samples handed out, silence for lost packets included.
+    pub samples: u64,
+    /// Packets that failed to decode and became silence.
+    pub bad_packets: u64,
+}
+
+/// Decode the first decodable audio track, mixed to mono. `sink` gets the
+/// sample rate and each block; it is called with the same rate throughout.
+pub fn decode_mono(
+    path: &Path,
+    decoder: Decoder,
+    progress: &dyn Progress,
+    sink: &mut dyn FnMut(u32, &[f32]),
+) -> Result<Decoded, DecodeError> {
+    match decoder {
+        Decoder::Symphonia => with_symphonia(path, progress, sink),
+        Decoder::Ffmpeg => with_ffmpeg(path, progress, sink),
+    }
+}
+
+fn with_symphonia(
+    path: &Path,
+    progress: &dyn Progress,
+    sink: &mut dyn FnMut(u32, &[f32]),
+) -> Result<Decoded, DecodeError> {
+    let mut fmt = open(path)?;
+    let mut why = None;
+    let mut chosen = None;
+    for t in fmt.tracks() {
+        if let Some(CodecParameters::Audio(p)) = &t.codec_params {
+            match audio_gap(p) {
+                None => {
+                    chosen = Some((t.id, p.clone(), t.time_base, t.duration));
+                    break;
+                }
+                Some(w) => why = why.or(Some(w)),
+            }
+        }
+    }
+    let Some((id, params, time_base, duration)) = chosen else {
+        return Err(why.map_or(DecodeError::NoAudio, DecodeError::Undecodable));
+    };
+    let mut dec = symphonia::default::get_codecs()
+        .make_audio_decoder(&params, &AudioDecoderOptions::default())
+        .map_err(|e| DecodeError::Undecodable(e.to_string()))?;
+    let secs = |tb: Option<TimeBase>, v: f64| {
+        tb.map(|tb| v * f64::from(tb.numer.get()) / f64::from(tb.denom.get()))
+    };
+    progress.start(
+        secs(time_base, duration.map_or(0, |d| d.get()) as f64).map(|s| (s * 1000.0) as i64),
+    );
+    let mut out = Decoded::default();
+    let (mut planes, mut mono): (Vec<Vec<f32>>, Vec<f32>) = (Vec::new(), Vec::new());
+    let mut last_error = None;
+    loop {
+        let packet = match fmt.next_packet() {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            // A read error mid-file is a truncated clip: keep what was read.
+            Err(e) => {
+                last_error = Some(e.to_string());
+                break;
+            }
+        };
+        if packet.track_id != id {
+            continue;
+        }
+        let buf = match dec.decode(&packet) {
+            Ok(b) => b,
+            Err(SymError::DecodeError(e)) => {
+                out.bad_packets += 1;
+                last_error = Some(e.to_string());
+                continue;
+            }
+            Err(e) => return Err(DecodeError::Nothing(e.to_string())),
+        };
+        let rate = buf.spec().rate();
+        if out.rate == 0 {
+            out.rate = rate;
+        } else if rate != out.rate {
+            // A mid-stream rate change would break the timeline; treat as lost.
+            out.bad_packets += 1;
+            continue;
+        }
+        buf.copy_to_vecs_planar::<f32>(&mut planes);
+        let frames = buf.frames();
+        let to_frames = |d: u64| {
+            secs(time_base, d as f64).map_or(0, |s| (s * f64::from(rate)).round() as usize)
+        };
+        let skip = to_frames(packet.trim_start.get()).min(frames);
+        let keep = frames - skip - to_frames(packet.trim_end.get()).min(frames - skip);
+        mono.clear();
+        mono.resize(keep, 0.0);
+        let scale = 1.0 / planes.len().max(1) as f32;
+        for plane in &planes {
+            for (m, s) in mono.iter_mut().zip(&plane[skip..skip + keep]) {
+                *m += s * scale;
+            }
+        }
+        // Where this packet belongs: pad over lost packets (more than 20 ms).
+        if let Some(at) = secs(time_base, packet.pts.get() as f64) {
+            let want = (at * f64::from(rate)).round().max(0.0) as u64;
+            if want > out.samples + u64::from(rate / 50) {
+                let gap = vec![0.0; (want - out.samples) as usize];
+                sink(rate, &gap);
+                out.samples = want;
+            }
+            progress.advance((at * 1000.0) as i64);
+        }
+        sink(rate, &mono);
+        out.samples += keep as u64;
+    }
+    progress.finish();
+    if out.samples == 0 {
+        return Err(DecodeError::Nothing(
+            last_error.unwrap_or_else(|| "the audio track is empty".into()),
+        ));
+    }
+    Ok(out)
+}
+
+fn with_ffmpeg(
+    path: &Path,
+    progress: &dyn Progress,
+    sink: &mut dyn FnMut(u32, &[f32]),
+) -> Result<Decoded, DecodeError> {
+    let mut child = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-i"])
+        .arg(path)
+        .args(["-vn", "-sn", "-dn", "-ac", "1", "-ar"])
+        .arg(FFMPEG_RATE.to_string())
+        .args(["-f", "f32le", "-"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(DecodeError::FfmpegMissing)?;
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    // Drain stderr on a thread so a chatty ffmpeg cannot block on a full pipe.
+    let errors = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    progress.start(None);
+    let mut out = Decoded {
+        rate: FFMPEG_RATE,
+        ..Decoded::default()
+    };
+    let mut bytes = vec![0u8; 1 << 16];
+    let (mut pending, mut block) = (Vec::new(), Vec::new());
+    loop {
+        let n = match stdout.read(&mut bytes) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(DecodeError::Ffmpeg(e.to_string())),
+        };
+        pending.extend_from_slice(&bytes[..n]);
+        let whole = pending.len() / 4 * 4;
+        block.clear();
+        block.extend(
+            pending[..whole]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
+        pending.drain(..whole);
+        sink(FFMPEG_RATE, &block);
+        out.samples += block.len() as u64;
+        progress.advance((out.samples * 1000 / u64::from(FFMPEG_RATE)) as i64);
+    }
+    let status = child
+        .wait()
+        .map_err(|e| DecodeError::Ffmpeg(e.to_string()))?;
+    let said = errors.join().unwrap_or_default();
+    progress.finish();
+    if !status.success() || out.samples == 0 {
+        let said = said
+            .lines()
+            .last()
+            .unwrap_or("no audio decoded")
+            .to_string();
+        return Err(DecodeError::Ffmpeg(said));
+    }
+    Ok(out)
+}

@@ -1,0 +1,790 @@
+//! Fitting cue times to a speech signal: t' = ratio × t + offset, with the
+//! offset allowed to change between parts of the file (splits).
+//!
+//! 1. Every frame-rate ratio among 23.976/24/25/29.97/30 (and 1) is tried:
+//!    the cues become a template and one FFT cross-correlation scores every
+//!    offset in ±`max_offset` at once. The ratio whose peak stands out most
+//!    from the rest of its curve (a robust z-score) wins. When none stands
+//!    out, a finer grid of ratios is searched the same way.
+//! 2. Splits: the highest peaks of the winning curve are the candidate
+//!    offsets; a Viterbi pass gives each cue one of them, paying a penalty
+//!    for every change, so a split must be earned by several cues.
+//! 3. Each part's offset is refined to the millisecond.
+//!
+//! A cue's template is not a box: the first 300 ms (where speech starts)
+//! weigh double and the silence just before the cue (up to the previous
+//! cue) weighs against. Subtitle ends are padded for reading, so a plain box
+//! would let every cue slide early by its padding at no cost.
+//!
+//! Confidence is the robust z-score of each part's score against the same
+//! cues at random offsets: unrelated audio gives z ≈ 2–4.
+
+use super::speech::{HOP_MS, Speech};
+use rayon::prelude::*;
+use realfft::RealFftPlanner;
+use realfft::num_complex::Complex;
+use std::collections::HashMap;
+
+const ONSET_MS: f64 = 300.0;
+const PRE_MS: f64 = 300.0;
+const W_ONSET: f64 = 2.0;
+const W_PRE: f64 = 1.0;
+/// A split costs this many well-placed cues' worth of score.
+const SPLIT_COST: f64 = 3.0;
+/// A part needs this many cues, or it is merged into its neighbour.
+const MIN_PART: usize = 5;
+const CANDIDATES: usize = 24;
+
+/// Where each cue goes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    pub ratio: f64,
+    /// The common frame-rate pair the ratio is, when it is one.
+    pub fps: Option<(&'static str, &'static str)>,
+    pub parts: Vec<Part>,
+}
+
+/// Consecutive cues that share an offset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// First and last cue, 0-based, inclusive.
+    pub first: usize,
+    pub last: usize,
+    pub offset_ms: f64,
+    /// Robust z-score of this part's fit against random offsets.
+    pub z: f64,
+}
+
+impl Fit {
+    pub fn apply(&self, i: usize, t_ms: i64) -> i64 {
+        let p = self
+            .parts
+            .iter()
+            .find(|p| i <= p.last)
+            .unwrap_or(self.parts.last().expect("a fit has a part"));
+        (self.ratio * t_ms as f64 + p.offset_ms).round() as i64
+    }
+
+    /// The score of every cue where the fit puts it.
+    fn total(&self, signal: &Signal, spans: &[Span]) -> f64 {
+        self.parts
+            .iter()
+            .map(|p| signal.part_score(&spans[p.first..=p.last], self.ratio, p.offset_ms))
+            .sum()
+    }
+
+    /// The weakest part's z-score.
+    pub fn z(&self) -> f64 {
+        self.parts.iter().map(|p| p.z).fold(f64::INFINITY, f64::min)
+    }
+}
+
+/// A cue in the input file: start, end, and the gap before it (ms).
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub start: f64,
+    pub end: f64,
+    pub gap: f64,
+}
+
+pub fn spans(cues: &[(i64, i64)]) -> Vec<Span> {
+    let mut prev_end = f64::NEG_INFINITY;
+    cues.iter()
+        .map(|&(s, e)| {
+            let (s, e) = (s as f64, (e.max(s)) as f64);
+            let gap = (s - prev_end).max(0.0);
+            prev_end = prev_end.max(e);
+            Span {
+                start: s,
+                end: e,
+                gap,
+            }
+        })
+        .collect()
+}
+
+/// The speech score, centred on its mean, as a prefix sum that can be
+/// integrated over any interval, fractional or outside the clip (where it
+/// counts as silence).
+pub struct Signal {
+    pre: Vec<f64>,
+    out: f64,
+}
+
+impl Signal {
+    pub fn new(speech: &Speech) -> Signal {
+        let n = speech.score.len().max(1);
+        let mean = speech.score.iter().map(|&v| f64::from(v)).sum::<f64>() / n as f64;
+        let mut pre = Vec::with_capacity(speech.score.len() + 1);
+        let mut acc = 0.0;
+        pre.push(0.0);
+        for &v in &speech.score {
+            acc += f64::from(v) - mean;
+            pre.push(acc);
+        }
+        Signal { pre, out: -mean }
+    }
+
+    fn len(&self) -> usize {
+        self.pre.len() - 1
+    }
+
+    /// Integral from frame 0 to `x` frames.
+    fn cum(&self, x: f64) -> f64 {
+        let t = self.len() as f64;
+        if x <= 0.0 {
+            x * self.out
+        } else if x >= t {
+            self.pre[self.len()] + (x - t) * self.out
+        } else {
+            let i = x as usize;
+            let f = x - i as f64;
+            self.pre[i] + f * (self.pre[i + 1] - self.pre[i])
+        }
+    }
+
+    /// Integral over [a, b] ms.
+    fn sum_ms(&self, a: f64, b: f64) -> f64 {
+        let h = HOP_MS as f64;
+        self.cum(b / h) - self.cum(a / h)
+    }
+
+    /// How well one cue sits at `ratio`, `offset`.
+    pub fn cue_score(&self, c: &Span, ratio: f64, offset: f64) -> f64 {
+        let s = ratio * c.start + offset;
+        let e = ratio * c.end + offset;
+        let on = ONSET_MS.min(e - s);
+        let pre = PRE_MS.min(ratio * c.gap);
+        W_ONSET * self.sum_ms(s, s + on) + self.sum_ms(s + on, e) - W_PRE * self.sum_ms(s - pre, s)
+    }
+
+    fn part_score(&self, cues: &[Span], ratio: f64, offset: f64) -> f64 {
+        cues.iter().map(|c| self.cue_score(c, ratio, offset)).sum()
+    }
+}
+
+/// The ratios among common frame rates, with the pair each one is.
+pub fn fps_ratios() -> Vec<(f64, Option<(&'static str, &'static str)>)> {
+    const FPS: [(&str, f64); 5] = [
+        ("23.976", 24000.0 / 1001.0),
+        ("24", 24.0),
+        ("25", 25.0),
+        ("29.97", 30000.0 / 1001.0),
+        ("30", 30.0),
+    ];
+    let mut out: Vec<(f64, Option<(&str, &str)>)> = vec![(1.0, None)];
+    for (a, fa) in FPS {
+        for (b, fb) in FPS {
+            let r = fa / fb;
+            if !out.iter().any(|(x, _)| (x - r).abs() < 1e-9) {
+                out.push((r, Some((a, b))));
+            }
+        }
+    }
+    out
+}
+
+/// The cross-correlation of a ratio's template with the signal, for every
+/// offset in steps of one frame.
+struct Curve {
+    ratio: f64,
+    /// `values[k]` is the score at offset `(k - max) × hop` ms.
+    values: Vec<f64>,
+    max: usize,
+    hop: f64,
+    peak: usize,
+    z: f64,
+}
+
+impl Curve {
+    fn offset_ms(&self, k: usize) -> f64 {
+        (k as f64 - self.max as f64) * self.hop
+    }
+}
+
+fn robust_z(values: &mut [f64], x: f64) -> f64 {
+    if values.len() < 3 {
+        return 0.0;
+    }
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
+    let mid = values.len() / 2;
+    let median = *values.select_nth_unstable_by(mid, f64::total_cmp).1;
+    let mut dev: Vec<f64> = values.iter().map(|v| (v - median).abs()).collect();
+    let mad = *dev.select_nth_unstable_by(mid, f64::total_cmp).1;
+    // A flat stretch (cues that barely move over silence) can make the MAD
+    // zero; the standard deviation then stands in.
+    let spread = if mad > 1e-9 * sd.max(1e-300) {
+        1.4826 * mad
+    } else {
+        sd
+    };
+    if spread <= 0.0 {
+        return 0.0;
+    }
+    (x - median) / spread
+}
+
+/// Offsets (ms) at which cues spanning [a, b] ms lie at least half inside a
+/// clip of `len` ms: only those say anything about the fit.
+fn inside(a: f64, b: f64, len: f64, offset: f64) -> bool {
+    let (s, e) = (a + offset, b + offset);
+    let overlap = e.min(len) - s.max(0.0);
+    overlap >= 0.5 * (b - a).min(len)
+}
+
+/// FFT plans and transformed signals, shared by every ratio of one search.
+struct Correlator {
+    /// The speech score, averaged over `hop` ms frames.
+    score: Vec<f32>,
+    hop: f64,
+    mean: f32,
+    max: usize,
+    cache: std::sync::Mutex<HashMap<usize, std::sync::Arc<Vec<Complex<f32>>>>>,
+}
+
+impl Correlator {
+    /// Frames of `factor` × HOP_MS: coarse frames make a wide ratio search cheap.
+    fn new(speech: &Speech, max_offset_ms: i64, factor: usize) -> Self {
+        let score: Vec<f32> = speech
+            .score
+            .chunks(factor)
+            .map(|c| c.iter().sum::<f32>() / c.len() as f32)
+            .collect();
+        let n = score.len().max(1);
+        let mean = score.iter().sum::<f32>() / n as f32;
+        let hop = (HOP_MS as usize * factor) as f64;
+        Correlator {
+            score,
+            hop,
+            mean,
+            max: (max_offset_ms as f64 / hop).max(1.0) as usize,
+            cache: Default::default(),
+        }
+    }
+
+    /// The signal's spectrum for an FFT of size `n`, placed `shift` frames in.
+    fn signal_fft(&self, n: usize, shift: usize) -> std::sync::Arc<Vec<Complex<f32>>> {
+        if let Some(s) = self.cache.lock().expect("no poisoning").get(&n) {
+            return s.clone();
+        }
+        let mut a = vec![-self.mean; n];
+        for (i, &v) in self.score.iter().enumerate() {
+            if let Some(x) = a.get_mut(i + shift) {
+                *x = v - self.mean;
+            }
+        }
+        let fft = RealFftPlanner::<f32>::new().plan_fft_forward(n);
+        let mut spec = fft.make_output_vec();
+        fft.process(&mut a, &mut spec).expect("sizes from the plan");
+        let spec = std::sync::Arc::new(spec);
+        self.cache
+            .lock()
+            .expect("no poisoning")
+            .insert(n, spec.clone());
+        spec
+    }
+
+    fn curve(&self, cues: &[Span], ratio: f64) -> Curve {
+        let h = self.hop;
+        let base = (PRE_MS / h).ceil() as usize + 1;
+        let end = cues
+            .iter()
+            .map(|c| ratio * c.end / h)
+            .fold(0.0, f64::max)
+            .ceil() as usize;
+        let len = end + base + 1;
+        let n = (len + 2 * self.max + 1).next_power_of_two();
+        // The template: the same weights cue_score uses, on whole frames.
+        let mut c = vec![0f32; n];
+        let mut add = |a: f64, b: f64, w: f32| {
+            let (a, b) = (
+                (a / h).round() as i64 + base as i64,
+                (b / h).round() as i64 + base as i64,
+            );
+            for v in c.iter_mut().take(b.max(0) as usize).skip(a.max(0) as usize) {
+                *v += w;
+            }
+        };
+        for cue in cues {
+            let s = ratio * cue.start;
+            let e = ratio * cue.end;
+            let on = ONSET_MS.min(e - s);
+            let pre = PRE_MS.min(ratio * cue.gap);
+            add(s, s + on, W_ONSET as f32);
+            add(s + on, e, 1.0);
+            add(s - pre, s, -(W_PRE as f32));
+        }
+        let mut planner = RealFftPlanner::<f32>::new();
+        let fwd = planner.plan_fft_forward(n);
+        let inv = planner.plan_fft_inverse(n);
+        let mut cs = fwd.make_output_vec();
+        fwd.process(&mut c, &mut cs).expect("sizes from the plan");
+        // Signal frame f sits at index f + max + base, so that index k of
+        // the result is offset (k - max) frames.
+        let sig = self.signal_fft(n, self.max + base);
+        for (x, s) in cs.iter_mut().zip(sig.iter()) {
+            *x = x.conj() * s;
+        }
+        // The DC and Nyquist bins of a real signal's spectrum are real.
+        cs[0].im = 0.0;
+        if let Some(last) = cs.last_mut() {
+            last.im = 0.0;
+        }
+        let mut out = inv.make_output_vec();
+        inv.process(&mut cs, &mut out).expect("sizes from the plan");
+        // In units of 10 ms frames, like Signal::cue_score.
+        let scale = h / HOP_MS as f64 / n as f64;
+        let values: Vec<f64> = out[..=2 * self.max]
+            .iter()
+            .map(|&v| f64::from(v) * scale)
+            .collect();
+        let peak = (0..values.len())
+            .max_by(|&a, &b| values[a].total_cmp(&values[b]))
+            .unwrap_or(0);
+        let (a, b) = (
+            ratio * cues.first().map_or(0.0, |c| c.start),
+            cues.iter().map(|c| ratio * c.end).fold(0.0, f64::max),
+        );
+        let len = self.score.len() as f64 * h;
+        let offset = |k: usize| (k as f64 - self.max as f64) * h;
+        let peak = (0..values.len())
+            .filter(|&k| inside(a, b, len, offset(k)))
+            .max_by(|&x, &y| values[x].total_cmp(&values[y]))
+            .unwrap_or(peak);
+        let mut tmp: Vec<f64> = (0..values.len())
+            .filter(|&k| inside(a, b, len, offset(k)))
+            .map(|k| values[k])
+            .collect();
+        let z = robust_z(&mut tmp, values[peak]);
+        Curve {
+            ratio,
+            values,
+            max: self.max,
+            hop: h,
+            peak,
+            z,
+        }
+    }
+}
+
+/// Search options.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub max_offset_ms: i64,
+    pub splits: bool,
+    /// Also search ratios that are no common frame-rate pair.
+    pub any_ratio: bool,
+}
+
+/// A part of a split must reach this z-score on its own to stay a part.
+const Z_PART: f64 = 4.0;
+/// The weakest part's z-score must reach this for a fit to be trusted.
+pub const Z_ACCEPT: f64 = 7.0;
+
+/// Find the best fit of `cues` (input times, ms) to `speech`.
+pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit> {
+    let spans = spans(cues);
+    if spans.is_empty() || speech.score.is_empty() {
+        return None;
+    }
+    let cor = Correlator::new(speech, opts.max_offset_ms, 1);
+    let common = fps_ratios();
+    let mut curves: Vec<Curve> = common
+        .par_iter()
+        .map(|&(r, _)| cor.curve(&spans, r))
+        .collect();
+    // Neighbouring ratios (24 vs 23.976) can tie on a split file's
+    // single-offset curve: each near-tie is fitted and judged in full, and
+    // the fit with the best total after weak parts are merged wins.
+    curves.sort_by(|a, b| b.z.total_cmp(&a.z));
+    let top = curves[0].z;
+    curves.retain(|c| c.z >= 0.9 * top);
+    curves.truncate(3);
+    let signal = Signal::new(speech);
+    let fit = curves
+        .iter()
+        .map(|c| {
+            let fps = common
+                .iter()
+                .find(|(r, _)| *r == c.ratio)
+                .and_then(|(_, p)| *p);
+            let parts = place(&signal, &spans, c, opts);
+            judge(&cor, &signal, &spans, c.ratio, parts, fps)
+        })
+        .max_by(|a, b| {
+            a.total(&signal, &spans)
+                .total_cmp(&b.total(&signal, &spans))
+        })
+        .expect("at least ratio 1");
+    if !opts.any_ratio || fit.z() >= Z_ACCEPT {
+        return Some(fit);
+    }
+    // No common ratio fits: search the others, coarsely, then refine.
+    let coarse = Correlator::new(speech, opts.max_offset_ms, 5);
+    let Some(found) = ratio_grid(&coarse, &cor, &spans) else {
+        return Some(fit);
+    };
+    let parts = place(&signal, &spans, &found, opts);
+    let other = judge(&cor, &signal, &spans, found.ratio, parts, None);
+    Some(if other.z() > fit.z() { other } else { fit })
+}
+
+/// Parts (split or not) with offsets refined to the millisecond.
+fn place(
+    signal: &Signal,
+    spans: &[Span],
+    best: &Curve,
+    opts: &Options,
+) -> Vec<(usize, usize, f64)> {
+    let parts = if opts.splits {
+        split(signal, spans, best)
+    } else {
+        vec![(0, spans.len() - 1, best.offset_ms(best.peak))]
+    };
+    parts
+        .into_iter()
+        .map(|(first, last, offset)| {
+            (
+                first,
+                last,
+                refine(signal, &spans[first..=last], best.ratio, offset),
+            )
+        })
+        .collect()
+}
+
+/// Each part's z-score; parts too weak to stand alone are merged.
+fn judge(
+    cor: &Correlator,
+    signal: &Signal,
+    spans: &[Span],
+    ratio: f64,
+    parts: Vec<(usize, usize, f64)>,
+    fps: Option<(&'static str, &'static str)>,
+) -> Fit {
+    let mut parts: Vec<Part> = parts
+        .into_iter()
+        .map(|(first, last, offset)| Part {
+            first,
+            last,
+            offset_ms: offset,
+            z: null_z(cor, signal, &spans[first..=last], ratio, offset),
+        })
+        .collect();
+    // A part that cannot stand on its own evidence is not a split: give its
+    // cues to the neighbour that fits them better, and judge again.
+    while parts.len() > 1 {
+        let Some(w) = (0..parts.len())
+            .filter(|&i| parts[i].z < Z_PART)
+            .min_by(|&a, &b| parts[a].z.total_cmp(&parts[b].z))
+        else {
+            break;
+        };
+        let weak = parts.remove(w);
+        let cues = &spans[weak.first..=weak.last];
+        let score = |p: &Part| signal.part_score(cues, ratio, p.offset_ms);
+        let into = match (w.checked_sub(1), (w < parts.len()).then_some(w)) {
+            (Some(a), Some(b)) if score(&parts[b]) > score(&parts[a]) => b,
+            (Some(a), _) => a,
+            (None, Some(b)) => b,
+            (None, None) => unreachable!("more than one part"),
+        };
+        let p = &mut parts[into];
+        p.first = p.first.min(weak.first);
+        p.last = p.last.max(weak.last);
+        let cues = &spans[p.first..=p.last];
+        p.offset_ms = refine(signal, cues, ratio, p.offset_ms);
+        p.z = null_z(cor, signal, cues, ratio, p.offset_ms);
+    }
+    Fit { ratio, fps, parts }
+}
+
+/// Ratios 0.9–1.11 (a sped-up or slowed-down copy) on coarse frames, in
+/// steps small enough that the cues drift under 0.25 s over the file; the
+/// best is then sharpened on fine frames by halving the step.
+fn ratio_grid(coarse: &Correlator, fine: &Correlator, spans: &[Span]) -> Option<Curve> {
+    let span_ms = spans.iter().map(|c| c.end).fold(0.0, f64::max) - spans.first()?.start;
+    let step = (250.0 / span_ms.max(1.0)).clamp(1e-5, 0.01);
+    let (lo, hi) = (0.9f64, 1.0 / 0.9);
+    let n = ((hi / lo).ln() / step).ceil() as usize;
+    let r0 = (0..=n)
+        .into_par_iter()
+        .map(|i| coarse.curve(spans, lo * (step * i as f64).exp()))
+        .max_by(|a, b| a.z.total_cmp(&b.z))?
+        .ratio;
+    let mut best = fine.curve(spans, r0);
+    let mut s = step / 2.0;
+    for _ in 0..5 {
+        let r0 = best.ratio;
+        for r in [r0 * (-s).exp(), r0 * s.exp()] {
+            let c = fine.curve(spans, r);
+            if c.z > best.z {
+                best = c;
+            }
+        }
+        s /= 2.0;
+    }
+    Some(best)
+}
+
+/// Parts as (first, last, offset) from a Viterbi pass over candidate offsets.
+fn split(signal: &Signal, spans: &[Span], curve: &Curve) -> Vec<(usize, usize, f64)> {
+    let whole = vec![(0, spans.len() - 1, curve.offset_ms(curve.peak))];
+    if spans.len() < 2 * MIN_PART {
+        return whole;
+    }
+    // Local maxima of the curve, best first, at least 0.3 s apart.
+    let v = &curve.values;
+    let mut peaks: Vec<usize> = (1..v.len().saturating_sub(1))
+        .filter(|&k| v[k] >= v[k - 1] && v[k] > v[k + 1])
+        .collect();
+    peaks.sort_by(|&a, &b| v[b].total_cmp(&v[a]));
+    let mut cands: Vec<usize> = Vec::new();
+    for k in peaks {
+        if cands.iter().all(|&c| c.abs_diff(k) >= 30) {
+            cands.push(k);
+            if cands.len() == CANDIDATES {
+                break;
+            }
+        }
+    }
+    let offsets: Vec<f64> = cands.iter().map(|&k| curve.offset_ms(k)).collect();
+    let r = curve.ratio;
+    let scores: Vec<Vec<f64>> = spans
+        .iter()
+        .map(|c| offsets.iter().map(|&o| signal.cue_score(c, r, o)).collect())
+        .collect();
+    // A well-placed cue's score, to price a split in cues.
+    let typical = {
+        let mut s: Vec<f64> = scores.iter().map(|row| row[0]).collect();
+        let mid = s.len() / 2;
+        s.select_nth_unstable_by(mid, f64::total_cmp)
+            .1
+            .abs()
+            .max(1e-6)
+    };
+    let mut penalty = SPLIT_COST * typical;
+    for _ in 0..8 {
+        let labels = viterbi(&scores, penalty);
+        let mut parts: Vec<(usize, usize, f64)> = Vec::new();
+        for (i, &l) in labels.iter().enumerate() {
+            match parts.last_mut() {
+                Some(p) if offsets[l] == p.2 => p.1 = i,
+                _ => parts.push((i, i, offsets[l])),
+            }
+        }
+        if parts.iter().all(|p| p.1 - p.0 + 1 >= MIN_PART) {
+            return parts;
+        }
+        penalty *= 2.0;
+    }
+    whole
+}
+
+fn viterbi(scores: &[Vec<f64>], penalty: f64) -> Vec<usize> {
+    let k = scores[0].len();
+    let mut back = vec![vec![0usize; k]; scores.len()];
+    let mut prev = scores[0].clone();
+    for i in 1..scores.len() {
+        let (bj, bv) = prev
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(j, &v)| (j, v))
+            .expect("candidates");
+        let mut cur = vec![0.0; k];
+        for j in 0..k {
+            let (from, v) = if prev[j] >= bv - penalty {
+                (j, prev[j])
+            } else {
+                (bj, bv - penalty)
+            };
+            back[i][j] = from;
+            cur[j] = v + scores[i][j];
+        }
+        prev = cur;
+    }
+    let mut j = (0..k)
+        .max_by(|&a, &b| prev[a].total_cmp(&prev[b]))
+        .expect("candidates");
+    let mut labels = vec![0; scores.len()];
+    for i in (0..scores.len()).rev() {
+        labels[i] = j;
+        j = back[i][j];
+    }
+    labels
+}
+
+/// The best offset within ±100 ms of `around`, to the millisecond.
+fn refine(signal: &Signal, cues: &[Span], ratio: f64, around: f64) -> f64 {
+    let best = |from: f64, step: f64, n: i32| {
+        (-n..=n)
+            .map(|i| from + step * f64::from(i))
+            .max_by(|&a, &b| {
+                signal
+                    .part_score(cues, ratio, a)
+                    .total_cmp(&signal.part_score(cues, ratio, b))
+            })
+            .unwrap_or(from)
+    };
+    let coarse = best(around, 5.0, 20);
+    best(coarse, 1.0, 5)
+}
+
+/// How far a part's score stands above the best score that cues with the
+/// same durations and gaps, in shuffled order, reach anywhere in the search
+/// (a z-score against NULLS such shuffles). Against all offsets rather than
+/// one: unrelated audio always has *some* offset where the cues fit a bit.
+fn null_z(cor: &Correlator, signal: &Signal, cues: &[Span], ratio: f64, offset: f64) -> f64 {
+    const NULLS: usize = 16;
+    if cues.len() < 2 {
+        return 0.0;
+    }
+    let observed = signal.part_score(cues, ratio, offset);
+    let gaps: Vec<f64> = cues
+        .windows(2)
+        .map(|w| (w[1].start - w[0].end).max(0.0))
+        .collect();
+    let maxima: Vec<f64> = (0..NULLS)
+        .into_par_iter()
+        .map(|j| {
+            let mut x =
+                0x9E37_79B9_7F4A_7C15u64 ^ (j as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            let mut g = gaps.clone();
+            for i in (1..g.len()).rev() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                g.swap(i, (x % (i as u64 + 1)) as usize);
+            }
+            let mut t = cues[0].start;
+            let shuffled: Vec<Span> = cues
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let span = Span {
+                        start: t,
+                        end: t + (c.end - c.start),
+                        gap: if i == 0 { c.gap } else { g[i - 1] },
+                    };
+                    t = span.end + g.get(i).copied().unwrap_or(0.0);
+                    span
+                })
+                .collect();
+            let c = cor.curve(&shuffled, ratio);
+            c.values[c.peak]
+        })
+        .collect();
+    let n = maxima.len() as f64;
+    let mean = maxima.iter().sum::<f64>() / n;
+    let sd = (maxima.iter().map(|m| (m - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    (observed - mean) / sd.max(1e-9 * mean.abs().max(1e-9))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A speech mask with bursts at pseudo-random times, and the cues over them.
+    fn scene(n: usize, seed: u64) -> (Vec<(i64, i64)>, Speech) {
+        let mut x = seed;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let mut cues = Vec::new();
+        let mut t = 1000;
+        for _ in 0..n {
+            let d = 800 + next(3000) as i64;
+            cues.push((t, t + d));
+            t += d + 300 + next(5000) as i64;
+        }
+        let speech = Speech::from_cues(&cues, t + 5000);
+        (cues, speech)
+    }
+
+    fn opts() -> Options {
+        Options {
+            max_offset_ms: 600_000,
+            splits: true,
+            any_ratio: true,
+        }
+    }
+
+    #[test]
+    fn recovers_an_offset_exactly() {
+        let (truth, speech) = scene(60, 1);
+        let moved: Vec<(i64, i64)> = truth
+            .iter()
+            .map(|&(s, e)| (s + 73_456, e + 73_456))
+            .collect();
+        let fit = align(&moved, &speech, &opts()).unwrap();
+        assert_eq!(fit.ratio, 1.0);
+        assert_eq!(fit.parts.len(), 1, "{fit:?}");
+        assert!((fit.parts[0].offset_ms + 73_456.0).abs() <= 10.0, "{fit:?}");
+        assert!(fit.z() > 10.0, "{fit:?}");
+    }
+
+    #[test]
+    fn recovers_an_fps_ratio_and_offset() {
+        let (truth, speech) = scene(80, 2);
+        let r = 25.0 / (24000.0 / 1001.0);
+        let moved: Vec<(i64, i64)> = truth
+            .iter()
+            .map(|&(s, e)| {
+                (
+                    ((s as f64 - 5000.0) / r) as i64,
+                    ((e as f64 - 5000.0) / r) as i64,
+                )
+            })
+            .collect();
+        let fit = align(&moved, &speech, &opts()).unwrap();
+        assert_eq!(fit.fps, Some(("25", "23.976")), "{fit:?}");
+        for (i, (&(s, _), &(ts, _))) in moved.iter().zip(&truth).enumerate() {
+            assert!((fit.apply(i, s) - ts).abs() <= 10, "cue {i}: {fit:?}");
+        }
+    }
+
+    #[test]
+    fn recovers_a_split() {
+        let (truth, speech) = scene(80, 3);
+        let moved: Vec<(i64, i64)> = truth
+            .iter()
+            .enumerate()
+            .map(|(i, &(s, e))| {
+                if i < 30 {
+                    (s - 4000, e - 4000)
+                } else {
+                    (s + 9000, e + 9000)
+                }
+            })
+            .collect();
+        let fit = align(&moved, &speech, &opts()).unwrap();
+        assert_eq!(fit.parts.len(), 2, "{fit:?}");
+        assert_eq!((fit.parts[0].last, fit.parts[1].first), (29, 30));
+        assert!((fit.parts[0].offset_ms - 4000.0).abs() <= 10.0, "{fit:?}");
+        assert!((fit.parts[1].offset_ms + 9000.0).abs() <= 10.0, "{fit:?}");
+    }
+
+    #[test]
+    fn unrelated_speech_scores_low() {
+        let (cues, _) = scene(60, 4);
+        let (_, other) = scene(60, 5);
+        let fit = align(&cues, &other, &opts()).unwrap();
+        assert!(fit.z() < 6.0, "{fit:?}");
+    }
+
+    #[test]
+    fn the_ratio_list_has_the_pal_speed_up() {
+        let r = fps_ratios();
+        assert!(
+            r.iter()
+                .any(|(x, p)| (x - 25.0 / 23.976).abs() < 1e-4 && p.is_some())
+        );
+        assert!(r.len() >= 15);
+    }
+}

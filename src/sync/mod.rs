@@ -1,0 +1,144 @@
+//! Automatic sync: move a track's cues onto the speech in a clip (or onto a
+//! correctly timed reference track).
+//!
+//! `speech` turns audio into a score per 10 ms, `align` fits
+//! t' = ratio × t + offset (with per-part offsets) to it, and this module
+//! judges the fit: it never hands back a confident wrong answer. A fit is
+//! accepted only when every part stands well clear of the same cues at
+//! random offsets (robust z-score ≥ [`Z_ACCEPT`]); unrelated audio, music
+//! and subtitles for another clip score far lower.
+
+pub mod align;
+pub mod speech;
+
+use crate::media::decode::{DecodeError, Decoded, Decoder, decode_mono};
+use crate::media::probe::Progress;
+use crate::subtitle::Track;
+use crate::time::Timestamp;
+pub use align::Z_ACCEPT;
+use align::{Fit, Options};
+use speech::{Detector, HOP_MS, Speech};
+use std::path::Path;
+use std::sync::mpsc;
+
+/// A clip with less than this share of speech frames has no speech to sync to.
+const MIN_SPEECH_SHARE: f64 = 0.01;
+
+/// Score a clip's speech, decoding on this thread and analysing on another
+/// so that the two overlap; blocks pass through a short queue, so memory
+/// stays flat.
+pub fn clip_speech(
+    path: &Path,
+    decoder: Decoder,
+    progress: &dyn Progress,
+) -> Result<(Speech, Decoded), DecodeError> {
+    let (tx, rx) = mpsc::sync_channel::<(u32, Vec<f32>)>(16);
+    let worker = std::thread::spawn(move || {
+        let mut det: Option<Detector> = None;
+        for (rate, block) in rx {
+            det.get_or_insert_with(|| Detector::new(rate)).push(&block);
+        }
+        det.map(Detector::finish)
+    });
+    let mut pending: Vec<f32> = Vec::with_capacity(1 << 15);
+    let mut rate = 0;
+    let decoded = decode_mono(path, decoder, progress, &mut |r, block| {
+        rate = r;
+        pending.extend_from_slice(block);
+        if pending.len() >= 1 << 15 {
+            let full = std::mem::replace(&mut pending, Vec::with_capacity(1 << 15));
+            // A closed channel means the worker died; its join says so.
+            let _ = tx.send((r, full));
+        }
+    });
+    if !pending.is_empty() {
+        let _ = tx.send((rate, pending));
+    }
+    drop(tx);
+    let speech = worker.join().expect("the speech detector does not panic");
+    let decoded = decoded?;
+    Ok((speech.unwrap_or(Speech { score: Vec::new() }), decoded))
+}
+
+/// What sync found, whether or not it is trusted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub fit: Fit,
+    /// 0..=1, from the weakest part's z-score.
+    pub confidence: f64,
+    pub accepted: bool,
+    /// Cues (of all) that sit over speech before and after.
+    pub over_before: usize,
+    pub over_after: usize,
+    pub cues: usize,
+    /// The track with the fit applied (cue order and text untouched).
+    pub track: Track,
+    /// 1-based positions of cues the fit puts before 00:00:00,000.
+    pub negative: Vec<usize>,
+}
+
+/// Why sync gave no fit at all.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SyncError {
+    #[error("the track has no cues to sync")]
+    NoCues,
+    #[error(
+        "no speech found in the clip's audio ({share:.1}% of it sounds like speech); is it silent, music only, or the wrong audio track?"
+    )]
+    NoSpeech { share: f64 },
+}
+
+/// Map a z-score to 0..=1: 0 at chance (z ≤ 3), 0.5 at the acceptance line.
+pub fn confidence(z: f64) -> f64 {
+    ((z - 3.0) / (2.0 * (Z_ACCEPT - 3.0))).clamp(0.0, 1.0)
+}
+
+/// Cues whose first second (or less) is mostly over speech.
+fn over_speech(speech: &Speech, times: impl Iterator<Item = (i64, i64)>) -> usize {
+    times
+        .filter(|&(s, e)| {
+            let a = (s.max(0) / HOP_MS) as usize;
+            let b = ((e.min(s + 1000).max(0) / HOP_MS) as usize).min(speech.score.len());
+            b > a && speech.score[a..b].iter().sum::<f32>() / (b - a) as f32 >= 0.3
+        })
+        .count()
+}
+
+/// Fit `track` to `speech` (a clip's, or a reference track's mask).
+pub fn sync(track: &Track, speech: &Speech, opts: &Options) -> Result<Outcome, SyncError> {
+    let share = speech.speech_share();
+    if share < MIN_SPEECH_SHARE {
+        return Err(SyncError::NoSpeech {
+            share: share * 100.0,
+        });
+    }
+    // Parts are runs of cues in file order: a re-edit moves a stretch of
+    // the file, even when that makes its times jump back.
+    let times: Vec<(i64, i64)> = track
+        .cues
+        .iter()
+        .map(|c| (c.start.ms(), c.end.ms()))
+        .collect();
+    let fit = align::align(&times, speech, opts).ok_or(SyncError::NoCues)?;
+    let mut out = track.clone();
+    let mut negative = Vec::new();
+    for (k, c) in out.cues.iter_mut().enumerate() {
+        c.start = Timestamp(fit.apply(k, c.start.ms()));
+        c.end = Timestamp(fit.apply(k, c.end.ms()));
+        if c.start.ms() < 0 {
+            negative.push(c.pos + 1);
+        }
+    }
+    negative.sort_unstable();
+    let z = fit.z();
+    Ok(Outcome {
+        over_before: over_speech(speech, times.iter().copied()),
+        over_after: over_speech(speech, out.cues.iter().map(|c| (c.start.ms(), c.end.ms()))),
+        cues: track.cues.len(),
+        confidence: confidence(z),
+        accepted: z >= Z_ACCEPT,
+        fit,
+        track: out,
+        negative,
+    })
+}
