@@ -132,7 +132,7 @@ def mix(rng, speech, cues, snr, bed):
     return speech + other
 
 
-def encode(pcm, path, tmp):
+def encode(pcm, path, tmp, small=False):
     pcm = pcm / max(1.0, float(np.max(np.abs(pcm))) / 0.95)
     raw = os.path.join(tmp, "mix.wav")
     with wave.open(raw, "wb") as w:
@@ -147,6 +147,8 @@ def encode(pcm, path, tmp):
         cmd = base + ["-f", "lavfi", "-i", f"color=c=black:s=160x90:r=5:d={dur}", "-i", raw,
                       "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
                       "-c:a", "aac", "-b:a", "64k", "-ar", "44100", "-ac", "2", "-shortest", path]
+    elif ext == ".ogg" and small:
+        cmd = base + ["-i", raw, "-c:a", "libvorbis", "-q:a", "0", "-ar", "22050", path]
     elif ext == ".ogg":
         cmd = base + ["-i", raw, "-c:a", "libvorbis", "-q:a", "2", "-ar", "44100", path]
     elif ext == ".flac":
@@ -159,13 +161,21 @@ def encode(pcm, path, tmp):
 
 
 def distort(rng, cues, kind, clip_ms):
-    """The distorted cues and the description of what was done (new = truth)."""
+    """The distorted cues and the description of what was done (new = truth).
+
+    Offsets never push a cue before 00:00:00 in the distorted file (a real
+    file has no negative times, and a clamped cue could not be recovered)."""
+    first = cues[0][0] / 1000
+
+    def safe(off, start=first):
+        return -abs(off) if off > start - 0.1 else off
+
     fps_pairs = [(23.976, 25), (25, 23.976), (24, 25), (25, 24), (29.97, 25), (25, 29.97),
                  (23.976, 24), (30, 25), (24, 29.97)]
     def fps_of(v):
         return {23.976: 24000 / 1001, 29.97: 30000 / 1001}.get(v, v)
     if kind in ("offset", "jitter"):
-        off = rng.choice((-1, 1)) * rng.uniform(2, 120 if clip_ms < 600000 else 590)
+        off = safe(rng.choice((-1, 1)) * rng.uniform(2, 120 if clip_ms < 600000 else 590))
         out = [(s - off * 1000, e - off * 1000) for s, e in cues]
         if kind == "jitter":
             out = [(s + j, e + j) for (s, e), j in ((c, rng.uniform(-150, 150)) for c in out)]
@@ -174,7 +184,7 @@ def distort(rng, cues, kind, clip_ms):
         a, b = rng.choice(fps_pairs)
         # Subtitles timed for a video at `a` fps shown at `b`: truth = old * a / b.
         ratio = fps_of(a) / fps_of(b)
-        off = rng.choice((-1, 1)) * rng.uniform(2, 60) if kind == "fps+offset" else 0.0
+        off = safe(rng.choice((-1, 1)) * rng.uniform(2, 60)) if kind == "fps+offset" else 0.0
         return [((s - off * 1000) / ratio, (e - off * 1000) / ratio) for s, e in cues], \
             {"fps": f"{a}:{b}", "offset_s": off}
     if kind.startswith("split"):
@@ -186,6 +196,8 @@ def distort(rng, cues, kind, clip_ms):
         for i in range(1, parts):
             if abs(offs[i] - offs[i - 1]) < 1.5:
                 offs[i] = offs[i - 1] + 3.0
+        for i, at in enumerate([0] + cuts):
+            offs[i] = safe(offs[i], cues[at][0] / 1000)
         out, part = [], 0
         for i, (s, e) in enumerate(cues):
             while part < len(cuts) and i >= cuts[part]:
@@ -217,20 +229,27 @@ CASES = [
 ]
 
 # Small committed fixtures for the integration tests: audio only, low bitrate.
+# "music-only" has no speech at all (its truth track is empty).
 FIXTURES = [
     ("speech-a", 3, ".m4a", 10, "music", None),
     ("speech-b", 3, ".ogg", None, None, None),
+    ("music-only", 1, ".ogg", None, None, None),
 ]
 
 
 def make(out, name, minutes, ext, snr, bed, kind, seed, tmp, voice):
     rng = random.Random(seed)
-    speech, cues = timeline(rng, voice, minutes)
-    pcm = mix(rng, speech, cues, snr, bed)
+    if name == "music-only":
+        n = int(minutes * 60 * RATE)
+        pcm, cues = music(rng, n) + 0.3 * noise(rng, n, "pink"), []
+    else:
+        speech, cues = timeline(rng, voice, minutes)
+        pcm = mix(rng, speech, cues, snr, bed)
     os.makedirs(out, exist_ok=True)
     clip = os.path.join(out, name + ext)
-    encode(pcm, clip, tmp)
-    write_srt(os.path.join(out, name + ".truth.srt"), cues)
+    encode(pcm, clip, tmp, small=kind is None)
+    if cues:
+        write_srt(os.path.join(out, name + ".truth.srt"), cues)
     info = {"clip": os.path.basename(clip), "minutes": minutes, "snr_db": snr, "bed": bed,
             "kind": kind, "cues": len(cues)}
     if kind:
@@ -255,13 +274,14 @@ def main():
             return
         if not a.out:
             ap.error("OUT_DIR or --fixtures DIR")
-        truth = {}
+        path = os.path.join(a.out, "truth.json")
+        truth = json.load(open(path)) if a.only and os.path.exists(path) else {}
         for i, (name, minutes, ext, snr, bed, kind) in enumerate(CASES):
             if (a.quick and minutes > 10) or (a.only and name not in a.only):
                 continue
             print(f"making {name}", file=sys.stderr)
             truth[name] = make(a.out, name, minutes, ext, snr, bed, kind, i, tmp, voice)
-        with open(os.path.join(a.out, "truth.json"), "w") as f:
+        with open(path, "w") as f:
             json.dump(truth, f, indent=1)
 
 

@@ -130,9 +130,9 @@ fn print_report(p: &Printer, report: &SyncReport, out: &Outcome) {
         None if ratio == 1.0 => "  frame rate: unchanged".to_string(),
         None => format!("  frame rate: times × {ratio:.6} (no common frame-rate pair)"),
     };
-    p.out(&line);
+    p.status(&line);
     for part in &report.parts {
-        p.out(&format!(
+        p.status(&format!(
             "  cues {}–{} (now {}–{}): offset {} (confidence {:.2})",
             part.first_cue,
             part.last_cue,
@@ -142,7 +142,7 @@ fn print_report(p: &Printer, report: &SyncReport, out: &Outcome) {
             part.confidence
         ));
     }
-    p.out(&format!(
+    p.status(&format!(
         "  confidence {:.2}; {} of {} cues now sit over speech (before: {})",
         out.confidence, out.over_after, out.cues, out.over_before
     ));
@@ -154,6 +154,9 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
     let track = read_path(input, charset(args.encoding.as_deref())?)
         .map_err(|e| format!("{shown}: {e}"))?;
     report.cues = track.cues.len();
+    if args.json && args.output.as_ref().is_some_and(|o| o.as_os_str() == "-") {
+        return Err("--json and -o - would both write to stdout; give -o a file".into());
+    }
     let rewrite = RewriteArgs {
         output: args.output.clone(),
         in_place: args.in_place,
@@ -185,7 +188,7 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
     }
     if !out.accepted && !args.force {
         let why = format!(
-            "not trusted: confidence {:.2} is below 0.50 (the cues fit this audio little better than at random offsets). Are these subtitles for another clip, or is the audio music only? Nothing written; --force writes it anyway",
+            "not trusted: confidence {:.2} is below 0.50 (the cues fit this audio little better than at random offsets). Are these subtitles for another clip, or is the audio music only? nothing written; --force writes it anyway",
             out.confidence
         );
         p.error(&format!("{shown}: {why}"));

@@ -3,8 +3,8 @@
 //! Samples are handed out block by block and never held, so memory stays flat
 //! however long the clip. Blocks are placed by packet timestamps: a packet
 //! that fails to decode becomes silence of its length, so later speech keeps
-//! its true time, and encoder delay (AAC priming) is trimmed as the container
-//! says. With `Decoder::Ffmpeg` an `ffmpeg` process does the decoding; that
+//! its true time. Encoder delay is trimmed: by symphonia's decoders where the
+//! container signals it, and for MP4 from the edit list (`mp4_delay`). With `Decoder::Ffmpeg` an `ffmpeg` process does the decoding; that
 //! is only ever used when asked for.
 
 use super::probe::{Progress, audio_gap};
@@ -92,6 +92,13 @@ fn with_symphonia(
     let Some((id, params, time_base, duration)) = chosen else {
         return Err(why.map_or(DecodeError::NoAudio, DecodeError::Undecodable));
     };
+    // symphonia does not apply MP4 edit lists: drop the encoder's priming.
+    let priming = if fmt.format_info().short_name == "isomp4" {
+        super::mp4_delay::priming_secs(path, id).unwrap_or(0.0)
+    } else {
+        0.0
+    };
+    let mut skip: Option<usize> = None;
     let mut dec = symphonia::default::get_codecs()
         .make_audio_decoder(&params, &AudioDecoderOptions::default())
         .map_err(|e| DecodeError::Undecodable(e.to_string()))?;
@@ -136,21 +143,20 @@ fn with_symphonia(
         }
         buf.copy_to_vecs_planar::<f32>(&mut planes);
         let frames = buf.frames();
-        let to_frames = |d: u64| {
-            secs(time_base, d as f64).map_or(0, |s| (s * f64::from(rate)).round() as usize)
-        };
-        let skip = to_frames(packet.trim_start.get()).min(frames);
-        let keep = frames - skip - to_frames(packet.trim_end.get()).min(frames - skip);
+        let left = skip.get_or_insert((priming * f64::from(rate)).round() as usize);
+        let drop = (*left).min(frames);
+        *left -= drop;
+        let frames = frames - drop;
         mono.clear();
-        mono.resize(keep, 0.0);
+        mono.resize(frames, 0.0);
         let scale = 1.0 / planes.len().max(1) as f32;
         for plane in &planes {
-            for (m, s) in mono.iter_mut().zip(&plane[skip..skip + keep]) {
+            for (m, s) in mono.iter_mut().zip(&plane[drop..]) {
                 *m += s * scale;
             }
         }
         // Where this packet belongs: pad over lost packets (more than 20 ms).
-        if let Some(at) = secs(time_base, packet.pts.get() as f64) {
+        if let Some(at) = secs(time_base, packet.pts.get() as f64).map(|t| t - priming) {
             let want = (at * f64::from(rate)).round().max(0.0) as u64;
             if want > out.samples + u64::from(rate / 50) {
                 let gap = vec![0.0; (want - out.samples) as usize];
@@ -160,7 +166,7 @@ fn with_symphonia(
             progress.advance((at * 1000.0) as i64);
         }
         sink(rate, &mono);
-        out.samples += keep as u64;
+        out.samples += frames as u64;
     }
     progress.finish();
     if out.samples == 0 {

@@ -8,6 +8,7 @@
 //! (`shared/research/packaging.md` §4: ~50 ms for an hour).
 
 pub mod decode;
+mod mp4_delay;
 pub mod probe;
 
 use std::fs::File;

@@ -92,7 +92,7 @@ impl Detector {
         let decim = (rate / 16_000).max(1);
         let eff = rate as f32 / decim as f32;
         let hop = eff * HOP_MS as f32 / 1000.0;
-        let n = ((hop * 2.5) as usize).next_power_of_two().max(64);
+        let n = ((hop * 1.5) as usize).next_power_of_two().max(64);
         let fft = RealFftPlanner::<f32>::new().plan_fft_forward(n);
         let window: Vec<f32> = (0..n)
             .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / n as f32).cos())

@@ -13,4 +13,5 @@ mod kit;
 mod probe;
 mod props;
 mod retime;
+mod sync;
 mod util;

@@ -1,0 +1,301 @@
+//! `screenkit sync` through the real binary on committed clips of synthetic
+//! Mandarin speech with known cue times (`tests/fixtures/sync`, made by
+//! `benches/sync/make_set.py --fixtures`): speech-a is AAC in MP4 under a
+//! music bed at 10 dB SNR, speech-b is clean OGG Vorbis, music-only has no
+//! speech. Each test distorts a truth track, syncs it back and compares
+//! every cue with the truth; the refusals must exit 1 and write nothing.
+
+use crate::util::{Run, fixture, screenkit};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn clip(name: &str) -> PathBuf {
+    fixture(&format!("sync/{name}"))
+}
+
+/// Start and end of every cue, in ms.
+fn times(srt: &str) -> Vec<(i64, i64)> {
+    let ms = |t: &str| {
+        let t = t.trim();
+        let (hms, milli) = t.split_once(',').expect("a comma");
+        let mut p = hms.split(':').map(|x| x.parse::<i64>().expect("digits"));
+        let (h, m, s) = (p.next().unwrap(), p.next().unwrap(), p.next().unwrap());
+        ((h * 60 + m) * 60 + s) * 1000 + milli.parse::<i64>().expect("ms")
+    };
+    srt.lines()
+        .filter_map(|l| l.split_once(" --> "))
+        .map(|(a, b)| (ms(a), ms(b)))
+        .collect()
+}
+
+fn write_srt(path: &Path, cues: &[(i64, i64)]) {
+    let t = |ms: i64| {
+        format!(
+            "{:02}:{:02}:{:02},{:03}",
+            ms / 3_600_000,
+            ms / 60_000 % 60,
+            ms / 1000 % 60,
+            ms % 1000
+        )
+    };
+    let text: String = cues
+        .iter()
+        .enumerate()
+        .map(|(i, &(s, e))| format!("{}\n{} --> {}\nLine {}.\n\n", i + 1, t(s), t(e), i + 1))
+        .collect();
+    std::fs::write(path, text).unwrap();
+}
+
+fn truth(name: &str) -> Vec<(i64, i64)> {
+    times(&std::fs::read_to_string(clip(&format!("{name}.truth.srt"))).unwrap())
+}
+
+/// Sync `cues` to `to`; returns the run and the cues written to stdout.
+fn sync(dir: &Path, cues: &[(i64, i64)], to: &Path, extra: &[&str]) -> (Run, Vec<(i64, i64)>) {
+    let input = dir.join("in.srt");
+    write_srt(&input, cues);
+    let mut args = vec![
+        "sync",
+        input.to_str().unwrap(),
+        "--to",
+        to.to_str().unwrap(),
+        "-o",
+        "-",
+    ];
+    args.extend_from_slice(extra);
+    let run = screenkit(&args);
+    let got = times(&run.stdout);
+    (run, got)
+}
+
+/// Every cue within `tol` ms of the truth, and the median error.
+#[track_caller]
+fn assert_close(got: &[(i64, i64)], want: &[(i64, i64)], tol: i64, median: i64) {
+    assert_eq!(got.len(), want.len(), "cue count");
+    let mut errs: Vec<i64> = got
+        .iter()
+        .zip(want)
+        .map(|(g, w)| (g.0 - w.0).abs().max((g.1 - w.1).abs()))
+        .collect();
+    assert!(
+        errs.iter().all(|&e| e <= tol),
+        "errors (ms) over {tol}: {errs:?}"
+    );
+    errs.sort_unstable();
+    assert!(errs[errs.len() / 2] <= median, "median error: {errs:?}");
+}
+
+fn moved(cues: &[(i64, i64)], f: impl Fn(usize, i64) -> i64) -> Vec<(i64, i64)> {
+    cues.iter()
+        .enumerate()
+        .map(|(i, &(s, e))| (f(i, s), f(i, e)))
+        .collect()
+}
+
+#[test]
+fn recovers_an_offset_under_music() {
+    let tmp = tempfile::tempdir().unwrap();
+    let want = truth("speech-a");
+    let late = moved(&want, |_, t| t + 83_250);
+    let (run, got) = sync(tmp.path(), &late, &clip("speech-a.m4a"), &[]);
+    run.code(0);
+    assert_close(&got, &want, 40, 20);
+    assert!(run.stderr.contains("offset -83.2"), "{}", run.stderr);
+    // Early subtitles too (the offset search runs both ways).
+    let early = moved(&want, |_, t| t.saturating_sub(1_500).max(0));
+    if early[0].0 > 0 {
+        let (run, got) = sync(tmp.path(), &early, &clip("speech-a.m4a"), &[]);
+        run.code(0);
+        assert_close(&got, &want, 40, 20);
+    }
+}
+
+#[test]
+fn recovers_a_frame_rate_change_and_offset() {
+    let tmp = tempfile::tempdir().unwrap();
+    let want = truth("speech-b");
+    // Timed for a 25 fps PAL copy, played at 23.976, and 12 s late.
+    let r = 25.0 / (24000.0 / 1001.0);
+    let bad = moved(&want, |_, t| (t as f64 / r).round() as i64 + 12_000);
+    let (run, got) = sync(tmp.path(), &bad, &clip("speech-b.ogg"), &[]);
+    run.code(0);
+    assert_close(&got, &want, 40, 20);
+    assert!(
+        run.stderr
+            .contains("timed for 25 fps, the clip plays at 23.976"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn recovers_a_split() {
+    let tmp = tempfile::tempdir().unwrap();
+    let want = truth("speech-b");
+    // A re-edit: the second half of the file is 6.4 s off from the first.
+    let cut = want.len() / 2;
+    let bad = moved(&want, |i, t| if i < cut { t + 3_000 } else { t + 9_400 });
+    let (run, got) = sync(tmp.path(), &bad, &clip("speech-b.ogg"), &[]);
+    run.code(0);
+    assert_close(&got, &want, 40, 20);
+    assert!(
+        run.stderr.contains(&format!("cues 1–{cut} ")),
+        "{}",
+        run.stderr
+    );
+    // With --no-splits one offset cannot fit both halves: refused.
+    let (run, _) = sync(tmp.path(), &bad, &clip("speech-b.ogg"), &["--no-splits"]);
+    assert_ne!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn aligns_to_a_reference_track() {
+    let tmp = tempfile::tempdir().unwrap();
+    let want = truth("speech-b");
+    let reference = clip("speech-b.truth.srt");
+    let bad = moved(&want, |_, t| (t as f64 * 1.001).round() as i64 + 4_321);
+    let (run, got) = sync(tmp.path(), &bad, &reference, &[]);
+    run.code(0);
+    assert_close(&got, &want, 12, 10);
+}
+
+/// The JSON report: one object with what was found.
+#[test]
+fn json_reports_ratio_parts_and_confidence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let want = truth("speech-b");
+    let input = tmp.path().join("in.srt");
+    write_srt(&input, &moved(&want, |_, t| t + 2_000));
+    let run = screenkit([
+        "sync",
+        input.to_str().unwrap(),
+        "--to",
+        clip("speech-b.ogg").to_str().unwrap(),
+        "--json",
+    ]);
+    run.code(0);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["reference_kind"], "clip");
+    assert_eq!(v["ratio"], 1.0);
+    assert_eq!(v["accepted"], true);
+    assert!(v["confidence"].as_f64().unwrap() >= 0.5);
+    let parts = v["parts"].as_array().unwrap();
+    assert_eq!(parts.len(), 1);
+    assert!((parts[0]["offset_ms"].as_i64().unwrap() + 2_000).abs() <= 20);
+    assert_eq!(v["cues"], want.len());
+    let out = tmp.path().join("in.synced.srt");
+    assert_eq!(v["written"], out.to_str().unwrap());
+    assert_eq!(
+        times(&std::fs::read_to_string(out).unwrap()).len(),
+        want.len()
+    );
+}
+
+/// Refusals write nothing: no output file, and exit 1 with a reason.
+#[track_caller]
+fn refused(cues: &[(i64, i64)], to: &Path, why: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.srt");
+    write_srt(&input, cues);
+    let run = screenkit([
+        "sync",
+        input.to_str().unwrap(),
+        "--to",
+        to.to_str().unwrap(),
+    ]);
+    run.code(1);
+    assert!(run.stderr.contains(why), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing written"), "{}", run.stderr);
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "only the input is there");
+    // --force writes the untrusted fit (except when there is no speech).
+    if why == "not trusted" {
+        let run = screenkit([
+            "sync",
+            input.to_str().unwrap(),
+            "--to",
+            to.to_str().unwrap(),
+            "--force",
+            "--drop-negative",
+        ]);
+        run.code(0);
+        assert!(tmp.path().join("in.synced.srt").is_file());
+    }
+}
+
+#[test]
+fn refuses_subtitles_of_another_clip() {
+    refused(&truth("speech-a"), &clip("speech-b.ogg"), "not trusted");
+    refused(&truth("speech-b"), &clip("speech-a.m4a"), "not trusted");
+}
+
+#[test]
+fn refuses_a_music_only_clip() {
+    refused(&truth("speech-b"), &clip("music-only.ogg"), "not trusted");
+}
+
+#[test]
+fn refuses_a_clip_with_no_speech() {
+    let tmp = tempfile::tempdir().unwrap();
+    let quiet = tmp.path().join("quiet.wav");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i"])
+        .arg("anoisesrc=d=90:c=pink:a=0.05")
+        .arg(&quiet)
+        .status()
+        .expect("ffmpeg is needed for the media tests: run `bash tests/run`, which installs it");
+    assert!(status.success());
+    refused(&truth("speech-b"), &quiet, "no speech found");
+}
+
+#[test]
+fn undecodable_audio_says_what_to_do_and_ffmpeg_decodes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let opus = tmp.path().join("speech.opus");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(clip("speech-b.ogg"))
+        .args(["-c:a", "libopus", "-b:a", "24k"])
+        .arg(&opus)
+        .status()
+        .expect("ffmpeg is needed for the media tests: run `bash tests/run`, which installs it");
+    assert!(status.success());
+    let want = truth("speech-b");
+    let late = moved(&want, |_, t| t + 5_000);
+    let (run, got) = sync(tmp.path(), &late, &opus, &[]);
+    run.code(2);
+    assert!(got.is_empty());
+    assert!(run.stderr.contains("opus"), "{}", run.stderr);
+    assert!(run.stderr.contains("--decoder ffmpeg"), "{}", run.stderr);
+    let (run, got) = sync(tmp.path(), &late, &opus, &["--decoder", "ffmpeg"]);
+    run.code(0);
+    assert_close(&got, &want, 40, 20);
+}
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.srt");
+    write_srt(&input, &truth("speech-b"));
+    let missing = tmp.path().join("nope.mp4");
+    let run = screenkit([
+        "sync",
+        input.to_str().unwrap(),
+        "--to",
+        missing.to_str().unwrap(),
+    ]);
+    run.code(2);
+    assert!(run.stderr.contains("nope.mp4"), "{}", run.stderr);
+    let run = screenkit([
+        "sync",
+        input.to_str().unwrap(),
+        "--to",
+        clip("speech-b.ogg").to_str().unwrap(),
+        "--max-offset",
+        "forever",
+    ]);
+    run.code(2);
+    assert!(run.stderr.contains("--max-offset"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
