@@ -33,10 +33,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .make_audio_decoder(&params, &AudioDecoderOptions::default())?;
     let mut frames = 0u64;
     while let Some(packet) = fmt.next_packet()? {
-        if packet.track_id == id {
-            if let Ok(buf) = dec.decode(&packet) {
-                frames += buf.frames() as u64;
-            }
+        if packet.track_id == id
+            && let Ok(buf) = dec.decode(&packet)
+        {
+            frames += buf.frames() as u64;
         }
     }
     println!("{frames} frames");
