@@ -3,21 +3,22 @@
 //!
 //! 1. Every frame-rate ratio among 23.976/24/25/29.97/30 (and 1) is tried:
 //!    the cues become a template and one FFT cross-correlation scores every
-//!    offset in ±`max_offset` at once. The ratio whose peak stands out most
-//!    from the rest of its curve (a robust z-score) wins. When none stands
-//!    out, a finer grid of ratios is searched the same way.
-//! 2. Splits: the highest peaks of the winning curve are the candidate
-//!    offsets; a Viterbi pass gives each cue one of them, paying a penalty
-//!    for every change, so a split must be earned by several cues.
-//! 3. Each part's offset is refined to the millisecond.
+//!    offset in ±`max_offset` at once. The ratios whose peak stands out most
+//!    from the rest of their curve (a robust z-score) go on to step 2.
+//! 2. Splits: the highest peaks of a curve are the candidate offsets; a
+//!    Viterbi pass gives each cue one of them, paying a penalty for every
+//!    change, so a split must be earned by several cues. Each part's offset
+//!    is then refined to the millisecond.
+//! 3. Judging: each part is compared with the best score that its cues,
+//!    shuffled into random order, reach at any offset. A part that does not
+//!    stand clear of that is merged into a neighbour; the weakest remaining
+//!    part's z-score is the fit's. If no common ratio gives a trusted fit,
+//!    ratios 0.9–1.11 are searched on coarse frames and judged the same way.
 //!
 //! A cue's template is not a box: the first 300 ms (where speech starts)
 //! weigh double and the silence just before the cue (up to the previous
 //! cue) weighs against. Subtitle ends are padded for reading, so a plain box
 //! would let every cue slide early by its padding at no cost.
-//!
-//! Confidence is the robust z-score of each part's score against the same
-//! cues at random offsets: unrelated audio gives z ≈ 2–4.
 
 use super::speech::{HOP_MS, Speech};
 use rayon::prelude::*;
@@ -391,17 +392,20 @@ pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit
     }
     let cor = Correlator::new(speech, opts.max_offset_ms, 1);
     let common = fps_ratios();
-    let mut curves: Vec<Curve> = common
+    // Rank every common ratio by its curve's z-score, keeping only the
+    // numbers: a long clip's curves are megabytes each.
+    let mut ranked: Vec<(f64, f64)> = common
         .par_iter()
-        .map(|&(r, _)| cor.curve(&spans, r))
+        .map(|&(r, _)| (r, cor.curve(&spans, r).z))
         .collect();
     // Neighbouring ratios (24 vs 23.976) can tie on a split file's
     // single-offset curve: each near-tie is fitted and judged in full, and
     // the fit with the best total after weak parts are merged wins.
-    curves.sort_by(|a, b| b.z.total_cmp(&a.z));
-    let top = curves[0].z;
-    curves.retain(|c| c.z >= 0.9 * top);
-    curves.truncate(3);
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let top = ranked[0].1;
+    ranked.retain(|c| c.1 >= 0.9 * top);
+    ranked.truncate(3);
+    let curves: Vec<Curve> = ranked.iter().map(|&(r, _)| cor.curve(&spans, r)).collect();
     let signal = Signal::new(speech);
     let fit = curves
         .iter()
