@@ -442,11 +442,12 @@ fn place(
     best: &Curve,
     opts: &Options,
 ) -> Vec<(usize, usize, f64)> {
-    let parts = if opts.splits {
+    let mut parts = if opts.splits {
         split(signal, spans, best)
     } else {
         vec![(0, spans.len() - 1, best.offset_ms(best.peak))]
     };
+    settle(signal, spans, best.ratio, &mut parts);
     parts
         .into_iter()
         .map(|(first, last, offset)| {
@@ -531,6 +532,49 @@ fn ratio_grid(coarse: &Correlator, fine: &Correlator, spans: &[Span]) -> Option<
         s /= 2.0;
     }
     Some(best)
+}
+
+/// Move a cue across a split when the Viterbi pass left it on the wrong
+/// side: the cue at a boundary then lands after (or before) its neighbour,
+/// on another cue's speech, and the scores alone cannot tell. Of the two
+/// fixes (last cue of the earlier part joins the later one, or the reverse)
+/// the one that scores better while restoring the order is taken.
+fn settle(signal: &Signal, spans: &[Span], ratio: f64, parts: &mut [(usize, usize, f64)]) {
+    let at = |i: usize, o: f64| ratio * spans[i].start + o;
+    let score = |i: usize, o: f64| signal.cue_score(&spans[i], ratio, o);
+    for b in 1..parts.len() {
+        for _ in 0..3 {
+            let ((a0, a1, ao), (b0, b1, bo)) = (parts[b - 1], parts[b]);
+            let k = b0;
+            if at(k - 1, ao) <= at(k, bo) {
+                break;
+            }
+            // Option 1: cue k-1 joins the later part; option 2: cue k joins the earlier one.
+            let one = (a1 > a0
+                && at(k - 1, bo) <= at(k, bo)
+                && (k < 2 || at(k - 2, ao) <= at(k - 1, bo)))
+            .then(|| score(k - 1, bo) - score(k - 1, ao));
+            let two = (b1 > b0
+                && at(k - 1, ao) <= at(k, ao)
+                && (k + 1 > b1 || at(k, ao) <= at(k + 1, bo)))
+            .then(|| score(k, ao) - score(k, bo));
+            match (one, two) {
+                (Some(x), Some(y)) if y > x => {
+                    parts[b - 1].1 += 1;
+                    parts[b].0 += 1;
+                }
+                (Some(_), _) => {
+                    parts[b - 1].1 -= 1;
+                    parts[b].0 -= 1;
+                }
+                (None, Some(_)) => {
+                    parts[b - 1].1 += 1;
+                    parts[b].0 += 1;
+                }
+                (None, None) => break,
+            }
+        }
+    }
 }
 
 /// Parts as (first, last, offset) from a Viterbi pass over candidate offsets.
@@ -772,6 +816,36 @@ mod tests {
         assert_eq!((fit.parts[0].last, fit.parts[1].first), (29, 30));
         assert!((fit.parts[0].offset_ms - 4000.0).abs() <= 10.0, "{fit:?}");
         assert!((fit.parts[1].offset_ms + 9000.0).abs() <= 10.0, "{fit:?}");
+    }
+
+    #[test]
+    fn a_cue_left_on_the_wrong_side_of_a_split_is_moved_back() {
+        // The second part is 17 s later in the file than the first, so a
+        // boundary cue given the wrong part lands on other speech, after
+        // its successor: settle must hand it back, in either direction.
+        let (truth, speech) = scene(70, 10);
+        let moved: Vec<(i64, i64)> = truth
+            .iter()
+            .enumerate()
+            .map(|(i, &(s, e))| {
+                let d = if i < 35 { 12_000 } else { 29_000 };
+                (s + d, e + d)
+            })
+            .collect();
+        let spans = spans(&moved);
+        let signal = Signal::new(&speech);
+        for wrong in [
+            vec![(0, 35, -12_000.0), (36, 69, -29_000.0)],
+            vec![(0, 33, -12_000.0), (34, 69, -29_000.0)],
+        ] {
+            let mut parts = wrong.clone();
+            settle(&signal, &spans, 1.0, &mut parts);
+            assert_eq!(
+                parts,
+                [(0, 34, -12_000.0), (35, 69, -29_000.0)],
+                "from {wrong:?}"
+            );
+        }
     }
 
     #[test]
