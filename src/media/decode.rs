@@ -12,6 +12,7 @@ use super::{ProbeError, open};
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use symphonia::core::audio::{Audio, GenericAudioBufferRef};
 use symphonia::core::codecs::CodecParameters;
 use symphonia::core::codecs::audio::AudioDecoderOptions;
 use symphonia::core::errors::Error as SymError;
@@ -141,7 +142,6 @@ fn with_symphonia(
             out.bad_packets += 1;
             continue;
         }
-        buf.copy_to_vecs_planar::<f32>(&mut planes);
         let frames = buf.frames();
         let left = skip.get_or_insert((priming * f64::from(rate)).round() as usize);
         let drop = (*left).min(frames);
@@ -149,10 +149,23 @@ fn with_symphonia(
         let frames = frames - drop;
         mono.clear();
         mono.resize(frames, 0.0);
-        let scale = 1.0 / planes.len().max(1) as f32;
-        for plane in &planes {
+        // AAC, Vorbis and MP3 decode to f32: mix straight from the decoder's
+        // planes; other sample formats are converted first.
+        let mut mix = |plane: &[f32], scale: f32| {
             for (m, s) in mono.iter_mut().zip(&plane[drop..]) {
                 *m += s * scale;
+            }
+        };
+        if let GenericAudioBufferRef::F32(b) = &buf {
+            let scale = 1.0 / b.num_planes().max(1) as f32;
+            for plane in b.iter_planes() {
+                mix(plane, scale);
+            }
+        } else {
+            buf.copy_to_vecs_planar::<f32>(&mut planes);
+            let scale = 1.0 / planes.len().max(1) as f32;
+            for plane in &planes {
+                mix(plane, scale);
             }
         }
         // Where this packet belongs: pad over lost packets (more than 20 ms).

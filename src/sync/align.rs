@@ -243,6 +243,8 @@ struct Correlator {
     mean: f32,
     max: usize,
     cache: std::sync::Mutex<HashMap<usize, std::sync::Arc<Vec<Complex<f32>>>>>,
+    /// Plans are costly to make (twiddles for a million points): make each once.
+    planner: std::sync::Mutex<RealFftPlanner<f32>>,
 }
 
 impl Correlator {
@@ -262,7 +264,19 @@ impl Correlator {
             mean,
             max: (max_offset_ms as f64 / hop).max(1.0) as usize,
             cache: Default::default(),
+            planner: std::sync::Mutex::new(RealFftPlanner::new()),
         }
+    }
+
+    fn plans(
+        &self,
+        n: usize,
+    ) -> (
+        std::sync::Arc<dyn realfft::RealToComplex<f32>>,
+        std::sync::Arc<dyn realfft::ComplexToReal<f32>>,
+    ) {
+        let mut p = self.planner.lock().expect("no poisoning");
+        (p.plan_fft_forward(n), p.plan_fft_inverse(n))
     }
 
     /// The signal's spectrum for an FFT of size `n`, placed `shift` frames in.
@@ -276,7 +290,7 @@ impl Correlator {
                 *x = v - self.mean;
             }
         }
-        let fft = RealFftPlanner::<f32>::new().plan_fft_forward(n);
+        let fft = self.plans(n).0;
         let mut spec = fft.make_output_vec();
         fft.process(&mut a, &mut spec).expect("sizes from the plan");
         let spec = std::sync::Arc::new(spec);
@@ -317,9 +331,7 @@ impl Correlator {
             add(s + on, e, 1.0);
             add(s - pre, s, -(W_PRE as f32));
         }
-        let mut planner = RealFftPlanner::<f32>::new();
-        let fwd = planner.plan_fft_forward(n);
-        let inv = planner.plan_fft_inverse(n);
+        let (fwd, inv) = self.plans(n);
         let mut cs = fwd.make_output_vec();
         fwd.process(&mut c, &mut cs).expect("sizes from the plan");
         // Signal frame f sits at index f + max + base, so that index k of

@@ -32,7 +32,7 @@ pub fn clip_speech(
     decoder: Decoder,
     progress: &dyn Progress,
 ) -> Result<(Speech, Decoded), DecodeError> {
-    let (tx, rx) = mpsc::sync_channel::<(u32, Vec<f32>)>(16);
+    let (tx, rx) = mpsc::sync_channel::<(u32, Vec<f32>)>(4);
     let worker = std::thread::spawn(move || {
         let mut det: Option<Detector> = None;
         for (rate, block) in rx {
@@ -40,13 +40,13 @@ pub fn clip_speech(
         }
         det.map(Detector::finish)
     });
-    let mut pending: Vec<f32> = Vec::with_capacity(1 << 15);
+    let mut pending: Vec<f32> = Vec::with_capacity(1 << 14);
     let mut rate = 0;
     let decoded = decode_mono(path, decoder, progress, &mut |r, block| {
         rate = r;
         pending.extend_from_slice(block);
-        if pending.len() >= 1 << 15 {
-            let full = std::mem::replace(&mut pending, Vec::with_capacity(1 << 15));
+        if pending.len() >= 1 << 14 {
+            let full = std::mem::replace(&mut pending, Vec::with_capacity(1 << 14));
             // A closed channel means the worker died; its join says so.
             let _ = tx.send((r, full));
         }

@@ -75,6 +75,8 @@ pub struct Detector {
     /// Decimated samples seen (the zero padding included).
     seen: u64,
     frames: u64,
+    /// Where the next frame's window ends (cached `frame_end(frames)`).
+    next_end: u64,
     lead: u64,
     fft: Arc<dyn RealToComplex<f32>>,
     window: Vec<f32>,
@@ -108,7 +110,7 @@ impl Detector {
             .collect();
         let spectrum = fft.make_output_vec();
         let scratch = fft.make_scratch_vec();
-        Detector {
+        let mut d = Detector {
             rate,
             decim,
             acc: 0.0,
@@ -120,6 +122,7 @@ impl Detector {
             lead: (n as f32 / 2.0) as u64,
             seen: 0,
             frames: 0,
+            next_end: 0,
             fft,
             window,
             input: vec![0.0; n],
@@ -128,7 +131,9 @@ impl Detector {
             bands,
             floor: [f32::INFINITY; BANDS],
             score: Vec::new(),
-        }
+        };
+        d.next_end = d.frame_end(0);
+        d
     }
 
     /// Where frame `k`'s window ends, in decimated samples.
@@ -140,6 +145,12 @@ impl Detector {
     }
 
     pub fn push(&mut self, samples: &[f32]) {
+        if self.decim == 1 {
+            for &s in samples {
+                self.push_one(s);
+            }
+            return;
+        }
         for &s in samples {
             self.acc += s;
             self.acc_n += 1;
@@ -152,20 +163,35 @@ impl Detector {
         }
     }
 
+    #[inline]
     fn push_one(&mut self, v: f32) {
         self.ring[self.ring_pos] = v;
-        self.ring_pos = (self.ring_pos + 1) % self.ring.len();
+        self.ring_pos += 1;
+        if self.ring_pos == self.ring.len() {
+            self.ring_pos = 0;
+        }
         self.seen += 1;
-        while self.seen >= self.frame_end(self.frames) {
+        while self.seen >= self.next_end {
             self.analyse();
             self.frames += 1;
+            self.next_end = self.frame_end(self.frames);
         }
     }
 
     fn analyse(&mut self) {
         let n = self.ring.len();
-        for i in 0..n {
-            self.input[i] = self.ring[(self.ring_pos + i) % n] * self.window[i];
+        // The ring from its oldest sample: [pos..n] then [0..pos].
+        let (new, old) = self.ring.split_at(self.ring_pos);
+        let (head, tail) = self.input.split_at_mut(n - self.ring_pos);
+        for ((x, &r), &w) in head.iter_mut().zip(old).zip(&self.window) {
+            *x = r * w;
+        }
+        for ((x, &r), &w) in tail
+            .iter_mut()
+            .zip(new)
+            .zip(&self.window[n - self.ring_pos..])
+        {
+            *x = r * w;
         }
         if self
             .fft
