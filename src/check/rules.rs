@@ -102,6 +102,7 @@ rules! {
     Advert = "advert", "language", "L12", "advert or credit cue (www…, Downloaded from …)";
     ClipProblem = "clip", "kit", "screenkit", "a clip that will not play everywhere (undecodable audio, decode error, codec)";
     LoudnessSpread = "loudness-spread", "kit", "screening §3", "clips more than 3 LU apart in loudness";
+    OutOfSync = "out-of-sync", "kit", "screenkit", "cues a trusted sync would move off their times (offset, frame rate or a re-edit)";
     CardsInvalid = "cards", "kit", "screenkit", "discussion cards that do not validate";
     UsbFileSize = "usb-file-size", "kit", "packaging §3", "a file of 4 GiB or more (FAT32 cannot hold it; use exFAT)";
     UsbName = "usb-name", "kit", "packaging §3", "a name FAT32, exFAT or Windows rejects (reserved name, <>:\"/\\|?*, trailing dot or space, too long)";
@@ -183,6 +184,9 @@ impl Finding {
             Rule::Advert => "delete the advert cue before screening",
             Rule::ClipProblem => {
                 "re-encode as H.264 + AAC-LC stereo in MP4, which plays everywhere"
+            }
+            Rule::OutOfSync => {
+                "run `screenkit sync SUBTITLES --to CLIP`: it shows what it finds before writing"
             }
             Rule::LoudnessSpread => {
                 "normalise the clips (e.g. ffmpeg -af loudnorm=I=-23) so no one reaches for the volume"

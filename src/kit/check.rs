@@ -1,5 +1,7 @@
-//! `check KIT`: every subtitle rule against its own clip, a deep probe of
-//! every clip, loudness spread, the cards, and USB safety
+//! `check KIT`: every subtitle rule against its own clip, whether the cues
+//! sit on the clip's speech (a trusted sync that would move them means they
+//! do not), a deep probe of every clip, loudness spread, the cards, and USB
+//! safety
 //! (`shared/research/packaging.md` §3: FAT32 holds no file of 4 GiB or
 //! more; FAT32, exFAT and Windows reject some names; names that differ only
 //! in case or Unicode normalisation clash).
@@ -8,10 +10,12 @@ use super::Kit;
 use crate::cards::{parse as parse_cards, validate as validate_cards};
 use crate::check::rules::{Finding, Rule, Severity};
 use crate::check::{CheckOptions, check_track};
-use crate::media::probe::{Progress, probe};
-use crate::subtitle::read_path;
+use crate::media::decode::Decoder;
+use crate::media::probe::{Progress, Quiet, probe};
+use crate::subtitle::{Track, read_path};
+use crate::sync::align::Options as SyncOptions;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 
 /// Findings for one file of the kit, as `check` reports files.
@@ -112,8 +116,11 @@ pub fn check_kit(
             ));
         }
         let mut clip_findings = Vec::new();
+        let mut decodable = false;
         let clip_ms = match probe(&media, true, progress) {
             Ok(info) => {
+                decodable = !info.audio.is_empty()
+                    && !info.problems.iter().any(|p| p.kind == "undecodable-audio");
                 for p in &info.problems {
                     let at = p.at_ms.map(|ms| format!(" at {ms} ms")).unwrap_or_default();
                     clip_findings.push(finding(
@@ -139,20 +146,23 @@ pub fn check_kit(
             }
         };
         files.push(KitFile {
-            path: media,
+            path: media.clone(),
             encoding: None,
             cues: 0,
             findings: clip_findings,
         });
         match read_path(&subs, None) {
             Ok(track) => {
-                let findings = check_track(
+                let mut findings = check_track(
                     &track,
                     &CheckOptions {
                         clip_ms,
                         ..opts.clone()
                     },
                 );
+                if decodable {
+                    findings.extend(sync_finding(&media, &track));
+                }
                 files.push(KitFile {
                     path: subs,
                     encoding: Some(track.source.encoding.clone()),
@@ -208,6 +218,59 @@ pub fn check_kit(
         findings: kit_findings,
     });
     files
+}
+
+/// Fewer cues than this cannot make a trusted fit, so are not judged.
+const SYNC_MIN_CUES: usize = 8;
+/// Subtitles may lead or trail speech a little by design.
+const SYNC_SLACK_MS: f64 = 250.0;
+
+/// An `out-of-sync` warning when a trusted sync would move the cues: by
+/// more than the slack, by a frame-rate ratio, or in parts.
+fn sync_finding(media: &Path, track: &Track) -> Option<Finding> {
+    if track.cues.len() < SYNC_MIN_CUES {
+        return None;
+    }
+    let (speech, _) = crate::sync::clip_speech(media, Decoder::Symphonia, &Quiet).ok()?;
+    let opts = SyncOptions {
+        max_offset_ms: 600_000,
+        splits: true,
+        any_ratio: true,
+    };
+    let out = crate::sync::sync(track, &speech, &opts).ok()?;
+    let fit = &out.fit;
+    let worst = fit
+        .parts
+        .iter()
+        .map(|p| p.offset_ms)
+        .max_by(|a, b| a.abs().total_cmp(&b.abs()))?;
+    if !out.accepted || (fit.ratio == 1.0 && fit.parts.len() == 1 && worst.abs() <= SYNC_SLACK_MS) {
+        return None;
+    }
+    let what = match (fit.fps, fit.parts.len()) {
+        (Some((a, b)), _) => format!("timed for {a} fps video but the clip plays at {b}"),
+        (None, n) if fit.ratio != 1.0 => {
+            format!("timed {:.4}× too fast or slow", fit.ratio)
+                + &if n > 1 {
+                    format!(", in {n} parts")
+                } else {
+                    String::new()
+                }
+        }
+        (None, 1) if worst < 0.0 => format!("{:.3} s late for the clip's speech", -worst / 1000.0),
+        (None, 1) => format!("{:.3} s early for the clip's speech", worst / 1000.0),
+        (None, n) => format!("in {n} parts with different offsets (a re-edit?)"),
+    };
+    let line = track.cues.first().map_or(1, |c| c.time_line);
+    Some(finding(
+        Rule::OutOfSync,
+        Severity::Warning,
+        line,
+        format!(
+            "the cues are {what} (sync confidence {:.2}; {} of {} cues over speech now, {} after sync)",
+            out.confidence, out.over_before, out.cues, out.over_after
+        ),
+    ))
 }
 
 fn cards_file(kit: &Kit) -> KitFile {

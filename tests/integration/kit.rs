@@ -377,3 +377,62 @@ fn clips_can_list_their_cards_and_unknown_ones_are_errors() {
         "the player shows cards the clip lists"
     );
 }
+
+#[test]
+fn kit_check_warns_when_subtitles_are_off_the_speech() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let clip = root.join("tests/fixtures/sync/speech-b.ogg");
+    let truth =
+        std::fs::read_to_string(root.join("tests/fixtures/sync/speech-b.truth.srt")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = tmp.path().join("k");
+    std::fs::create_dir_all(&kit).unwrap();
+    let on_time = kit.join("on-time.srt");
+    std::fs::write(&on_time, &truth).unwrap();
+    // The same track 2.5 s late.
+    let late = kit.join("late.srt");
+    let run = screenkit([
+        "retime".as_ref(),
+        on_time.as_os_str(),
+        "--shift".as_ref(),
+        "2.5s".as_ref(),
+        "-o".as_ref(),
+        late.as_os_str(),
+    ]);
+    run.code(0);
+    let mut m = String::from(
+        "title = \"T\"\ncards = \"cards.toml\"\nrights = \"r\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n",
+    );
+    for (id, subs) in [("a", "on-time.srt"), ("b", "late.srt")] {
+        m.push_str(&format!(
+            "[[clip]]\nid = \"{id}\"\ntitle = \"{id}\"\nmedia = \"{}\"\nsubtitles = \"{subs}\"\nminutes = 1\n",
+            clip.display()
+        ));
+    }
+    std::fs::write(kit.join("kit.toml"), m).unwrap();
+    std::fs::write(kit.join("cards.toml"), "").unwrap();
+    let run = screenkit(["check".as_ref(), "--json".as_ref(), kit.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let out_of_sync: Vec<(String, String)> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| {
+            let path = f["path"].as_str().unwrap().to_string();
+            f["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|x| x["rule"] == "out-of-sync")
+                .map(move |x| {
+                    assert_eq!(x["severity"], "warning");
+                    (path.clone(), x["message"].as_str().unwrap().to_string())
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(out_of_sync.len(), 1, "{out_of_sync:?}");
+    assert!(out_of_sync[0].0.ends_with("late.srt"), "{out_of_sync:?}");
+    assert!(out_of_sync[0].1.contains("2.5"), "{out_of_sync:?}");
+    assert!(out_of_sync[0].1.contains("late"), "{out_of_sync:?}");
+}
