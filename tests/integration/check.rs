@@ -116,6 +116,7 @@ fn every_rule_has_a_defect_fixture_and_is_listed() {
         let kit_rules = [
             "clip",
             "loudness-spread",
+            "out-of-sync",
             "cards",
             "usb-file-size",
             "usb-name",
