@@ -187,10 +187,17 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
         print_report(p, report, &out);
     }
     if !out.accepted && !args.force {
-        let why = format!(
-            "not trusted: confidence {:.2} is below 0.50 (the cues fit this audio little better than at random offsets). Are these subtitles for another clip, or is the audio music only? nothing written; --force writes it anyway",
-            out.confidence
-        );
+        let why = if out.cues < 5 {
+            format!(
+                "not trusted: {} cue(s) are too few to tell a real fit from chance (confidence {:.2}); nothing written; --force writes it anyway",
+                out.cues, out.confidence
+            )
+        } else {
+            format!(
+                "not trusted: confidence {:.2} is below 0.50 (the cues fit this audio little better than at random offsets). Are these subtitles for another clip, or is the audio music only? nothing written; --force writes it anyway",
+                out.confidence
+            )
+        };
         p.error(&format!("{shown}: {why}"));
         report.refused = Some(why);
         return Ok(Exit::Problems);

@@ -299,3 +299,8 @@ fn bad_input_is_a_clear_error() {
     assert!(run.stderr.contains("--max-offset"), "{}", run.stderr);
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn refuses_to_judge_a_single_cue() {
+    refused(&truth("speech-b")[..1], &clip("speech-b.ogg"), "too few");
+}
