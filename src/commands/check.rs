@@ -76,7 +76,7 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
                     path: fshown,
                     encoding: f.encoding,
                     cues: f.cues,
-                    findings: f.findings.iter().map(Into::into).collect(),
+                    findings: f.findings.into_iter().map(Into::into).collect(),
                     error: None,
                 });
             }
@@ -108,7 +108,7 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
                     path: shown,
                     encoding: Some(track.source.encoding.clone()),
                     cues: track.cues.len(),
-                    findings: findings.iter().map(Into::into).collect(),
+                    findings: findings.into_iter().map(Into::into).collect(),
                     error: None,
                 });
             }

@@ -32,14 +32,14 @@ pub struct JsonFinding {
     pub fixable: bool,
 }
 
-impl From<&Finding> for JsonFinding {
-    fn from(f: &Finding) -> Self {
+impl From<Finding> for JsonFinding {
+    fn from(f: Finding) -> Self {
         JsonFinding {
             rule: f.rule.id(),
             severity: f.severity,
             line: f.line,
             cue: f.cue,
-            message: f.message.clone(),
+            message: f.message,
             fixable: f.fixable,
         }
     }

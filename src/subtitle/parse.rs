@@ -101,6 +101,7 @@ pub fn parse(text: &str, mut source: Source) -> Track {
         ..Track::default()
     };
     track.source.leading_blank_lines = kinds.iter().take_while(|&&k| k == Kind::Blank).count();
+    track.cues.reserve_exact(parts.iter().map(|p| p.0.len()).sum());
     for (cues, orphans) in parts {
         // Each chunk numbered its cues from 0; make positions file-wide.
         let offset = track.cues.len();
