@@ -86,10 +86,15 @@ pub fn parse(text: &str, mut source: Source) -> Track {
     let parts: Vec<(Vec<Cue>, Vec<Orphan>)> = bounds
         .par_windows(2)
         .map(|w| {
+            // About one cue per time line: sized once, not regrown.
+            let times = kinds[w[0]..w[1]]
+                .iter()
+                .filter(|&&k| k == Kind::Time)
+                .count();
             let mut p = Parser {
                 lines: &lines,
                 kinds: &kinds,
-                cues: Vec::new(),
+                cues: Vec::with_capacity(times),
                 orphans: Vec::new(),
             };
             p.run(w[0], w[1]);
@@ -101,7 +106,9 @@ pub fn parse(text: &str, mut source: Source) -> Track {
         ..Track::default()
     };
     track.source.leading_blank_lines = kinds.iter().take_while(|&&k| k == Kind::Blank).count();
-    track.cues.reserve_exact(parts.iter().map(|p| p.0.len()).sum());
+    track
+        .cues
+        .reserve_exact(parts.iter().map(|p| p.0.len()).sum());
     for (cues, orphans) in parts {
         // Each chunk numbered its cues from 0; make positions file-wide.
         let offset = track.cues.len();
