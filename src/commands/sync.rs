@@ -7,7 +7,7 @@ use super::{Exit, charset};
 use crate::cli::{DecoderArg, RewriteArgs, SyncArgs};
 use crate::media::decode::Decoder;
 use crate::output::json::{SyncPart, SyncReport};
-use crate::output::progress::Bar;
+use crate::output::progress::{Bar, Spinner};
 use crate::output::{Printer, Style};
 use crate::retime::drop_negative;
 use crate::subtitle::write::to_srt;
@@ -171,7 +171,10 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
         splits: !args.no_splits,
         any_ratio: true,
     };
-    let mut out = match sync(&track, &speech, &opts) {
+    let aligning = Spinner::new("aligning cues to speech", !args.json && !p.quiet);
+    let result = sync(&track, &speech, &opts);
+    drop(aligning);
+    let mut out = match result {
         Ok(o) => o,
         Err(SyncError::NoCues) => return Err(format!("{shown}: {}", SyncError::NoCues)),
         Err(e @ SyncError::NoSpeech { .. }) => {

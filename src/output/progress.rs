@@ -39,3 +39,31 @@ impl Progress for Bar {
         self.0.finish_and_clear();
     }
 }
+
+/// A spinner for work with no measurable length (aligning cues), shown only
+/// on a terminal; it clears itself when dropped.
+pub struct Spinner(ProgressBar);
+
+impl Spinner {
+    pub fn new(label: &str, visible: bool) -> Spinner {
+        let bar = if visible && std::io::stderr().is_terminal() {
+            let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            b.set_message(label.to_string());
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
+        } else {
+            ProgressBar::hidden()
+        };
+        Spinner(bar)
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
