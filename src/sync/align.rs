@@ -886,4 +886,60 @@ mod tests {
         );
         assert!(r.len() >= 15);
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+            /// Any cue times at all (empty, reversed, overlapping, far past
+            /// the clip) give a fit or None, never a panic, and a fit maps
+            /// every cue to a finite time.
+            #[test]
+            fn never_panics(
+                cues in prop::collection::vec((0i64..400_000, -2_000i64..8_000), 0..30),
+                clip_s in 0i64..120,
+            ) {
+                let cues: Vec<(i64, i64)> = cues.iter().map(|&(s, d)| (s, s + d)).collect();
+                let speech = Speech::from_cues(&[(1_000, 3_000), (5_000, 6_500)], clip_s * 1000);
+                // A short search keeps the (unoptimised) test quick; the
+                // paths are the same as with the default ten minutes.
+                let opts = Options { max_offset_ms: 60_000, ..opts() };
+                if let Some(fit) = align(&cues, &speech, &opts) {
+                    for (i, c) in cues.iter().enumerate() {
+                        let t = fit.apply(i, c.0);
+                        prop_assert!(t.abs() < 1_000_000_000_000, "{t}");
+                    }
+                }
+            }
+
+            /// A track moved by any offset within the search and any common
+            /// frame-rate ratio is put back within 15 ms (the mask is on
+            /// 10 ms frames).
+            #[test]
+            fn recovers_offset_and_ratio(
+                seed in 0u64..1_000_000,
+                offset in -120_000i64..120_000,
+                k in 0usize..19,
+            ) {
+                let (truth, speech) = scene(30, seed);
+                let ratios = fps_ratios();
+                let (ratio, _) = ratios[k % ratios.len()];
+                let moved: Vec<(i64, i64)> = truth
+                    .iter()
+                    .map(|&(s, e)| {
+                        let back = |t: i64| ((t - offset) as f64 / ratio).round() as i64;
+                        (back(s), back(e))
+                    })
+                    .collect();
+                prop_assume!(moved.iter().all(|c| c.0 >= 0));
+                let fit = align(&moved, &speech, &opts()).unwrap();
+                for (i, (&(s, _), &(ts, _))) in moved.iter().zip(&truth).enumerate() {
+                    prop_assert!((fit.apply(i, s) - ts).abs() <= 15, "cue {i}: {fit:?}");
+                }
+            }
+        }
+    }
 }
