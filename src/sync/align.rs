@@ -394,7 +394,7 @@ pub struct Options {
 /// A part of a split must reach this z-score on its own to stay a part.
 const Z_PART: f64 = 4.0;
 /// The weakest part's z-score must reach this for a fit to be trusted.
-pub const Z_ACCEPT: f64 = 7.0;
+pub const Z_ACCEPT: f64 = 6.0;
 
 /// Find the best fit of `cues` (input times, ms) to `speech`.
 pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit> {
@@ -408,6 +408,9 @@ pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit
     // quarter of the FFT work), keeping only the numbers: a long clip's
     // curves are megabytes each. The leaders are redone on 10 ms frames.
     let rank = Correlator::new(speech, opts.max_offset_ms, 4);
+    // The null runs 17 ratios per shuffle: 100 ms frames keep that cheap.
+    let null = Correlator::new(speech, opts.max_offset_ms, 10);
+    let ratio_list: Vec<f64> = common.iter().map(|&(r, _)| r).collect();
     let mut ranked: Vec<(f64, f64)> = common
         .par_iter()
         .map(|&(r, _)| (r, rank.curve(&spans, r).z))
@@ -429,7 +432,7 @@ pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit
                 .find(|(r, _)| *r == c.ratio)
                 .and_then(|(_, p)| *p);
             let parts = place(&signal, &spans, c, opts);
-            judge(&cor, &signal, &spans, c.ratio, parts, fps)
+            judge(&null, &ratio_list, &signal, &spans, c.ratio, parts, fps)
         })
         .max_by(|a, b| {
             a.total(&signal, &spans)
@@ -445,7 +448,17 @@ pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit
         return Some(fit);
     };
     let parts = place(&signal, &spans, &found, opts);
-    let other = judge(&cor, &signal, &spans, found.ratio, parts, None);
+    let mut with_found = ratio_list.clone();
+    with_found.push(found.ratio);
+    let other = judge(
+        &null,
+        &with_found,
+        &signal,
+        &spans,
+        found.ratio,
+        parts,
+        None,
+    );
     Some(if other.z() > fit.z() { other } else { fit })
 }
 
@@ -476,7 +489,8 @@ fn place(
 
 /// Each part's z-score; parts too weak to stand alone are merged.
 fn judge(
-    cor: &Correlator,
+    rank: &Correlator,
+    ratios: &[f64],
     signal: &Signal,
     spans: &[Span],
     ratio: f64,
@@ -489,7 +503,7 @@ fn judge(
             first,
             last,
             offset_ms: offset,
-            z: null_z(cor, signal, &spans[first..=last], ratio, offset),
+            z: null_z(rank, &spans[first..=last], ratios),
         })
         .collect();
     // A part that cannot stand on its own evidence is not a split: give its
@@ -515,7 +529,7 @@ fn judge(
         p.last = p.last.max(weak.last);
         let cues = &spans[p.first..=p.last];
         p.offset_ms = refine(signal, cues, ratio, p.offset_ms);
-        p.z = null_z(cor, signal, cues, ratio, p.offset_ms);
+        p.z = null_z(rank, cues, ratios);
     }
     Fit { ratio, fps, parts }
 }
@@ -695,11 +709,13 @@ fn refine(signal: &Signal, cues: &[Span], ratio: f64, around: f64) -> f64 {
     best(coarse, 1.0, 5)
 }
 
-/// How far a part's score stands above the best score that cues with the
-/// same durations and gaps, in shuffled order, reach anywhere in the search
-/// (a z-score against NULLS such shuffles). Against all offsets rather than
-/// one: unrelated audio always has *some* offset where the cues fit a bit.
-fn null_z(cor: &Correlator, signal: &Signal, cues: &[Span], ratio: f64, offset: f64) -> f64 {
+/// How far a part's cues stand out: their best score over every ratio the
+/// search tried and every offset, against the same best score for the
+/// same cues with their gaps shuffled (a z-score over such shuffles). Both
+/// sides take the maximum over the whole search, so picking the best of 17
+/// ratios and a million offsets does not pass for evidence: unrelated audio
+/// always has *some* place where the cues fit a bit. On 100 ms frames.
+fn null_z(rank: &Correlator, cues: &[Span], ratios: &[f64]) -> f64 {
     // Shuffles are drawn 8 at a time: a fit far above or below the line is
     // settled by the first 8, a close one gets all 24.
     const BATCH: usize = 8;
@@ -707,7 +723,16 @@ fn null_z(cor: &Correlator, signal: &Signal, cues: &[Span], ratio: f64, offset: 
     if cues.len() < 2 {
         return 0.0;
     }
-    let observed = signal.part_score(cues, ratio, offset);
+    let best = |spans: &[Span]| {
+        ratios
+            .iter()
+            .map(|&r| {
+                let c = rank.curve(spans, r);
+                c.values[c.peak]
+            })
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    let observed = best(cues);
     let gaps: Vec<f64> = cues
         .windows(2)
         .map(|w| (w[1].start - w[0].end).max(0.0))
@@ -735,8 +760,7 @@ fn null_z(cor: &Correlator, signal: &Signal, cues: &[Span], ratio: f64, offset: 
                 span
             })
             .collect();
-        let c = cor.curve(&shuffled, ratio);
-        c.values[c.peak]
+        best(&shuffled)
     };
     let mut maxima: Vec<f64> = Vec::new();
     loop {
