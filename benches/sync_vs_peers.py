@@ -10,6 +10,8 @@ Per distortion kind the table gives: cases synced, median error, share of
 cues within 100 ms, wall time and peak memory (max RSS via /usr/bin/time).
 screenkit's refusals (exit 1) count as not synced. The 60-minute clip is
 also decoded bare (examples/bare_decode) to compare sync with decode time.
+Then each short case's subtitles go against the next case's clip: a tool
+should refuse, and any output it writes is a confident wrong answer.
 """
 import argparse
 import json
@@ -101,6 +103,23 @@ def main():
                 rows.append({"case": name, "kind": "bare-decode", "tool": "symphonia decode", "wall_s": wall,
                              "rss_mb": rss, "exit": code, "synced": None, "median_ms": None, "within100": None})
                 print(f"{name:34} bare decode {wall:6.2f} s {rss:6.0f} MB", file=sys.stderr)
+        # Wrong pairs: each case's subtitles against the next case's clip.
+        # The right answer is to refuse; a tool that writes is confidently wrong.
+        names = [n for n in truth_info if not a.only or n in a.only]
+        wrong = []
+        for i, name in enumerate(names):
+            other = names[(i + 1) % len(names)]
+            if other == name or truth_info[other]["minutes"] > 10 or truth_info[name]["minutes"] > 10:
+                continue
+            clip = os.path.join(a.set, truth_info[other]["clip"])
+            sub = os.path.join(a.set, name + ".in.srt")
+            for tool in tools:
+                out = os.path.join(tmp, f"wrong.{name}.{tool}.srt")
+                wall, rss, code, err = run(command(tool, clip, sub, out))
+                wrote = os.path.exists(out)
+                wrong.append({"subs": name, "clip": other, "tool": tool, "wrote": wrote, "exit": code})
+                print(f"wrong pair {name} -> {other}: {tool} {'WROTE' if wrote else 'refused'} (exit {code})",
+                      file=sys.stderr)
     if a.json:
         json.dump(rows, open(a.json, "w"), indent=1)
     # The table, per distortion kind and tool.
@@ -121,6 +140,12 @@ def main():
                   end="")
             print(f"{statistics.mean(r['within100'] for r in rs):.0%} | "
                   f"{statistics.median(r['wall_s'] for r in rs):.2f} s | {max(r['rss_mb'] for r in rs):.0f} MB |")
+    if wrong:
+        print("\n| wrong pairs (subtitles vs another clip) | refused | wrote output |")
+        print("|---|---|---|")
+        for tool in tools:
+            w = [x for x in wrong if x["tool"] == tool]
+            print(f"| {tool} | {sum(not x['wrote'] for x in w)}/{len(w)} | {sum(x['wrote'] for x in w)}/{len(w)} |")
     for r in rows:
         if r["kind"] == "bare-decode":
             print(f"\n{r['case']}: symphonia bare decode {r['wall_s']:.2f} s, {r['rss_mb']:.0f} MB")
