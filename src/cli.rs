@@ -66,7 +66,11 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Retime(RetimeArgs),
     /// Align subtitles to a clip's speech (or a correctly timed track): offset, fps ratio, splits.
-    #[command(after_help = SYNC_EXIT_CODES)]
+    #[command(
+        after_help = SYNC_EXIT_CODES,
+        mut_arg("force", |a| a.help("Write even when the fit is not trusted, and replace an existing output file")),
+        mut_arg("dry_run", |a| a.help("Say what was found; write nothing"))
+    )]
     Sync(SyncArgs),
     /// Describe clips: container, duration, tracks; --deep decodes audio for errors and loudness.
     #[command(after_help = PROBE_EXIT_CODES)]
@@ -289,18 +293,8 @@ pub struct SyncArgs {
     /// The clip whose speech the cues belong on, or a correctly timed subtitle track (.srt, .vtt).
     #[arg(long, value_name = "CLIP|REF.srt")]
     pub to: PathBuf,
-    /// Where to write (`-` for stdout). Default: a new file beside FILE.
-    #[arg(short, long, value_name = "OUT", conflicts_with = "in_place")]
-    pub output: Option<PathBuf>,
-    /// Overwrite FILE, keeping the original as FILE.bak.
-    #[arg(long)]
-    pub in_place: bool,
-    /// Say what was found; write nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Write even when the fit is not trusted, and replace an existing output file.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub out: RewriteArgs,
     /// Who decodes the clip's audio; ffmpeg (from PATH) only when symphonia cannot.
     #[arg(long, value_enum, default_value_t = DecoderArg::Symphonia)]
     pub decoder: DecoderArg,

@@ -50,6 +50,46 @@ fn overlapping(track: &Track) -> BTreeSet<usize> {
         .collect()
 }
 
+/// Cues a retime or sync put before 00:00:00,000 (1-based positions): with `drop`,
+/// dropped or trimmed (and said so); otherwise an error naming the first,
+/// as (its time line, the message).
+pub(super) fn negative(
+    track: &mut Track,
+    negative: &[usize],
+    drop: bool,
+    what: &str,
+    p: &Printer,
+) -> Result<(), (usize, String)> {
+    let Some(&first) = negative.first() else {
+        return Ok(());
+    };
+    if !drop {
+        let c = &track.cues[first - 1];
+        return Err((
+            c.time_line,
+            format!(
+                "cue {first} would start at {} ({} cue(s) in all); nothing written. Pass --drop-negative to drop or trim them",
+                c.start.srt(),
+                negative.len()
+            ),
+        ));
+    }
+    let (dropped, trimmed) = drop_negative(track);
+    p.status(&format!(
+        "  - dropped {dropped} and trimmed {trimmed} cue(s) {what} before 00:00:00,000"
+    ));
+    Ok(())
+}
+
+/// Line endings to write: CRLF stays CRLF, anything else becomes LF.
+pub(super) fn output_eol(track: &Track) -> Eol {
+    if track.source.eol.dominant() == Eol::Crlf {
+        Eol::Crlf
+    } else {
+        Eol::Lf
+    }
+}
+
 fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, String> {
     let input = &args.file;
     let shown = input.display().to_string();
@@ -62,28 +102,17 @@ fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, String> {
     };
     let range = args.range.unwrap_or_default();
     let mut out = retime(&track, &op, &range);
-    if !out.negative.is_empty() {
-        if !args.drop_negative {
-            let first = out.negative[0];
-            let c = &out.track.cues[first - 1];
-            p.error(&format!(
-                "{shown}:{}: cue {first} would start at {} ({} cue(s) in all); nothing written. Pass --drop-negative to drop or trim them",
-                c.time_line,
-                c.start.srt(),
-                out.negative.len()
-            ));
-            return Ok(Exit::Problems);
-        }
-        let (dropped, trimmed) = drop_negative(&mut out.track);
-        p.status(&format!(
-            "  - dropped {dropped} and trimmed {trimmed} cue(s) pushed before 00:00:00,000"
-        ));
+    if let Err((line, why)) = negative(
+        &mut out.track,
+        &out.negative,
+        args.drop_negative,
+        "pushed",
+        p,
+    ) {
+        p.error(&format!("{shown}:{line}: {why}"));
+        return Ok(Exit::Problems);
     }
-    let eol = if track.source.eol.dominant() == Eol::Crlf {
-        Eol::Crlf
-    } else {
-        Eol::Lf
-    };
+    let eol = output_eol(&track);
     let text = to_srt(&out.track, eol).map_err(|e| format!("{shown}: {e}"))?;
     let dest = destination(input, &args.out, "retimed")?;
     let wrote = write(&dest, input, &text, out.moved > 0, args.out.dry_run, p)?;

@@ -3,19 +3,18 @@
 //! only a fit that is trusted (or with `--force`).
 
 use super::dest::{Dest, destination, write};
+use super::retime::{negative, output_eol};
 use super::{Exit, charset};
-use crate::cli::{DecoderArg, RewriteArgs, SyncArgs};
+use crate::cli::{DecoderArg, SyncArgs};
 use crate::media::decode::Decoder;
 use crate::output::json::{SyncPart, SyncReport};
 use crate::output::progress::{Bar, Spinner};
 use crate::output::{Printer, Style};
-use crate::retime::drop_negative;
+use crate::subtitle::read_path;
 use crate::subtitle::write::to_srt;
-use crate::subtitle::{Eol, read_path};
 use crate::sync::align::Options;
 use crate::sync::speech::Speech;
 use crate::sync::{Outcome, SyncError, confidence, sync};
-use crate::time::Timestamp;
 use std::path::Path;
 
 pub fn run(args: &SyncArgs, p: &Printer) -> Exit {
@@ -154,17 +153,17 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
     let track = read_path(input, charset(args.encoding.as_deref())?)
         .map_err(|e| format!("{shown}: {e}"))?;
     report.cues = track.cues.len();
-    if args.json && args.output.as_ref().is_some_and(|o| o.as_os_str() == "-") {
+    if args.json
+        && args
+            .out
+            .output
+            .as_ref()
+            .is_some_and(|o| o.as_os_str() == "-")
+    {
         return Err("--json and -o - would both write to stdout; give -o a file".into());
     }
-    let rewrite = RewriteArgs {
-        output: args.output.clone(),
-        in_place: args.in_place,
-        dry_run: args.dry_run,
-        force: args.force,
-    };
     // Refuse a bad destination before the (long) decode.
-    let dest = destination(input, &rewrite, "synced")?;
+    let dest = destination(input, &args.out, "synced")?;
     let speech = reference(args, p)?;
     let opts = Options {
         max_offset_ms: args.max_offset,
@@ -189,7 +188,7 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
         p.status(&format!("{}:", p.paint(&shown, Style::Bold)));
         print_report(p, report, &out);
     }
-    if !out.accepted && !args.force {
+    if !out.accepted && !args.out.force {
         let why = if out.cues < 5 {
             format!(
                 "not trusted: {} cue(s) are too few to tell a real fit from chance (confidence {:.2}); nothing written; --force writes it anyway",
@@ -205,35 +204,24 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
         report.refused = Some(why);
         return Ok(Exit::Problems);
     }
-    if !out.negative.is_empty() {
-        if !args.drop_negative {
-            let first = out.negative[0];
-            let c = &out.track.cues[first - 1];
-            let why = format!(
-                "cue {first} would start at -{} ({} cue(s) in all); nothing written. Pass --drop-negative to drop or trim them",
-                Timestamp(-c.start.ms()).srt(),
-                out.negative.len()
-            );
-            p.error(&format!("{shown}:{}: {why}", c.time_line));
-            report.refused = Some(why);
-            return Ok(Exit::Problems);
-        }
-        let (dropped, trimmed) = drop_negative(&mut out.track);
-        p.status(&format!(
-            "  - dropped {dropped} and trimmed {trimmed} cue(s) the fit put before 00:00:00,000"
-        ));
+    if let Err((line, why)) = negative(
+        &mut out.track,
+        &out.negative,
+        args.drop_negative,
+        "the fit put",
+        p,
+    ) {
+        p.error(&format!("{shown}:{line}: {why}"));
+        report.refused = Some(why);
+        return Ok(Exit::Problems);
     }
-    let eol = if track.source.eol.dominant() == Eol::Crlf {
-        Eol::Crlf
-    } else {
-        Eol::Lf
-    };
+    let eol = output_eol(&track);
     let text = to_srt(&out.track, eol).map_err(|e| format!("{shown}: {e}"))?;
     let changed = out.track.cues != track.cues;
-    let wrote = write(&dest, input, &text, changed, args.dry_run, p)?;
+    let wrote = write(&dest, input, &text, changed, args.out.dry_run, p)?;
     // The same cases as `write`: a default file or in place only on change.
     report.written = match &dest {
-        _ if args.dry_run => None,
+        _ if args.out.dry_run => None,
         Dest::Stdout => Some("-".into()),
         Dest::InPlace if changed => Some(shown.clone()),
         Dest::File(path, default) if changed || !default => Some(path.display().to_string()),

@@ -7,7 +7,7 @@
 //! container signals it, and for MP4 from the edit list (`mp4_delay`). With `Decoder::Ffmpeg` an `ffmpeg` process does the decoding; that
 //! is only ever used when asked for.
 
-use super::probe::{Progress, audio_gap};
+use super::probe::{Progress, audio_gap, track_duration_ms};
 use super::{ProbeError, open};
 use std::io::Read;
 use std::path::Path;
@@ -83,14 +83,14 @@ fn with_symphonia(
         if let Some(CodecParameters::Audio(p)) = &t.codec_params {
             match audio_gap(p) {
                 None => {
-                    chosen = Some((t.id, p.clone(), t.time_base, t.duration));
+                    chosen = Some((t.id, p.clone(), t.time_base, track_duration_ms(t)));
                     break;
                 }
                 Some(w) => why = why.or(Some(w)),
             }
         }
     }
-    let Some((id, params, time_base, duration)) = chosen else {
+    let Some((id, params, time_base, duration_ms)) = chosen else {
         return Err(why.map_or(DecodeError::NoAudio, DecodeError::Undecodable));
     };
     // symphonia does not apply MP4 edit lists: drop the encoder's priming.
@@ -106,9 +106,7 @@ fn with_symphonia(
     let secs = |tb: Option<TimeBase>, v: f64| {
         tb.map(|tb| v * f64::from(tb.numer.get()) / f64::from(tb.denom.get()))
     };
-    progress.start(
-        secs(time_base, duration.map_or(0, |d| d.get()) as f64).map(|s| (s * 1000.0) as i64),
-    );
+    progress.start(duration_ms);
     let mut out = Decoded::default();
     let (mut planes, mut mono): (Vec<Vec<f32>>, Vec<f32>) = (Vec::new(), Vec::new());
     let mut last_error = None;

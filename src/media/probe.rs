@@ -145,7 +145,7 @@ fn ms(tb: Option<TimeBase>, ts: symphonia::core::units::Timestamp) -> Option<i64
     tb?.calc_time(ts).map(|t| t.as_millis() as i64)
 }
 
-fn track_duration_ms(t: &Track) -> Option<i64> {
+pub(crate) fn track_duration_ms(t: &Track) -> Option<i64> {
     t.time_base?
         .calc_duration(t.duration?)
         .map(|d| d.as_millis() as i64)

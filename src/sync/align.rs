@@ -193,11 +193,24 @@ struct Curve {
     values: Vec<f64>,
     max: usize,
     hop: f64,
+    /// The highest value among the valid offsets.
     peak: usize,
-    z: f64,
+    /// First and last offset index with the cues at least half inside the
+    /// clip: only those say anything about the fit.
+    valid: Option<(usize, usize)>,
 }
 
 impl Curve {
+    /// How far the peak stands out from the rest of the curve (robust
+    /// z-score over the valid offsets). Computed on demand: the null
+    /// shuffles need only the peak.
+    fn z(&self) -> f64 {
+        let mut rest = self
+            .valid
+            .map_or_else(Vec::new, |(lo, hi)| self.values[lo..=hi].to_vec());
+        robust_z(&mut rest, self.values[self.peak])
+    }
+
     fn offset_ms(&self, k: usize) -> f64 {
         (k as f64 - self.max as f64) * self.hop
     }
@@ -353,31 +366,28 @@ impl Correlator {
             .iter()
             .map(|&v| f64::from(v) * scale)
             .collect();
-        let peak = (0..values.len())
-            .max_by(|&a, &b| values[a].total_cmp(&values[b]))
-            .unwrap_or(0);
         let (a, b) = (
             ratio * cues.first().map_or(0.0, |c| c.start),
             cues.iter().map(|c| ratio * c.end).fold(0.0, f64::max),
         );
         let len = self.score.len() as f64 * h;
-        let offset = |k: usize| (k as f64 - self.max as f64) * h;
-        let peak = (0..values.len())
-            .filter(|&k| inside(a, b, len, offset(k)))
+        let ok = |k: usize| inside(a, b, len, (k as f64 - self.max as f64) * h);
+        // The overlap rises, holds and falls with the offset, so the
+        // offsets worth judging are one contiguous run.
+        let valid = (0..values.len())
+            .find(|&k| ok(k))
+            .map(|lo| (lo, (lo..values.len()).rev().find(|&k| ok(k)).unwrap_or(lo)));
+        let (from, to) = valid.unwrap_or((0, values.len() - 1));
+        let peak = (from..=to)
             .max_by(|&x, &y| values[x].total_cmp(&values[y]))
-            .unwrap_or(peak);
-        let mut tmp: Vec<f64> = (0..values.len())
-            .filter(|&k| inside(a, b, len, offset(k)))
-            .map(|k| values[k])
-            .collect();
-        let z = robust_z(&mut tmp, values[peak]);
+            .unwrap_or(0);
         Curve {
             ratio,
             values,
             max: self.max,
             hop: h,
             peak,
-            z,
+            valid,
         }
     }
 }
@@ -413,7 +423,7 @@ pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit
     let ratio_list: Vec<f64> = common.iter().map(|&(r, _)| r).collect();
     let mut ranked: Vec<(f64, f64)> = common
         .par_iter()
-        .map(|&(r, _)| (r, rank.curve(&spans, r).z))
+        .map(|&(r, _)| (r, rank.curve(&spans, r).z()))
         .collect();
     // Neighbouring ratios (24 vs 23.976) can tie on a split file's
     // single-offset curve: each near-tie is fitted and judged in full, and
@@ -544,17 +554,22 @@ fn ratio_grid(coarse: &Correlator, fine: &Correlator, spans: &[Span]) -> Option<
     let n = ((hi / lo).ln() / step).ceil() as usize;
     let r0 = (0..=n)
         .into_par_iter()
-        .map(|i| coarse.curve(spans, lo * (step * i as f64).exp()))
-        .max_by(|a, b| a.z.total_cmp(&b.z))?
-        .ratio;
+        .map(|i| {
+            let c = coarse.curve(spans, lo * (step * i as f64).exp());
+            (c.z(), c.ratio)
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))?
+        .1;
     let mut best = fine.curve(spans, r0);
+    let mut best_z = best.z();
     let mut s = step / 2.0;
     for _ in 0..5 {
         let r0 = best.ratio;
         for r in [r0 * (-s).exp(), r0 * s.exp()] {
             let c = fine.curve(spans, r);
-            if c.z > best.z {
-                best = c;
+            let z = c.z();
+            if z > best_z {
+                (best, best_z) = (c, z);
             }
         }
         s /= 2.0;
