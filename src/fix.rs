@@ -13,7 +13,7 @@ use crate::check::profile::Limits;
 use crate::check::text::ESCAPED_BREAKS;
 use crate::check::timing::{Measure, end_limit, in_stack, lengthened_end, start_order, wanted_ms};
 use crate::subtitle::markup::{balanced_lines, clean_line, is_invisible};
-use crate::subtitle::{Cue, Track};
+use crate::subtitle::{Cue, Index, Track};
 use crate::time::Timestamp;
 use std::collections::BTreeMap;
 
@@ -41,7 +41,7 @@ pub fn fix(track: &Track, lim: &Limits) -> (Track, Changes) {
         .cues
         .iter()
         .enumerate()
-        .filter(|(i, c)| c.index.as_deref() != Some(&(i + 1).to_string()))
+        .filter(|(i, c)| c.index != Some(Index::Number(*i as u64 + 1)))
         .count();
     count(&mut changes, "renumbered cue", renumbered);
     let odd_times = t
@@ -81,19 +81,20 @@ fn count(changes: &mut Changes, what: &'static str, n: usize) {
 /// trailing space; removing an invisible character can join `<` and `i>`).
 fn clean_text(c: &mut Cue, changes: &mut Changes) {
     for _ in 0..8 {
-        let next = clean_once(&c.lines, changes);
-        if next == c.lines {
+        let lines: Vec<&str> = c.lines().collect();
+        let next = clean_once(&lines, changes);
+        if next == lines {
             return;
         }
-        c.lines = next;
+        c.set_lines(&next);
     }
 }
 
-fn clean_once(input: &[String], changes: &mut Changes) -> Vec<String> {
+fn clean_once(input: &[&str], changes: &mut Changes) -> Vec<String> {
     let mut lines: Vec<String> = Vec::with_capacity(input.len());
     for line in input {
         match clean_line(line) {
-            Some(parts) if parts.len() == 1 && parts[0] == *line => lines.extend(parts),
+            Some(parts) if parts.len() == 1 && parts[0] == **line => lines.extend(parts),
             Some(parts) => {
                 let what = if line.trim().is_empty() {
                     "removed blank line inside a cue"
@@ -107,7 +108,7 @@ fn clean_once(input: &[String], changes: &mut Changes) -> Vec<String> {
                 count(changes, what, 1);
                 lines.extend(parts);
             }
-            None => lines.push(line.clone()),
+            None => lines.push(line.to_string()),
         }
     }
     if let Some(balanced) = balanced_lines(&lines).filter(|b| *b != lines) {

@@ -69,7 +69,7 @@ fn past_clip_end(track: &Track, clip_ms: i64, out: &mut Vec<Finding>) {
             severity: Severity::Error,
             line: c.time_line,
             cue: Some(c.pos + 1),
-            message,
+            message: message.into(),
             fixable: false,
         });
     }

@@ -3,6 +3,7 @@
 //! `--json` and `--ignore`); never rename one.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 /// How bad a finding is. Errors make `check` exit 1.
@@ -118,15 +119,160 @@ impl fmt::Display for Rule {
 
 /// One problem found in a file. `line` is 1-based; `cue` is the 1-based
 /// position of the cue in the file (`None` for file-level problems).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
     pub line: usize,
     pub cue: Option<usize>,
-    pub message: String,
+    pub message: Message,
     /// `screenkit fix` will repair this one.
     pub fixable: bool,
+}
+
+/// What a finding says, kept as data and written out only when shown.
+///
+/// A long file can have tens of thousands of findings of the same few
+/// kinds (a 100k-cue file: 63k short gaps). Formatting each one up front
+/// cost more than the check itself; the human report shows 20 per rule,
+/// and `--json` now writes each message straight into its output.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Text(Cow<'static, str>),
+    /// `short-gap`: the gap and the profile's minimum, in ms.
+    ShortGap {
+        gap: i64,
+        min: i64,
+    },
+    /// `close-gap`: the gap and what it could be closed to, in ms.
+    CloseGap {
+        gap: i64,
+        min: i64,
+    },
+    /// `timecode-format`: what is not canonical about the time line.
+    TimeLine(TimeLineOdd),
+    /// `too-short` / `too-long`: time on screen and the limit, in ms.
+    OnScreen {
+        ms: i64,
+        limit: i64,
+        minimum: bool,
+    },
+    /// `reading-speed`, by characters per second.
+    Cps {
+        cps: f64,
+        max: f64,
+    },
+    /// `reading-speed`, by words per minute.
+    Wpm {
+        wpm: f64,
+        max: f64,
+    },
+    /// `line-too-long`: characters shown and the maximum.
+    LineTooLong {
+        chars: usize,
+        max: usize,
+    },
+}
+
+/// The deviations a `timecode-format` finding names, in this order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimeLineOdd {
+    /// `.` or `:` before the milliseconds.
+    pub separator: Option<char>,
+    pub no_millis: bool,
+    pub odd_width: bool,
+    pub spaces: bool,
+    pub odd_arrow: bool,
+}
+
+impl TimeLineOdd {
+    pub fn any(&self) -> bool {
+        *self != TimeLineOdd::default()
+    }
+}
+
+/// Seconds with milliseconds: `1.250 s`.
+fn secs(f: &mut fmt::Formatter<'_>, ms: i64) -> fmt::Result {
+    write!(f, "{:.3} s", ms as f64 / 1000.0)
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Message::Text(t) => f.write_str(t),
+            Message::ShortGap { gap, min } => write!(
+                f,
+                "ends {gap} ms before the next cue (minimum gap {min} ms)"
+            ),
+            Message::CloseGap { gap, min } => write!(
+                f,
+                "gap of {gap} ms to the next cue could be closed to {min} ms"
+            ),
+            Message::TimeLine(odd) => {
+                f.write_str("time line has ")?;
+                let parts = [
+                    (odd.separator.is_some(), ""),
+                    (odd.no_millis, "no milliseconds"),
+                    (odd.odd_width, "a field with an unusual number of digits"),
+                    (odd.spaces, "extra spaces"),
+                    (odd.odd_arrow, "the arrow is not ' --> '"),
+                ];
+                let mut first = true;
+                for (k, (on, what)) in parts.into_iter().enumerate() {
+                    if !on {
+                        continue;
+                    }
+                    if !first {
+                        f.write_str(", ")?;
+                    }
+                    first = false;
+                    match (k, odd.separator) {
+                        (0, Some(sep)) => {
+                            write!(f, "'{sep}' before the milliseconds instead of ','")?
+                        }
+                        _ => f.write_str(what)?,
+                    }
+                }
+                Ok(())
+            }
+            Message::OnScreen { ms, limit, minimum } => {
+                f.write_str("on screen ")?;
+                secs(f, *ms)?;
+                f.write_str(if *minimum { " (minimum " } else { " (maximum " })?;
+                secs(f, *limit)?;
+                f.write_str(")")
+            }
+            Message::Cps { cps, max } => {
+                write!(f, "{cps:.1} characters per second (maximum {max})")
+            }
+            Message::Wpm { wpm, max } => write!(f, "{wpm:.0} words per minute (maximum {max})"),
+            Message::LineTooLong { chars, max } => {
+                write!(f, "{chars} characters (maximum {max})")
+            }
+        }
+    }
+}
+
+impl From<String> for Message {
+    fn from(s: String) -> Message {
+        Message::Text(Cow::Owned(s))
+    }
+}
+
+impl From<&'static str> for Message {
+    fn from(s: &'static str) -> Message {
+        Message::Text(Cow::Borrowed(s))
+    }
+}
+
+impl Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Message::Text(t) => s.serialize_str(t),
+            // Escaped as it is written, with no string in between.
+            m => s.collect_str(m),
+        }
+    }
 }
 
 impl Finding {
@@ -135,7 +281,7 @@ impl Finding {
         rule: Rule,
         severity: Severity,
         line: usize,
-        message: String,
+        message: impl Into<Message>,
         fixable: bool,
     ) -> Finding {
         Finding {
@@ -143,7 +289,7 @@ impl Finding {
             severity,
             line,
             cue: None,
-            message,
+            message: message.into(),
             fixable,
         }
     }

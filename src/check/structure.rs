@@ -2,8 +2,8 @@
 //! BOM, line endings, indexes, time-code syntax, blank lines, orphans.
 
 use super::profile::Limits;
-use super::rules::{Finding, Rule, Severity};
-use crate::subtitle::{Cue, EncodingHow, OrphanReason, Track};
+use super::rules::{Finding, Message, Rule, Severity, TimeLineOdd};
+use crate::subtitle::{Cue, EncodingHow, Index, OrphanReason, Track};
 
 /// Chinese and Japanese code pages: a screening-blocking error (QC §6),
 /// because short files are easy to mis-detect and players assume UTF-8.
@@ -124,7 +124,7 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
     } else {
         Severity::Warning
     };
-    let mut add = |rule, severity, line, message: String, fixable| {
+    let mut add = |rule, severity, line, message: Message, fixable| {
         out.push(Finding {
             rule,
             severity,
@@ -144,22 +144,20 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
                 true,
             );
         }
-        (Some(raw), Some(line)) => {
-            let num = raw.trim().parse::<i64>().ok();
-            let prev_num = prev
-                .and_then(|p| p.index.as_deref())
-                .and_then(|r| r.trim().parse::<i64>().ok());
+        (Some(index), Some(line)) => {
+            let num = index.number();
+            let prev_num = prev.and_then(|p| p.index.as_ref()).and_then(Index::number);
             let expected = prev_num.map_or(c.pos as i64 + 1, |p| p + 1);
-            let m = match num {
-                None => Some(format!("index '{raw}' is not a number")),
-                Some(_) if raw.trim() != raw => {
+            let m = match (index, num) {
+                (_, None) => Some(format!("index '{index}' is not a number")),
+                (Index::Raw(raw), Some(_)) if raw.trim() != raw => {
                     Some(format!("index '{raw}' has spaces around the number"))
                 }
-                Some(n) if n != expected => Some(format!("index {n}, expected {expected}")),
+                (_, Some(n)) if n != expected => Some(format!("index {n}, expected {expected}")),
                 _ => None,
             };
             if let Some(m) = m {
-                add(Rule::IndexSequence, Severity::Info, line, m, true);
+                add(Rule::IndexSequence, Severity::Info, line, m.into(), true);
             }
         }
     }
@@ -174,32 +172,24 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
                 ms.len(),
                 ms.parse::<u32>().unwrap_or(0),
                 format!("{ms:0<3}").parse::<u32>().unwrap_or(0)
-            ),
+            )
+            .into(),
             false,
         );
     }
-    let mut odd = Vec::new();
-    if let Some(sep) = q.separator {
-        odd.push(format!("'{sep}' before the milliseconds instead of ','"));
-    }
-    if q.no_millis {
-        odd.push("no milliseconds".into());
-    }
-    if q.odd_width {
-        odd.push("a field with an unusual number of digits".into());
-    }
-    if q.spaces {
-        odd.push("extra spaces".into());
-    }
-    if c.time.odd_arrow {
-        odd.push("the arrow is not ' --> '".into());
-    }
-    if !odd.is_empty() {
+    let odd = TimeLineOdd {
+        separator: q.separator,
+        no_millis: q.no_millis,
+        odd_width: q.odd_width,
+        spaces: q.spaces,
+        odd_arrow: c.time.odd_arrow,
+    };
+    if odd.any() {
         add(
             Rule::TimecodeFormat,
             strict,
             c.time_line,
-            format!("time line has {}", odd.join(", ")),
+            Message::TimeLine(odd),
             true,
         );
     }
@@ -211,7 +201,7 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
             Rule::TextAfterTime,
             Severity::Warning,
             c.time_line,
-            format!("'{rest}' after the end time (fix drops it)"),
+            format!("'{rest}' after the end time (fix drops it)").into(),
             true,
         );
     }
@@ -224,7 +214,7 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
             true,
         );
     } else {
-        for (i, l) in c.lines.iter().enumerate() {
+        for (i, l) in c.lines().enumerate() {
             if l.trim().is_empty() {
                 add(
                     Rule::BlankLineInCue,
@@ -240,7 +230,7 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
         add(
             Rule::MissingBlankLine,
             Severity::Warning,
-            c.text_line(c.lines.len()),
+            c.text_line(c.line_count()),
             "next cue starts without a blank line before it".into(),
             true,
         );
@@ -270,7 +260,7 @@ pub fn orphans(track: &Track, out: &mut Vec<Finding>) {
             severity: Severity::Error,
             line,
             cue: None,
-            message: m,
+            message: m.into(),
             fixable: false,
         });
     }

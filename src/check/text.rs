@@ -3,7 +3,7 @@
 //! (`untranslated`, `mojibake`, `advert`).
 
 use super::profile::Limits;
-use super::rules::{Finding, Rule, Severity};
+use super::rules::{Finding, Message, Rule, Severity};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{
     PAIRED, balanced_lines, char_count, clean_line, is_cjk, is_fullwidth_punct, is_invisible,
@@ -90,7 +90,7 @@ fn scan(line: &str) -> Scan {
 /// Run the text rules on one cue; returns its displayed character count.
 pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
     let mut total = 0;
-    let mut add = |rule, severity, i: usize, message: String, fixable| {
+    let mut add = |rule, severity, i: usize, message: Message, fixable| {
         out.push(Finding {
             rule,
             severity,
@@ -101,7 +101,7 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
         });
     };
     // Blank lines inside a cue take screen height too in players that keep them.
-    let shown_lines = if c.is_empty() { 0 } else { c.lines.len() };
+    let shown_lines = if c.is_empty() { 0 } else { c.line_count() };
     if shown_lines > lim.max_lines {
         let sev = if lim.too_many_lines_is_error {
             Severity::Error
@@ -112,16 +112,18 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
             Rule::TooManyLines,
             sev,
             0,
-            format!("{shown_lines} lines (maximum {})", lim.max_lines),
+            format!("{shown_lines} lines (maximum {})", lim.max_lines).into(),
             false,
         );
     }
-    for (i, line) in c.lines.iter().enumerate() {
+    let mut tagged = false;
+    for (i, line) in c.lines().enumerate() {
         let sc = scan(line);
+        tagged |= sc.angle;
         let shown = if sc.angle || sc.brace {
             visible(line)
         } else {
-            std::borrow::Cow::Borrowed(line.as_str())
+            std::borrow::Cow::Borrowed(line)
         };
         let n = char_count(&shown);
         total += n;
@@ -138,7 +140,10 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
                 Rule::LineTooLong,
                 sev,
                 i,
-                format!("{n} characters (maximum {})", lim.max_line_chars),
+                Message::LineTooLong {
+                    chars: n,
+                    max: lim.max_line_chars,
+                },
                 false,
             );
         }
@@ -148,7 +153,7 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
                 Rule::InvisibleChar,
                 Severity::Warning,
                 i,
-                format!("invisible character U+{:04X}", ch as u32),
+                format!("invisible character U+{:04X}", ch as u32).into(),
                 clean_line(line).is_some(),
             );
         }
@@ -160,7 +165,7 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
                 Rule::EscapedBreak,
                 Severity::Warning,
                 i,
-                format!("literal '{esc}' shows as text in SRT players"),
+                format!("literal '{esc}' shows as text in SRT players").into(),
                 clean_line(line).is_some(),
             );
         }
@@ -169,15 +174,25 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
         }
         language(&shown, &sc, i, &mut add);
     }
-    let problems = tag_balance(&c.lines);
-    let fixable = !problems.is_empty() && balanced_lines(&c.lines).is_some();
+    if !tagged {
+        return total;
+    }
+    let lines: Vec<&str> = c.lines().collect();
+    let problems = tag_balance(&lines);
+    let fixable = !problems.is_empty() && balanced_lines(&lines).is_some();
     for (i, problem) in problems {
-        add(Rule::UnbalancedTags, Severity::Error, i, problem, fixable);
+        add(
+            Rule::UnbalancedTags,
+            Severity::Error,
+            i,
+            problem.into(),
+            fixable,
+        );
     }
     total
 }
 
-type Add<'a> = dyn FnMut(Rule, Severity, usize, String, bool) + 'a;
+type Add<'a> = dyn FnMut(Rule, Severity, usize, Message, bool) + 'a;
 
 fn whitespace(line: &str, sc: &Scan, i: usize, add: &mut Add<'_>) {
     let what = if line.starts_with([' ', '\t']) {
@@ -221,7 +236,7 @@ fn markup(line: &str, shown: &str, i: usize, lim: &Limits, add: &mut Add<'_>) {
                 Rule::UnsupportedTags,
                 sev,
                 i,
-                format!("<{}>: {why}", t.raw),
+                format!("<{}>: {why}", t.raw).into(),
                 false,
             );
         }
@@ -233,7 +248,7 @@ fn markup(line: &str, shown: &str, i: usize, lim: &Limits, add: &mut Add<'_>) {
                 Rule::UnsupportedTags,
                 Severity::Warning,
                 i,
-                format!("ASS override {o}: only {{\\an8}} (top) and {{\\an2}} are safe"),
+                format!("ASS override {o}: only {{\\an8}} (top) and {{\\an2}} are safe").into(),
                 false,
             );
         }
@@ -260,7 +275,7 @@ fn markup(line: &str, shown: &str, i: usize, lim: &Limits, add: &mut Add<'_>) {
             Rule::HtmlEntity,
             Severity::Warning,
             i,
-            format!("HTML entity '{ent}'"),
+            format!("HTML entity '{ent}'").into(),
             false,
         );
     }
@@ -296,7 +311,7 @@ fn html_entity(line: &str) -> Option<&str> {
 
 fn language(shown: &str, sc: &Scan, i: usize, add: &mut Add<'_>) {
     if let Some(why) = sc.suspect.then(|| mojibake(shown)).flatten() {
-        add(Rule::Mojibake, Severity::Error, i, why, false);
+        add(Rule::Mojibake, Severity::Error, i, why.into(), false);
     } else if sc.non_ascii {
         if sc.cjk {
             let cjk: String = shown.chars().filter(|&c| is_cjk(c)).take(12).collect();
@@ -304,7 +319,7 @@ fn language(shown: &str, sc: &Scan, i: usize, add: &mut Add<'_>) {
                 Rule::Untranslated,
                 Severity::Warning,
                 i,
-                format!("Chinese/CJK text in an English track: '{cjk}'"),
+                format!("Chinese/CJK text in an English track: '{cjk}'").into(),
                 false,
             );
         } else if let Some(p) = shown
@@ -315,7 +330,7 @@ fn language(shown: &str, sc: &Scan, i: usize, add: &mut Add<'_>) {
                 Rule::Untranslated,
                 Severity::Warning,
                 i,
-                format!("full-width punctuation '{p}' (use the ASCII form)"),
+                format!("full-width punctuation '{p}' (use the ASCII form)").into(),
                 false,
             );
         }

@@ -5,7 +5,7 @@
 //! order the file has; `unsorted` reports the file order separately.
 
 use super::profile::{Limits, MinDuration};
-use super::rules::{Finding, Rule, Severity};
+use super::rules::{Finding, Message, Rule, Severity};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{char_count, visible, word_count};
 
@@ -63,11 +63,7 @@ pub struct Measure {
 
 impl Measure {
     pub fn of(c: &Cue, lim: &Limits) -> Measure {
-        Measure::with_chars(
-            c,
-            lim,
-            c.lines.iter().map(|l| char_count(&visible(l))).sum(),
-        )
+        Measure::with_chars(c, lim, c.lines().map(|l| char_count(&visible(l))).sum())
     }
 
     /// When the displayed characters were already counted (by the text rules).
@@ -75,7 +71,7 @@ impl Measure {
         let needs_words =
             lim.max_wpm.is_some() || matches!(lim.min_duration, MinDuration::PerWord(_));
         let words = if needs_words {
-            c.lines.iter().map(|l| word_count(&visible(l))).sum()
+            c.lines().map(|l| word_count(&visible(l))).sum()
         } else {
             0
         };
@@ -116,7 +112,7 @@ fn secs(ms: i64) -> String {
 
 /// Run the timing rules; `measures[i]` belongs to `cues[i]`.
 pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Finding>) {
-    let mut add = |rule, severity, c: &Cue, message: String, fixable| {
+    let mut add = |rule, severity, c: &Cue, message: Message, fixable| {
         out.push(Finding {
             rule,
             severity,
@@ -132,7 +128,7 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                 "starts at {} but the cue above starts at {}",
                 w[1].start, w[0].start
             );
-            add(Rule::Unsorted, Severity::Error, &w[1], m, true);
+            add(Rule::Unsorted, Severity::Error, &w[1], m.into(), true);
         }
     }
     let order = start_order(cues);
@@ -153,14 +149,24 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                 if dur == 0 { "the same as" } else { "before" },
                 c.start
             );
-            add(Rule::NonPositiveDuration, Severity::Error, c, m, fixable);
+            add(
+                Rule::NonPositiveDuration,
+                Severity::Error,
+                c,
+                m.into(),
+                fixable,
+            );
         } else if dur < min {
             let fixable = room_for(cues, &order, k, lim.min_gap_ms, min);
             add(
                 Rule::TooShort,
                 Severity::Warning,
                 c,
-                format!("on screen {} (minimum {})", secs(dur), secs(min)),
+                Message::OnScreen {
+                    ms: dur,
+                    limit: min,
+                    minimum: true,
+                },
                 fixable,
             );
         }
@@ -169,7 +175,11 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                 Rule::TooLong,
                 Severity::Warning,
                 c,
-                format!("on screen {} (maximum {})", secs(dur), secs(max)),
+                Message::OnScreen {
+                    ms: dur,
+                    limit: max,
+                    minimum: false,
+                },
                 false,
             );
         }
@@ -184,7 +194,7 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                     Rule::Overlap,
                     Severity::Info,
                     c,
-                    format!("stacked with cue {} (identical times)", p.pos + 1),
+                    format!("stacked with cue {} (identical times)", p.pos + 1).into(),
                     false,
                 );
             } else if c.start < p.end {
@@ -198,7 +208,7 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                     p.pos + 1,
                     p.end
                 );
-                add(Rule::Overlap, Severity::Error, c, m, fixable);
+                add(Rule::Overlap, Severity::Error, c, m.into(), fixable);
             }
         }
         if latest.is_none_or(|pk| c.end >= cues[order[pk]].end) {
@@ -213,14 +223,14 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                 Rule::FirstCueEarly,
                 Severity::Warning,
                 c,
-                format!("first cue starts at {} (not before {})", c.start, secs(min)),
+                format!("first cue starts at {} (not before {})", c.start, secs(min)).into(),
                 false,
             );
         }
     }
 }
 
-type Add<'a> = dyn FnMut(Rule, Severity, &Cue, String, bool) + 'a;
+type Add<'a> = dyn FnMut(Rule, Severity, &Cue, Message, bool) + 'a;
 
 fn gaps(
     cues: &[Cue],
@@ -240,18 +250,18 @@ fn gaps(
     }
     if gap < lim.min_gap_ms {
         let fixable = limit.is_some_and(|l| l > c.start.ms());
-        let m = format!(
-            "ends {gap} ms before the next cue (minimum gap {} ms)",
-            lim.min_gap_ms
-        );
+        let m = Message::ShortGap {
+            gap,
+            min: lim.min_gap_ms,
+        };
         add(Rule::ShortGap, Severity::Warning, c, m, fixable);
     } else if let Some((lo, hi)) = lim.close_gap_ms
         && (lo..=hi).contains(&gap)
     {
-        let m = format!(
-            "gap of {gap} ms to the next cue could be closed to {} ms",
-            lim.min_gap_ms
-        );
+        let m = Message::CloseGap {
+            gap,
+            min: lim.min_gap_ms,
+        };
         add(Rule::CloseGap, Severity::Info, c, m, false);
     }
 }
@@ -268,7 +278,7 @@ fn reading_speed(c: &Cue, m: &Measure, dur: i64, lim: &Limits, fixable: bool, ad
                 Rule::ReadingSpeed,
                 Severity::Warning,
                 c,
-                format!("{cps:.1} characters per second (maximum {max})"),
+                Message::Cps { cps, max },
                 fixable,
             );
             return;
@@ -281,7 +291,7 @@ fn reading_speed(c: &Cue, m: &Measure, dur: i64, lim: &Limits, fixable: bool, ad
                 Rule::ReadingSpeed,
                 Severity::Warning,
                 c,
-                format!("{wpm:.0} words per minute (maximum {max})"),
+                Message::Wpm { wpm, max },
                 fixable,
             );
         }

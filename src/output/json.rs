@@ -1,6 +1,6 @@
 //! The `--json` schemas. They are API: add fields, never rename or remove.
 
-use crate::check::rules::{Finding, Severity};
+use crate::check::rules::{Finding, Message, Severity};
 use serde::Serialize;
 
 /// `screenkit check --json`: exactly one object on stdout.
@@ -28,7 +28,7 @@ pub struct JsonFinding {
     pub severity: Severity,
     pub line: usize,
     pub cue: Option<usize>,
-    pub message: String,
+    pub message: Message,
     pub fixable: bool,
 }
 

@@ -137,11 +137,11 @@ pub const PAIRED: [&str; 5] = ["i", "b", "u", "s", "font"];
 
 /// Problems with the pairing of `<i>`, `<b>`, `<u>`, `<s>`, `<font>` across a
 /// cue's lines: (line index, description).
-pub fn tag_balance(lines: &[String]) -> Vec<(usize, String)> {
+pub fn tag_balance<S: AsRef<str>>(lines: &[S]) -> Vec<(usize, String)> {
     let mut stack: Vec<(String, usize)> = Vec::new();
     let mut problems = Vec::new();
     for (li, line) in lines.iter().enumerate() {
-        for t in tags(line)
+        for t in tags(line.as_ref())
             .into_iter()
             .filter(|t| PAIRED.contains(&t.name.as_str()))
         {
@@ -171,11 +171,12 @@ pub fn tag_balance(lines: &[String]) -> Vec<(usize, String)> {
 /// dropped, a closer that skips open tags closes them first (and their own
 /// later closers are dropped), and tags left open are closed at the end.
 /// Text is never changed.
-pub fn balance_tags(lines: &[String]) -> Vec<String> {
+pub fn balance_tags<S: AsRef<str>>(lines: &[S]) -> Vec<String> {
     let mut stack: Vec<String> = Vec::new();
     let mut pending_drop: Vec<String> = Vec::new();
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     for line in lines {
+        let line = line.as_ref();
         let mut s = String::with_capacity(line.len() + 8);
         let mut at = 0;
         for t in tags(line) {
@@ -260,8 +261,8 @@ fn tidy_spaces(s: &str) -> String {
 /// cue). Repeating matters: dropping a stray `</font>` can expose a new
 /// `<font …>` whose `>` was further along the line. `None` when it does not
 /// settle, or when the result would read back as a time line.
-pub fn balanced_lines(lines: &[String]) -> Option<Vec<String>> {
-    let mut cur = lines.to_vec();
+pub fn balanced_lines<S: AsRef<str>>(lines: &[S]) -> Option<Vec<String>> {
+    let mut cur: Vec<String> = lines.iter().map(|l| l.as_ref().to_string()).collect();
     for _ in 0..8 {
         let mut next = balance_tags(&cur);
         next.retain(|l| !l.is_empty());

@@ -18,21 +18,64 @@ use crate::time::{TimeQuirks, Timestamp};
 pub struct Cue {
     /// Position in the source file (0-based), stable across sorting.
     pub pos: usize,
-    /// The index line as written (`"12"`, `" 0"`, `"dix"`), if any.
-    pub index: Option<String>,
+    /// The index line as written, if any.
+    pub index: Option<Index>,
     /// Line number of the index line, if any.
     pub index_line: Option<usize>,
     /// Line number of the time line.
     pub time_line: usize,
     pub start: Timestamp,
     pub end: Timestamp,
-    /// Text lines in order; blank lines inside the cue are kept as `""`.
-    /// `lines[i]` sits at source line `time_line + 1 + i`.
-    pub lines: Vec<String>,
+    /// The text lines joined by `\n` (never `\r`); blank lines inside the
+    /// cue are empty lines; empty when the cue has no lines. One string per
+    /// cue, not one per line: a 100k-cue file is then 100k allocations, not
+    /// 300k, and checking it is dominated by reading, not by the allocator.
+    text: String,
     /// What was odd about the time line.
     pub time: TimeSyntax,
     /// The block ran into the next cue without a blank line.
     pub no_blank_after: bool,
+}
+
+/// A cue's index line as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Index {
+    /// Plain digits exactly as `n.to_string()` writes them (no spaces, no
+    /// sign, no leading zero): nearly every index, kept without a string.
+    Number(u64),
+    /// Anything else, verbatim (`" 0"`, `"007"`, `"dix"`).
+    Raw(String),
+}
+
+impl Index {
+    /// Read an index line.
+    pub fn read(line: &str) -> Index {
+        let canonical = !line.is_empty()
+            && line.len() <= 19
+            && line.bytes().all(|b| b.is_ascii_digit())
+            && (line.len() == 1 || !line.starts_with('0'));
+        match line.parse() {
+            Ok(n) if canonical => Index::Number(n),
+            _ => Index::Raw(line.to_string()),
+        }
+    }
+
+    /// The number on the line, ignoring spaces around it.
+    pub fn number(&self) -> Option<i64> {
+        match self {
+            Index::Number(n) => i64::try_from(*n).ok(),
+            Index::Raw(raw) => raw.trim().parse().ok(),
+        }
+    }
+}
+
+impl std::fmt::Display for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Index::Number(n) => write!(f, "{n}"),
+            Index::Raw(raw) => f.write_str(raw),
+        }
+    }
 }
 
 /// Deviations of a cue's time line from canonical form.
@@ -44,20 +87,26 @@ pub struct TimeSyntax {
     pub rest: Option<String>,
 }
 
+/// A cue's text lines, in order.
+pub type Lines<'a> = std::iter::Take<std::str::Split<'a, char>>;
+
 impl Cue {
-    /// A clean cue, as made by tools rather than read from a file.
+    /// A clean cue, as made by tools rather than read from a file. `text`
+    /// may use any line endings; a final line break adds no line.
     pub fn new(start: Timestamp, end: Timestamp, text: &str) -> Self {
-        Cue {
+        let mut cue = Cue {
             pos: 0,
             index: None,
             index_line: None,
             time_line: 0,
             start,
             end,
-            lines: text.lines().map(str::to_string).collect(),
+            text: String::new(),
             time: TimeSyntax::default(),
             no_blank_after: false,
-        }
+        };
+        cue.set_text(text);
+        cue
     }
 
     /// Source line number of text line `i`.
@@ -71,13 +120,56 @@ impl Cue {
     }
 
     /// The cue's text with lines joined by `\n`.
-    pub fn text(&self) -> String {
-        self.lines.join("\n")
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text lines; `lines().nth(i)` sits at source line `text_line(i)`.
+    pub fn lines(&self) -> Lines<'_> {
+        let n = if self.text.is_empty() { 0 } else { usize::MAX };
+        self.text.split('\n').take(n)
+    }
+
+    /// Number of text lines, blank ones included.
+    pub fn line_count(&self) -> usize {
+        if self.text.is_empty() {
+            0
+        } else {
+            memchr::memchr_iter(b'\n', self.text.as_bytes()).count() + 1
+        }
+    }
+
+    /// Replace the text lines. A lone blank line counts as no text.
+    pub fn set_lines<S: AsRef<str>>(&mut self, lines: &[S]) {
+        self.text.clear();
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                self.text.push('\n');
+            }
+            self.text.push_str(l.as_ref());
+        }
+        if self.text.contains('\r') {
+            let text = std::mem::take(&mut self.text);
+            self.set_text(&text);
+        }
+    }
+
+    /// Replace the text, with any line endings; a final break adds no line.
+    pub fn set_text(&mut self, text: &str) {
+        let text = text
+            .strip_suffix("\r\n")
+            .or_else(|| text.strip_suffix(['\n', '\r']))
+            .unwrap_or(text);
+        self.text = if text.contains('\r') {
+            text.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            text.to_string()
+        };
     }
 
     /// True when the cue shows nothing (no lines, or only blank ones).
     pub fn is_empty(&self) -> bool {
-        self.lines.iter().all(|l| l.trim().is_empty())
+        self.text.trim().is_empty()
     }
 }
 
@@ -274,7 +366,35 @@ fn read_decoded(d: decode::Decoded) -> Result<Track, LoadError> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_vtt;
+    use super::{Cue, Index, is_vtt};
+    use crate::time::Timestamp;
+
+    #[test]
+    fn index_keeps_odd_lines_verbatim() {
+        assert_eq!(Index::read("12"), Index::Number(12));
+        assert_eq!(Index::read("0"), Index::Number(0));
+        for odd in ["007", " 3", "3 ", "+3", "dix", "", "99999999999999999999"] {
+            assert_eq!(Index::read(odd), Index::Raw(odd.into()), "{odd:?}");
+            assert_eq!(Index::read(odd).to_string(), odd);
+        }
+        assert_eq!(Index::read(" 3").number(), Some(3));
+        assert_eq!(Index::read("dix").number(), None);
+    }
+
+    #[test]
+    fn cue_text_lines() {
+        let t = Timestamp(0);
+        let c = Cue::new(t, t, "one\r\ntwo\rthree\n");
+        assert_eq!(c.lines().collect::<Vec<_>>(), ["one", "two", "three"]);
+        assert_eq!((c.line_count(), c.text()), (3, "one\ntwo\nthree"));
+        let mut c = Cue::new(t, t, "");
+        assert_eq!((c.line_count(), c.lines().count()), (0, 0));
+        c.set_lines(&["a", "", "b"]);
+        assert_eq!(c.lines().collect::<Vec<_>>(), ["a", "", "b"]);
+        assert!(!c.is_empty());
+        c.set_lines(&[" ", ""]);
+        assert!(c.is_empty());
+    }
 
     #[test]
     fn webvtt_is_recognised_by_its_header_and_dot_times() {

@@ -16,7 +16,7 @@
 //! - a block with no time line, or an unreadable one, becomes an `Orphan`
 //!   that is kept verbatim so a rewrite loses nothing.
 
-use super::{Cue, EolStats, Orphan, OrphanReason, Source, TimeSyntax, Track};
+use super::{Cue, EolStats, Index, Orphan, OrphanReason, Source, TimeSyntax, Track};
 use crate::time::{looks_like_time_line, parse_time_line};
 use rayon::prelude::*;
 
@@ -74,16 +74,11 @@ fn is_number(l: &str) -> bool {
 
 /// Parse decoded text into a track. `source` carries what `decode` learned.
 pub fn parse(text: &str, mut source: Source) -> Track {
-    let (lines, eol, final_newline) = split_lines(text);
+    let (lines, kinds, eol, final_newline) = scan_lines(text);
     source.eol = eol;
     source.final_newline = final_newline;
-    let kinds: Vec<Kind> = lines
-        .par_iter()
-        .with_min_len(4096)
-        .map(|l| classify(l))
-        .collect();
-    let bounds = chunk_bounds(&kinds, rayon::current_num_threads() * 2);
-    let parts: Vec<(Vec<Cue>, Vec<Orphan>)> = bounds
+    let bounds = chunk_bounds(&kinds, rayon::current_num_threads());
+    let mut parts: Vec<(Vec<Cue>, Vec<Orphan>)> = bounds
         .par_windows(2)
         .map(|w| {
             // About one cue per time line: sized once, not regrown.
@@ -101,28 +96,84 @@ pub fn parse(text: &str, mut source: Source) -> Track {
             (p.cues, p.orphans)
         })
         .collect();
-    let mut track = Track {
-        source,
-        ..Track::default()
-    };
-    track.source.leading_blank_lines = kinds.iter().take_while(|&&k| k == Kind::Blank).count();
-    track
-        .cues
-        .reserve_exact(parts.iter().map(|p| p.0.len()).sum());
-    for (cues, orphans) in parts {
-        // Each chunk numbered its cues from 0; make positions file-wide.
-        let offset = track.cues.len();
-        let last_before = track.cues.last().map(|c| c.pos);
-        track.orphans.extend(orphans.into_iter().map(|o| Orphan {
-            after: o.after.map(|a| a + offset).or(last_before),
-            ..o
-        }));
-        track.cues.extend(cues.into_iter().map(|c| Cue {
-            pos: c.pos + offset,
-            ..c
-        }));
+    // Each chunk numbered its cues from 0: make positions file-wide, then
+    // append to the first chunk's vector, so only the later chunks move.
+    let mut offset = 0;
+    let mut last_before = None;
+    for (cues, orphans) in &mut parts {
+        for o in orphans.iter_mut() {
+            o.after = o.after.map(|a| a + offset).or(last_before);
+        }
+        for c in cues.iter_mut() {
+            c.pos += offset;
+        }
+        offset += cues.len();
+        last_before = cues.last().map(|c| c.pos).or(last_before);
     }
-    track
+    let mut parts = parts.into_iter();
+    let (mut cues, mut orphans) = parts.next().unwrap_or_default();
+    let rest: Vec<_> = parts.collect();
+    cues.reserve_exact(rest.iter().map(|p| p.0.len()).sum());
+    for (mut c, mut o) in rest {
+        cues.append(&mut c);
+        orphans.append(&mut o);
+    }
+    source.leading_blank_lines = kinds.iter().take_while(|&&k| k == Kind::Blank).count();
+    Track {
+        cues,
+        orphans,
+        source,
+    }
+}
+
+/// Below this many bytes, lines are split on one thread.
+const SCAN_PIECE: usize = 1 << 20;
+
+/// Lines, their kinds, line-ending counts and whether the text ends with a
+/// break. Large texts are split in parallel, in pieces cut just after a
+/// `\n`: a CRLF is never cut in two and every piece ends a line.
+fn scan_lines(text: &str) -> (Vec<&str>, Vec<Kind>, EolStats, bool) {
+    let pieces = (text.len() / SCAN_PIECE).clamp(1, rayon::current_num_threads() * 2);
+    let mut cuts = vec![0];
+    for p in 1..pieces {
+        let from = (text.len() * p / pieces).max(cuts[cuts.len() - 1]);
+        if let Some(k) = memchr::memchr(b'\n', &text.as_bytes()[from..]) {
+            cuts.push(from + k + 1);
+        }
+    }
+    cuts.push(text.len());
+    cuts.dedup();
+    if cuts.len() <= 2 {
+        let (lines, eol, final_newline) = split_lines(text);
+        let kinds = lines.iter().map(|l| classify(l)).collect();
+        return (lines, kinds, eol, final_newline);
+    }
+    let split: Vec<_> = cuts
+        .par_windows(2)
+        .map(|w| {
+            let (lines, eol, fin) = split_lines(&text[w[0]..w[1]]);
+            let kinds: Vec<Kind> = lines.iter().map(|l| classify(l)).collect();
+            (lines, kinds, eol, fin)
+        })
+        .collect();
+    let n = split.iter().map(|p| p.0.len()).sum();
+    let (mut lines, mut kinds) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut eol = EolStats::default();
+    let mut final_newline = true;
+    for (l, k, e, fin) in split {
+        let before = lines.len();
+        let global = |first: Option<usize>| first.map(|f| f + before);
+        eol.first_lf = eol.first_lf.or(global(e.first_lf));
+        eol.first_crlf = eol.first_crlf.or(global(e.first_crlf));
+        eol.first_cr = eol.first_cr.or(global(e.first_cr));
+        eol.lf += e.lf;
+        eol.crlf += e.crlf;
+        eol.cr += e.cr;
+        final_newline = fin;
+        lines.extend(l);
+        kinds.extend(k);
+    }
+    (lines, kinds, eol, final_newline)
 }
 
 /// Split points for parsing in parallel: a blank line, then an index line,
@@ -247,15 +298,13 @@ impl Parser<'_> {
         let (end, no_blank_after) = self.text_end(t + 1);
         let cue = Cue {
             pos: self.cues.len(),
-            index: index_at.map(|k| self.lines[k].to_string()),
+            index: index_at.map(|k| Index::read(self.lines[k])),
             index_line: index_at.map(|k| k + 1),
             time_line: t + 1,
             start: tl.start,
             end: tl.end,
-            lines: self.lines[t + 1..end]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            // Lines never hold a line break (split_lines took them all).
+            text: self.lines[t + 1..end].join("\n"),
             time: TimeSyntax {
                 quirks: tl.quirks,
                 odd_arrow: tl.odd_arrow,
@@ -312,7 +361,7 @@ mod tests {
             (c.index_line, c.time_line, c.start.ms()),
             (Some(6), 7, 3000)
         );
-        assert_eq!(c.lines, ["Bye"]);
+        assert_eq!(c.text(), "Bye");
         assert!(t.orphans.is_empty());
         assert!(t.source.final_newline);
     }
@@ -336,8 +385,8 @@ mod tests {
         assert_eq!(t.cues.len(), 3);
         assert_eq!(t.cues[0].index, None);
         assert!(t.cues[1].no_blank_after);
-        assert_eq!(t.cues[2].index.as_deref(), Some("2"));
-        assert_eq!(t.cues[2].lines, ["C"]);
+        assert_eq!(t.cues[2].index, Some(Index::Number(2)));
+        assert_eq!(t.cues[2].lines().collect::<Vec<_>>(), ["C"]);
     }
 
     #[test]
@@ -346,7 +395,11 @@ mod tests {
             "1\n00:00:01,000 --> 00:00:02,000\nEnglish\n\n中文\n\n2\n00:00:03,000 --> 00:00:04,000\nB\n",
         );
         assert_eq!(t.cues.len(), 2);
-        assert_eq!(t.cues[0].lines, ["English", "", "中文"]);
+        assert_eq!(
+            t.cues[0].lines().collect::<Vec<_>>(),
+            ["English", "", "中文"]
+        );
+        assert_eq!(t.cues[0].line_count(), 3);
     }
 
     #[test]
@@ -412,7 +465,7 @@ mod tests {
         assert_eq!(p("").cues.len(), 0);
         let t = p("text\n00:00:01,000 --> 00:00:02,000");
         assert_eq!(t.cues.len(), 1);
-        assert_eq!(t.cues[0].index.as_deref(), Some("text"));
+        assert_eq!(t.cues[0].index, Some(Index::Raw("text".into())));
         assert!(t.cues[0].is_empty());
     }
 }

@@ -77,8 +77,7 @@ pub fn to_vtt(track: &Track) -> Result<VttText, VttError> {
 fn cue_payload(cue: &Cue) -> (String, Vec<String>) {
     let mut an = None;
     let lines = cue
-        .lines
-        .iter()
+        .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let (text, pos) = srt_line_to_vtt(l);
@@ -210,12 +209,12 @@ pub fn parse_vtt(text: &str) -> Result<Track, VttError> {
                 }
                 cues.push(Cue {
                     pos: cues.len(),
-                    index: (t == 1).then(|| block[0].to_string()),
+                    index: (t == 1).then(|| super::Index::read(block[0])),
                     index_line: (t == 1).then_some(at + 1),
                     time_line: at + t + 1,
                     start: s,
                     end: e,
-                    lines: text_lines,
+                    text: text_lines.join("\n"),
                     time: Default::default(),
                     no_blank_after: false,
                 });
@@ -334,8 +333,8 @@ mod tests {
         );
         let back = parse_vtt(&vtt).unwrap();
         assert_eq!(back.cues.len(), 2);
-        assert_eq!(back.cues[0].lines, ["{\\an8}<i>Top</i> & <b>bold</b>"]);
-        assert_eq!(back.cues[1].lines, ["a < b"]);
+        assert_eq!(back.cues[0].text(), "{\\an8}<i>Top</i> & <b>bold</b>");
+        assert_eq!(back.cues[1].text(), "a < b");
         assert_eq!(back.cues[1].start, Timestamp(3_600_000));
     }
 
@@ -364,15 +363,9 @@ mod tests {
         let got: Vec<_> = t
             .cues
             .iter()
-            .map(|c| (c.start.ms(), c.lines.clone()))
+            .map(|c| (c.start.ms(), c.text().to_string()))
             .collect();
-        assert_eq!(
-            got,
-            [
-                (1000, vec!["one".to_string()]),
-                (3000, vec!["two".to_string()])
-            ]
-        );
+        assert_eq!(got, [(1000, "one".to_string()), (3000, "two".to_string())]);
     }
 
     #[test]
@@ -381,7 +374,7 @@ mod tests {
         let t = parse_vtt(v).unwrap();
         assert_eq!(t.cues.len(), 1);
         assert_eq!((t.cues[0].start.ms(), t.cues[0].end.ms()), (1000, 2500));
-        assert_eq!(t.cues[0].lines, ["Hello you"]);
+        assert_eq!(t.cues[0].text(), "Hello you");
         assert_eq!(
             parse_vtt("1\n00:00:01,000 --> x").unwrap_err(),
             VttError::NoHeader

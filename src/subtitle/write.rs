@@ -55,7 +55,7 @@ pub fn to_srt(track: &Track, eol: Eol) -> Result<String, WriteError> {
             i + 1,
             srt_time(cue.start, i + 1, cue.time_line)?,
             srt_time(cue.end, i + 1, cue.time_line)?,
-            cue.lines.join("\n"),
+            cue.text().to_string(),
         );
         push_block(&mut out, &sub.to_string());
         written.insert(cue.pos);

@@ -76,7 +76,7 @@ proptest! {
         prop_assert!(parsed.orphans.is_empty());
         prop_assert_eq!(parsed.cues.len(), cues.len());
         for (a, b) in parsed.cues.iter().zip(&cues) {
-            prop_assert_eq!((a.start, a.end, &a.lines), (b.start, b.end, &b.lines));
+            prop_assert_eq!((a.start, a.end, a.text()), (b.start, b.end, b.text()));
         }
         prop_assert_eq!(to_srt(&parsed, Eol::Lf).unwrap(), written);
     }
