@@ -40,7 +40,8 @@ fn main() {
                 error: None,
             }],
         };
-        let json = serde_json::to_vec(&report).expect("json");
+        let mut json = Vec::new();
+        report.write_to(&mut json).expect("json");
         let t_json = t.elapsed();
         drop(report);
         drop(track);

@@ -6,8 +6,8 @@ use super::profile::Limits;
 use super::rules::{Finding, Message, Rule, Severity};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{
-    PAIRED, balanced_lines, char_count, clean_line, is_cjk, is_fullwidth_punct, is_invisible,
-    mojibake, overrides, tag_balance, tags, visible,
+    PAIRED, balanced_lines, char_count, clean_line, extends_cluster, is_cjk, is_fullwidth_punct,
+    is_invisible, mojibake, overrides, tag_balance, tags, visible,
 };
 
 /// Literal escapes from ASS or other formats.
@@ -46,31 +46,65 @@ struct Scan {
     fullwidth: bool,
     /// Worth running the mojibake heuristics.
     suspect: bool,
+    /// `char_count(line)`, unless the line needs grapheme segmentation.
+    chars: Option<usize>,
 }
 
-fn scan(line: &str) -> Scan {
-    let mut s = Scan::default();
-    let mut prev = 0u8;
-    for &b in line.as_bytes() {
-        match b {
-            b'<' | b'>' => s.angle = true,
-            b'{' => s.brace = true,
-            b'\\' | b'[' => s.escape = true,
-            b'&' => s.amp = true,
-            b' ' if prev == b' ' => s.double_space = true,
-            b'\t' => s.tab = true,
-            0x80.. => s.non_ascii = true,
-            _ => {}
-        }
-        prev = b;
+const ANGLE: u8 = 1;
+const BRACE: u8 = 2;
+const ESCAPE: u8 = 4;
+const AMP: u8 = 8;
+const TAB: u8 = 16;
+const HIGH: u8 = 32;
+
+/// Byte classes: the pass ORs one table entry per byte, with no branches.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'<' as usize] = ANGLE;
+    t[b'>' as usize] = ANGLE;
+    t[b'{' as usize] = BRACE;
+    t[b'\\' as usize] = ESCAPE;
+    t[b'[' as usize] = ESCAPE;
+    t[b'&' as usize] = AMP;
+    t[b'\t' as usize] = TAB;
+    let mut b = 0x80;
+    while b < 256 {
+        t[b] = HIGH;
+        b += 1;
     }
+    t
+};
+
+fn scan(line: &str) -> Scan {
+    let bytes = line.as_bytes();
+    let (mut flags, mut controls, mut double, mut prev_space) = (0u8, 0usize, false, false);
+    for &b in bytes {
+        flags |= CLASS[b as usize];
+        controls += usize::from(b < 0x20 || b == 0x7f);
+        let space = b == b' ';
+        double |= space & prev_space;
+        prev_space = space;
+    }
+    let mut s = Scan {
+        non_ascii: flags & HIGH != 0,
+        angle: flags & ANGLE != 0,
+        brace: flags & BRACE != 0,
+        escape: flags & ESCAPE != 0,
+        amp: flags & AMP != 0,
+        double_space: double,
+        tab: flags & TAB != 0,
+        chars: Some(bytes.len() - controls),
+        ..Scan::default()
+    };
     if s.non_ascii {
-        let (mut prev, mut latin_run) = (' ', 0);
+        let (mut prev, mut latin_run, mut shown, mut clusters) = (' ', 0, 0, false);
         for c in line.chars() {
+            shown += usize::from(!c.is_control());
             if c.is_ascii() {
                 (prev, latin_run) = (c, 0);
                 continue;
             }
+            clusters |= extends_cluster(c);
             if s.invisible.is_none() && is_invisible(c) {
                 s.invisible = Some(c);
             }
@@ -83,6 +117,7 @@ fn scan(line: &str) -> Scan {
             prev = c;
         }
         s.suspect |= s.cjk;
+        s.chars = (!clusters).then_some(shown);
     }
     s
 }
@@ -125,7 +160,12 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
         } else {
             std::borrow::Cow::Borrowed(line)
         };
-        let n = char_count(&shown);
+        // Counted in the scan, unless tags hide characters or graphemes
+        // span several chars.
+        let n = match sc.chars {
+            Some(n) if !(sc.angle || sc.brace) => n,
+            _ => char_count(&shown),
+        };
         total += n;
         if line.trim().is_empty() {
             continue;
@@ -349,6 +389,26 @@ fn language(shown: &str, sc: &Scan, i: usize, add: &mut Add<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_scan_counts_what_char_count_counts(line in "\\PC{0,60}|[a-z \t\u{7f}\u{80}-\u{9f}é\u{301}\u{200d}中<>{}&\\\\]{0,40}") {
+            let sc = scan(&line);
+            if let Some(n) = sc.chars {
+                proptest::prop_assert_eq!(n, char_count(&line));
+            }
+            proptest::prop_assert_eq!(sc.double_space, line.contains("  "));
+            proptest::prop_assert_eq!(sc.angle, line.contains(['<', '>']));
+            proptest::prop_assert_eq!(sc.non_ascii, !line.is_ascii());
+        }
+    }
+
+    #[test]
+    fn the_scan_leaves_graphemes_to_char_count() {
+        assert_eq!(scan("cafe\u{301}").chars, None);
+        assert_eq!(scan("café\u{85}\t").chars, Some(4));
+        assert_eq!(scan("a  b\u{7f}").chars, Some(4));
+    }
 
     #[test]
     fn entities_and_colours() {

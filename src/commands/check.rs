@@ -116,7 +116,7 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
     }
     if args.json {
         let report = CheckReport { version: 1, files };
-        p.json(&report);
+        p.json_with(|w| report.write_to(w));
     } else if args.files.len() > 1 {
         p.out(&format!(
             "checked {} files: {}",

@@ -104,12 +104,16 @@ impl Printer {
 
     /// One JSON value on stdout, streamed compactly (suppressed by `--quiet`).
     pub fn json<T: serde::Serialize>(&self, value: &T) {
+        self.json_with(|w| serde_json::to_writer(w, value).map_err(Into::into));
+    }
+
+    /// One JSON value on stdout, written by `write` (suppressed by `--quiet`).
+    pub fn json_with(&self, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
         if self.quiet {
             return;
         }
         let mut o = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        let done = serde_json::to_writer(&mut o, value)
-            .map_err(std::io::Error::from)
+        let done = write(&mut o)
             .and_then(|_| o.write_all(b"\n"))
             .and_then(|_| o.flush());
         if let Err(e) = done {

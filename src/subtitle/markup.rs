@@ -119,7 +119,8 @@ pub fn char_count(s: &str) -> usize {
     n
 }
 
-fn extends_cluster(c: char) -> bool {
+/// A character that may join the grapheme before it (so chars != graphemes).
+pub fn extends_cluster(c: char) -> bool {
     matches!(c as u32,
         0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F
         | 0x0900..=0x0DFF | 0x0E31..=0x0EFF | 0x1100..=0x11FF | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF
