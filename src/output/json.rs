@@ -158,7 +158,7 @@ mod tests {
             rule: Rule::ALL[k % Rule::ALL.len()].id(),
             severity: Severity::Warning,
             line: k,
-            cue: (k % 3 != 0).then_some(k / 2),
+            cue: (!k.is_multiple_of(3)).then_some(k / 2),
             message: match k % 4 {
                 0 => Message::ShortGap { gap: 40, min: 83 },
                 1 => Message::TimeLine(TimeLineOdd {
@@ -172,7 +172,7 @@ mod tests {
                 },
                 _ => format!("quote \" backslash \\ tab \t nl \n é 中 {k}").into(),
             },
-            fixable: k % 2 == 0,
+            fixable: k.is_multiple_of(2),
         };
         let report = CheckReport {
             version: 1,
