@@ -52,8 +52,26 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
         past_clip_end(track, clip, &mut out);
     }
     out.retain(|f| !opts.ignore.contains(&f.rule));
-    out.par_sort_by_key(|f| (f.line, f.rule));
-    out
+    sort_findings(out)
+}
+
+/// Sort by line, then rule, keeping the order of equal findings. Sorting
+/// small keys and then moving each finding once is several times cheaper
+/// than a stable sort moving whole findings about (80k on a big file).
+fn sort_findings(out: Vec<Finding>) -> Vec<Finding> {
+    let mut keys: Vec<(usize, Rule, usize)> = out
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.line, f.rule, i))
+        .collect();
+    if keys.is_sorted() {
+        return out;
+    }
+    keys.sort_unstable();
+    let mut slots: Vec<Option<Finding>> = out.into_iter().map(Some).collect();
+    keys.iter()
+        .filter_map(|&(_, _, i)| slots[i].take())
+        .collect()
 }
 
 fn past_clip_end(track: &Track, clip_ms: i64, out: &mut Vec<Finding>) {

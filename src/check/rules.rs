@@ -15,13 +15,19 @@ pub enum Severity {
     Error,
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Error => "error",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -253,6 +259,49 @@ impl fmt::Display for Message {
     }
 }
 
+impl Message {
+    /// The message as a JSON string, the same bytes serde_json writes for
+    /// `self.to_string()`. The kinds a big file has by the ten thousand are
+    /// written piece by piece, with no formatting machinery in between.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let mut num = itoa::Buffer::new();
+        match self {
+            Message::Text(t) => {
+                // Writing to a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut *out, t.as_ref());
+            }
+            Message::ShortGap { gap, min } => {
+                out.extend_from_slice(b"\"ends ");
+                out.extend_from_slice(num.format(*gap).as_bytes());
+                out.extend_from_slice(b" ms before the next cue (minimum gap ");
+                out.extend_from_slice(num.format(*min).as_bytes());
+                out.extend_from_slice(b" ms)\"");
+            }
+            Message::TimeLine(odd) if odd.separator.is_none() => {
+                out.extend_from_slice(b"\"time line has ");
+                let parts = [
+                    (odd.no_millis, "no milliseconds"),
+                    (odd.odd_width, "a field with an unusual number of digits"),
+                    (odd.spaces, "extra spaces"),
+                    (odd.odd_arrow, "the arrow is not ' --> '"),
+                ];
+                let mut first = true;
+                for (_, what) in parts.iter().filter(|(on, _)| *on) {
+                    if !first {
+                        out.extend_from_slice(b", ");
+                    }
+                    first = false;
+                    out.extend_from_slice(what.as_bytes());
+                }
+                out.push(b'"');
+            }
+            other => {
+                let _ = serde_json::to_writer(&mut *out, &other.to_string());
+            }
+        }
+    }
+}
+
 impl From<String> for Message {
     fn from(s: String) -> Message {
         Message::Text(Cow::Owned(s))
@@ -344,6 +393,46 @@ impl Finding {
                 "DCP rules want the first subtitle at 4 s or later; retime if you are making a DCP"
             }
             _ => "edit the file by hand",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(m: &Message) -> String {
+        let mut out = Vec::new();
+        m.write_json(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn messages_write_the_json_of_their_text(
+            gap in -99_999i64..99_999, min in 0i64..9_999, flags in 0u8..32, text in "\\PC{0,20}|[\"\\\\\n\t]{0,5}",
+            cps in 0.0f64..99.0,
+        ) {
+            let odd = TimeLineOdd {
+                separator: (flags & 1 != 0).then_some('.'),
+                no_millis: flags & 2 != 0,
+                odd_width: flags & 4 != 0,
+                spaces: flags & 8 != 0,
+                odd_arrow: flags & 16 != 0,
+            };
+            for m in [
+                Message::ShortGap { gap, min },
+                Message::CloseGap { gap, min },
+                Message::TimeLine(odd),
+                Message::OnScreen { ms: gap, limit: min, minimum: flags & 1 != 0 },
+                Message::Cps { cps, max: 20.0 },
+                Message::Wpm { wpm: cps, max: 180.0 },
+                Message::LineTooLong { chars: min as usize, max: 42 },
+                Message::from(text.clone()),
+            ] {
+                proptest::prop_assert_eq!(json(&m), serde_json::to_string(&m.to_string()).unwrap());
+                proptest::prop_assert_eq!(json(&m), serde_json::to_string(&m).unwrap());
+            }
         }
     }
 }

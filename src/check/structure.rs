@@ -3,6 +3,7 @@
 
 use super::profile::Limits;
 use super::rules::{Finding, Message, Rule, Severity, TimeLineOdd};
+use crate::subtitle::parse::is_blank;
 use crate::subtitle::{Cue, EncodingHow, Index, OrphanReason, Track};
 
 /// Chinese and Japanese code pages: a screening-blocking error (QC §6),
@@ -215,7 +216,7 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
         );
     } else {
         for (i, l) in c.lines().enumerate() {
-            if l.trim().is_empty() {
+            if is_blank(l) {
                 add(
                     Rule::BlankLineInCue,
                     Severity::Error,

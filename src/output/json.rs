@@ -36,11 +36,11 @@ impl CheckReport {
                         if k > 0 {
                             buf.push(b',');
                         }
-                        serde_json::to_writer(&mut buf, finding)?;
+                        finding.write_json(&mut buf);
                     }
-                    Ok(buf)
+                    buf
                 })
-                .collect::<serde_json::Result<Vec<Vec<u8>>>>()?;
+                .collect::<Vec<Vec<u8>>>();
             for (k, chunk) in chunks.iter().enumerate() {
                 if k > 0 {
                     w.write_all(b",")?;
@@ -78,6 +78,32 @@ pub struct JsonFinding {
     pub cue: Option<usize>,
     pub message: Message,
     pub fixable: bool,
+}
+
+impl JsonFinding {
+    /// What serde writes for it, without serde's per-field machinery.
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let mut num = itoa::Buffer::new();
+        // Rule ids and severities are plain kebab-case ASCII: no escaping.
+        out.extend_from_slice(b"{\"rule\":\"");
+        out.extend_from_slice(self.rule.as_bytes());
+        out.extend_from_slice(b"\",\"severity\":\"");
+        out.extend_from_slice(self.severity.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"line\":");
+        out.extend_from_slice(num.format(self.line).as_bytes());
+        out.extend_from_slice(b",\"cue\":");
+        match self.cue {
+            Some(c) => out.extend_from_slice(num.format(c).as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"message\":");
+        self.message.write_json(out);
+        out.extend_from_slice(if self.fixable {
+            b",\"fixable\":true}"
+        } else {
+            b",\"fixable\":false}"
+        });
+    }
 }
 
 impl From<Finding> for JsonFinding {
