@@ -203,7 +203,18 @@ pub fn find_arrow(line: &str) -> Option<(usize, usize)> {
 /// Whether a line looks like a time line at all (has an arrow and a digit
 /// before it). Used to decide block structure even when the codes are broken.
 pub fn looks_like_time_line(line: &str) -> bool {
-    if canonical_time_line(line).is_some() {
+    // `HH:MM:SS,mmm --> `: the arrow is the first `>`, with digits before.
+    let b = line.as_bytes();
+    if b.len() >= 17
+        && &b[12..17] == b" --> "
+        && CANONICAL_CODE.iter().zip(b).all(|(&p, &c)| {
+            if p == b'0' {
+                c.is_ascii_digit()
+            } else {
+                c == p
+            }
+        })
+    {
         return true;
     }
     match find_arrow(line) {
@@ -232,6 +243,9 @@ fn canonical_time_line(line: &str) -> Option<TimeLine> {
         rest: None,
     })
 }
+
+/// The shape of a canonical time code; `0` stands for any digit.
+const CANONICAL_CODE: &[u8; 12] = b"00:00:00,000";
 
 fn canonical_code(b: &[u8]) -> Option<Timestamp> {
     if b[2] != b':' || b[5] != b':' || b[8] != b',' {

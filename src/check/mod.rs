@@ -32,22 +32,33 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
     structure::file(track, lim, &mut out);
     structure::orphans(track, &mut out);
     // Per-cue work is independent: measure and run the text rules on all
-    // cores, in chunks big enough to amortise the hand-off.
-    let per_cue: Vec<(timing::Measure, Vec<Finding>)> = track
+    // cores, in chunks big enough to amortise the hand-off, each with one
+    // findings vector (not one per cue).
+    const CHUNK: usize = 1024;
+    let parts: Vec<(Vec<timing::Measure>, Vec<Finding>)> = track
         .cues
-        .par_iter()
+        .par_chunks(CHUNK)
         .enumerate()
-        .with_min_len(512)
-        .map(|(i, c)| {
+        .map(|(k, chunk)| {
             let mut found = Vec::new();
-            structure::cue(c, i.checked_sub(1).map(|p| &track.cues[p]), lim, &mut found);
-            let chars = text::check(c, lim, &mut found);
-            (timing::Measure::with_chars(c, lim, chars), found)
+            let mut measures = Vec::with_capacity(chunk.len());
+            for (j, c) in chunk.iter().enumerate() {
+                let prev = (k * CHUNK + j).checked_sub(1).map(|p| &track.cues[p]);
+                structure::cue(c, prev, lim, &mut found);
+                let chars = text::check(c, lim, &mut found);
+                measures.push(timing::Measure::with_chars(c, lim, chars));
+            }
+            (measures, found)
         })
         .collect();
-    let (measures, found): (Vec<_>, Vec<_>) = per_cue.into_iter().unzip();
+    let mut measures = Vec::with_capacity(track.cues.len());
+    let mut found = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    for (m, f) in parts {
+        measures.extend(m);
+        found.extend(f);
+    }
     timing::check(&track.cues, &measures, lim, &mut out);
-    out.extend(found.into_iter().flatten());
+    out.append(&mut found);
     if let Some(clip) = opts.clip_ms {
         past_clip_end(track, clip, &mut out);
     }

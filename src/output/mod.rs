@@ -112,7 +112,7 @@ impl Printer {
         if self.quiet {
             return;
         }
-        let mut o = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let mut o = std::io::BufWriter::with_capacity(1 << 16, raw_stdout());
         let done = write(&mut o)
             .and_then(|_| o.write_all(b"\n"))
             .and_then(|_| o.flush());
@@ -128,6 +128,26 @@ impl Printer {
             exit_on_pipe(e);
         }
     }
+}
+
+/// Standard output without its line buffering. `Stdout` searches every
+/// write for a newline; JSON has one, at the very end, so megabytes of it
+/// were searched for nothing. Falls back to `Stdout` if the descriptor
+/// cannot be duplicated.
+#[cfg(unix)]
+fn raw_stdout() -> Box<dyn Write> {
+    use std::os::fd::AsFd;
+    let out = std::io::stdout();
+    let _ = out.lock().flush();
+    match out.as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(std::fs::File::from(fd)),
+        Err(_) => Box::new(out.lock()),
+    }
+}
+
+#[cfg(not(unix))]
+fn raw_stdout() -> Box<dyn Write> {
+    Box::new(std::io::stdout().lock())
 }
 
 fn write_or_exit(w: &mut impl Write, s: &str) {

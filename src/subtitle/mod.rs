@@ -50,13 +50,20 @@ pub enum Index {
 impl Index {
     /// Read an index line.
     pub fn read(line: &str) -> Index {
-        let canonical = !line.is_empty()
-            && line.len() <= 19
-            && line.bytes().all(|b| b.is_ascii_digit())
-            && (line.len() == 1 || !line.starts_with('0'));
-        match line.parse() {
-            Ok(n) if canonical => Index::Number(n),
-            _ => Index::Raw(line.to_string()),
+        let b = line.as_bytes();
+        let canonical = !b.is_empty() && b.len() <= 19 && (b.len() == 1 || b[0] != b'0');
+        let mut n = 0u64;
+        for &d in b {
+            if !canonical || !d.is_ascii_digit() {
+                return Index::Raw(line.to_string());
+            }
+            // At most 19 digits: no overflow.
+            n = n * 10 + u64::from(d - b'0');
+        }
+        if canonical {
+            Index::Number(n)
+        } else {
+            Index::Raw(line.to_string())
         }
     }
 

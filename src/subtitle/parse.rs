@@ -226,6 +226,21 @@ fn scan_lines(text: &str) -> (Vec<&str>, Vec<Kind>, EolStats, bool) {
     (lines, kinds, eol, final_newline)
 }
 
+/// Lines joined by `\n` (they never hold a line break: split_lines took
+/// them all), sized once. `[&str]::join` is generic and slower on the one
+/// or two short lines a cue has.
+fn join_lines(lines: &[&str]) -> String {
+    let len = lines.iter().map(|l| l.len() + 1).sum::<usize>();
+    let mut s = String::with_capacity(len.saturating_sub(1));
+    for (k, l) in lines.iter().enumerate() {
+        if k > 0 {
+            s.push('\n');
+        }
+        s.push_str(l);
+    }
+    s
+}
+
 /// Split points for parsing in parallel: a blank line, then an index line,
 /// then a time line. The sequential reader always ends a block at such a
 /// blank line and starts a cue after it, so chunks parsed on their own give
@@ -376,8 +391,7 @@ impl Parser<'_> {
             time_line: t + 1,
             start: tl.start,
             end: tl.end,
-            // Lines never hold a line break (split_lines took them all).
-            text: self.lines[t + 1..end].join("\n"),
+            text: join_lines(&self.lines[t + 1..end]),
             time: TimeSyntax {
                 quirks: tl.quirks,
                 odd_arrow: tl.odd_arrow,
