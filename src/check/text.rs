@@ -83,6 +83,8 @@ const ESCAPE: u8 = 4;
 const AMP: u8 = 8;
 const TAB: u8 = 16;
 const HIGH: u8 = 32;
+const CONTROL: u8 = 64;
+const SPACE: u8 = 128;
 
 /// Byte classes: the pass ORs one table entry per byte, with no branches.
 static CLASS: [u8; 256] = {
@@ -93,7 +95,14 @@ static CLASS: [u8; 256] = {
     t[b'\\' as usize] = ESCAPE;
     t[b'[' as usize] = ESCAPE;
     t[b'&' as usize] = AMP;
-    t[b'\t' as usize] = TAB;
+    t[b' ' as usize] = SPACE;
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = CONTROL;
+        b += 1;
+    }
+    t[0x7f] = CONTROL;
+    t[b'\t' as usize] = TAB | CONTROL;
     let mut b = 0x80;
     while b < 256 {
         t[b] = HIGH;
@@ -104,21 +113,26 @@ static CLASS: [u8; 256] = {
 
 fn scan(line: &str) -> Scan {
     let bytes = line.as_bytes();
-    let (mut flags, mut controls, mut double, mut prev_space) = (0u8, 0usize, false, false);
+    // `double` collects classes seen in two bytes in a row (only SPACE is read).
+    let (mut flags, mut double, mut prev) = (0u8, 0u8, 0u8);
     for &b in bytes {
-        flags |= CLASS[b as usize];
-        controls += usize::from(b < 0x20 || b == 0x7f);
-        let space = b == b' ';
-        double |= space & prev_space;
-        prev_space = space;
+        let class = CLASS[b as usize];
+        flags |= class;
+        double |= class & prev;
+        prev = class;
     }
+    let controls = if flags & CONTROL != 0 {
+        bytes.iter().filter(|&&b| b < 0x20 || b == 0x7f).count()
+    } else {
+        0
+    };
     let mut s = Scan {
         non_ascii: flags & HIGH != 0,
         angle: flags & ANGLE != 0,
         brace: flags & BRACE != 0,
         escape: flags & ESCAPE != 0,
         amp: flags & AMP != 0,
-        double_space: double,
+        double_space: double & SPACE != 0,
         tab: flags & TAB != 0,
         chars: Some(bytes.len() - controls),
         ..Scan::default()
@@ -226,7 +240,8 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
         }
         if let Some(esc) = ESCAPED_BREAKS
             .iter()
-            .find(|e| sc.escape && line.contains(**e))
+            .take(if sc.escape { ESCAPED_BREAKS.len() } else { 0 })
+            .find(|e| line.contains(**e))
         {
             add(
                 Rule::EscapedBreak,

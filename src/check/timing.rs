@@ -183,10 +183,13 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                 false,
             );
         }
-        // Fixable only if the time needed fits under the maximum and in the gap.
-        let want = wanted_ms(m, lim);
-        let fixable = reading_ms(m, lim) <= want && room_for(cues, &order, k, lim.min_gap_ms, want);
-        reading_speed(c, m, dur, lim, fixable, &mut add);
+        // Fixable only if the time needed fits under the maximum and in the
+        // gap; worked out only for cues that read too fast.
+        let fixable = || {
+            let want = wanted_ms(m, lim);
+            reading_ms(m, lim) <= want && room_for(cues, &order, k, lim.min_gap_ms, want)
+        };
+        reading_speed(c, m, dur, lim, &fixable, &mut add);
         if let Some(pk) = latest {
             let p = &cues[order[pk]];
             if stacked(p, c) {
@@ -266,7 +269,14 @@ fn gaps(
     }
 }
 
-fn reading_speed(c: &Cue, m: &Measure, dur: i64, lim: &Limits, fixable: bool, add: &mut Add<'_>) {
+fn reading_speed(
+    c: &Cue,
+    m: &Measure,
+    dur: i64,
+    lim: &Limits,
+    fixable: &dyn Fn() -> bool,
+    add: &mut Add<'_>,
+) {
     if dur <= 0 {
         return;
     }
@@ -279,7 +289,7 @@ fn reading_speed(c: &Cue, m: &Measure, dur: i64, lim: &Limits, fixable: bool, ad
                 Severity::Warning,
                 c,
                 Message::Cps { cps, max },
-                fixable,
+                fixable(),
             );
             return;
         }
@@ -292,7 +302,7 @@ fn reading_speed(c: &Cue, m: &Measure, dur: i64, lim: &Limits, fixable: bool, ad
                 Severity::Warning,
                 c,
                 Message::Wpm { wpm, max },
-                fixable,
+                fixable(),
             );
         }
     }
