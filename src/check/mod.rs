@@ -66,23 +66,40 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
     sort_findings(out)
 }
 
-/// Sort by line, then rule, keeping the order of equal findings. Sorting
-/// small keys and then moving each finding once is several times cheaper
-/// than a stable sort moving whole findings about (80k on a big file).
+/// Sort by line, then rule, keeping the order of equal findings.
+///
+/// Lines are bounded by the file, so this is a counting sort on the line
+/// (each finding moved once), then each line's few findings by rule. A
+/// comparison sort of 80k findings cost a twentieth of all of `check`.
 fn sort_findings(out: Vec<Finding>) -> Vec<Finding> {
-    let mut keys: Vec<(usize, Rule, usize)> = out
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.line, f.rule, i))
-        .collect();
-    if keys.is_sorted() {
+    if out.is_sorted_by_key(|f| (f.line, f.rule)) {
         return out;
     }
-    keys.sort_unstable();
+    let top = out.iter().map(|f| f.line).max().unwrap_or(0);
+    if top > out.len().saturating_mul(64).max(1 << 20) {
+        // Sparse, huge line numbers (never from a subtitle file): compare.
+        let mut out = out;
+        out.sort_by_key(|f| (f.line, f.rule));
+        return out;
+    }
+    let mut next = vec![0usize; top + 2];
+    for f in &out {
+        next[f.line + 1] += 1;
+    }
+    for l in 1..next.len() {
+        next[l] += next[l - 1];
+    }
+    let mut order = vec![0usize; out.len()];
+    for (i, f) in out.iter().enumerate() {
+        order[next[f.line]] = i;
+        next[f.line] += 1;
+    }
     let mut slots: Vec<Option<Finding>> = out.into_iter().map(Some).collect();
-    keys.iter()
-        .filter_map(|&(_, _, i)| slots[i].take())
-        .collect()
+    let mut sorted: Vec<Finding> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    for same_line in sorted.chunk_by_mut(|a, b| a.line == b.line) {
+        same_line.sort_by_key(|f| f.rule);
+    }
+    sorted
 }
 
 fn past_clip_end(track: &Track, clip_ms: i64, out: &mut Vec<Finding>) {
@@ -113,4 +130,33 @@ pub fn tally(findings: &[Finding]) -> (usize, usize, usize) {
             Severity::Warning => (e, w + 1, i),
             Severity::Info => (e, w, i + 1),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn findings_sort_like_a_stable_sort(
+            keys in proptest::collection::vec((0usize..40, 0usize..6), 0..200),
+            huge in proptest::bool::ANY,
+        ) {
+            let findings: Vec<Finding> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, &(line, rule))| Finding {
+                    rule: Rule::ALL[rule],
+                    severity: Severity::Info,
+                    line: if huge && i == 0 { usize::MAX / 2 } else { line },
+                    cue: Some(i),
+                    message: "m".into(),
+                    fixable: false,
+                })
+                .collect();
+            let mut want = findings.clone();
+            want.sort_by_key(|f| (f.line, f.rule));
+            proptest::prop_assert_eq!(sort_findings(findings), want);
+        }
+    }
 }

@@ -28,8 +28,6 @@ pub fn split_lines(text: &str) -> (Vec<&str>, EolStats, bool) {
 }
 
 /// `split_lines`, calling `each` on every line while it is in cache.
-/// A byte loop, not memchr: lines average under 20 bytes, too short for a
-/// vector search to pay for its set-up on every line.
 fn split_with<'a, K>(
     text: &'a str,
     mut each: impl FnMut(&'a str) -> K,
