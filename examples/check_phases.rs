@@ -36,7 +36,7 @@ fn main() {
                 path: path.clone(),
                 encoding: Some(track.source.encoding.clone()),
                 cues: track.cues.len(),
-                findings: findings.into_iter().map(Into::into).collect(),
+                findings,
                 error: None,
             }],
         };

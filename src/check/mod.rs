@@ -89,17 +89,37 @@ fn sort_findings(out: Vec<Finding>) -> Vec<Finding> {
     for l in 1..next.len() {
         next[l] += next[l - 1];
     }
+    // order[to] = from: where each finding's new place is filled from.
     let mut order = vec![0usize; out.len()];
     for (i, f) in out.iter().enumerate() {
         order[next[f.line]] = i;
         next[f.line] += 1;
     }
-    let mut slots: Vec<Option<Finding>> = out.into_iter().map(Some).collect();
-    let mut sorted: Vec<Finding> = order.iter().filter_map(|&i| slots[i].take()).collect();
-    for same_line in sorted.chunk_by_mut(|a, b| a.line == b.line) {
+    let mut out = out;
+    permute(&mut out, &mut order);
+    for same_line in out.chunk_by_mut(|a, b| a.line == b.line) {
         same_line.sort_by_key(|f| f.rule);
     }
-    sorted
+    out
+}
+
+/// Reorder in place so that `items[to]` becomes the old `items[order[to]]`,
+/// following each cycle of the permutation with swaps (no second vector).
+/// `order` is used up.
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    const DONE: usize = usize::MAX;
+    for start in 0..items.len() {
+        let mut to = start;
+        while order[to] != DONE {
+            let from = order[to];
+            order[to] = DONE;
+            if from == start {
+                break;
+            }
+            items.swap(to, from);
+            to = from;
+        }
+    }
 }
 
 fn past_clip_end(track: &Track, clip_ms: i64, out: &mut Vec<Finding>) {
@@ -135,8 +155,24 @@ pub fn tally(findings: &[Finding]) -> (usize, usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     proptest::proptest! {
+        #[test]
+        fn permute_places_each_item_where_the_order_says(
+            order in proptest::collection::vec(0usize..1000, 0..60).prop_map(|v| {
+                let mut idx: Vec<usize> = (0..v.len()).collect();
+                idx.sort_by_key(|&i| v[i]);
+                idx
+            })
+        ) {
+            let items: Vec<usize> = (0..order.len()).map(|i| i * 10).collect();
+            let want: Vec<usize> = order.iter().map(|&from| items[from]).collect();
+            let (mut got, mut o) = (items, order);
+            permute(&mut got, &mut o);
+            proptest::prop_assert_eq!(got, want);
+        }
+
         #[test]
         fn findings_sort_like_a_stable_sort(
             keys in proptest::collection::vec((0usize..40, 0usize..6), 0..200),

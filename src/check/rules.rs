@@ -324,7 +324,46 @@ impl Serialize for Message {
     }
 }
 
+/// The `--json` form: `{"rule","severity","line","cue","message","fixable"}`.
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Finding", 6)?;
+        st.serialize_field("rule", self.rule.id())?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("cue", &self.cue)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("fixable", &self.fixable)?;
+        st.end()
+    }
+}
+
 impl Finding {
+    /// What `Serialize` writes, without serde's per-field machinery.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let mut num = itoa::Buffer::new();
+        // Rule ids and severities are plain kebab-case ASCII: no escaping.
+        out.extend_from_slice(b"{\"rule\":\"");
+        out.extend_from_slice(self.rule.id().as_bytes());
+        out.extend_from_slice(b"\",\"severity\":\"");
+        out.extend_from_slice(self.severity.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"line\":");
+        out.extend_from_slice(num.format(self.line).as_bytes());
+        out.extend_from_slice(b",\"cue\":");
+        match self.cue {
+            Some(c) => out.extend_from_slice(num.format(c).as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"message\":");
+        self.message.write_json(out);
+        out.extend_from_slice(if self.fixable {
+            b",\"fixable\":true}"
+        } else {
+            b",\"fixable\":false}"
+        });
+    }
+
     /// A finding about a file as a whole (no cue).
     pub fn file(
         rule: Rule,

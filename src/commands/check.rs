@@ -76,7 +76,7 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
                     path: fshown,
                     encoding: f.encoding,
                     cues: f.cues,
-                    findings: f.findings.into_iter().map(Into::into).collect(),
+                    findings: f.findings,
                     error: None,
                 });
             }
@@ -108,7 +108,7 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
                     path: shown,
                     encoding: Some(track.source.encoding.clone()),
                     cues: track.cues.len(),
-                    findings: findings.into_iter().map(Into::into).collect(),
+                    findings,
                     error: None,
                 });
             }

@@ -1,6 +1,6 @@
 //! The `--json` schemas. They are API: add fields, never rename or remove.
 
-use crate::check::rules::{Finding, Message, Severity};
+use crate::check::rules::Finding;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -27,25 +27,29 @@ impl CheckReport {
             w.write_all(b",\"encoding\":")?;
             serde_json::to_writer(&mut *w, &f.encoding)?;
             write!(w, ",\"cues\":{},\"findings\":[", f.cues)?;
-            let chunks = f
-                .findings
-                .par_chunks(4096)
-                .map(|chunk| {
-                    let mut buf = Vec::with_capacity(chunk.len() * 160);
-                    for (k, finding) in chunk.iter().enumerate() {
-                        if k > 0 {
-                            buf.push(b',');
+            // Rendered on all cores, a batch at a time, into buffers that
+            // are reused: memory stays flat however many findings there are.
+            const CHUNK: usize = 4096;
+            let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); rayon::current_num_threads() * 2];
+            for (b, batch) in f.findings.chunks(CHUNK * bufs.len()).enumerate() {
+                bufs.par_iter_mut()
+                    .zip(batch.par_chunks(CHUNK))
+                    .for_each(|(buf, chunk)| {
+                        buf.clear();
+                        for (k, finding) in chunk.iter().enumerate() {
+                            if k > 0 {
+                                buf.push(b',');
+                            }
+                            finding.write_json(buf);
                         }
-                        finding.write_json(&mut buf);
+                    });
+                let used = batch.len().div_ceil(CHUNK);
+                for (k, buf) in bufs[..used].iter().enumerate() {
+                    if b > 0 || k > 0 {
+                        w.write_all(b",")?;
                     }
-                    buf
-                })
-                .collect::<Vec<Vec<u8>>>();
-            for (k, chunk) in chunks.iter().enumerate() {
-                if k > 0 {
-                    w.write_all(b",")?;
+                    w.write_all(buf)?;
                 }
-                w.write_all(chunk)?;
             }
             w.write_all(b"]")?;
             if let Some(e) = &f.error {
@@ -65,58 +69,9 @@ pub struct FileReport {
     pub path: String,
     pub encoding: Option<String>,
     pub cues: usize,
-    pub findings: Vec<JsonFinding>,
+    pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct JsonFinding {
-    pub rule: &'static str,
-    pub severity: Severity,
-    pub line: usize,
-    pub cue: Option<usize>,
-    pub message: Message,
-    pub fixable: bool,
-}
-
-impl JsonFinding {
-    /// What serde writes for it, without serde's per-field machinery.
-    fn write_json(&self, out: &mut Vec<u8>) {
-        let mut num = itoa::Buffer::new();
-        // Rule ids and severities are plain kebab-case ASCII: no escaping.
-        out.extend_from_slice(b"{\"rule\":\"");
-        out.extend_from_slice(self.rule.as_bytes());
-        out.extend_from_slice(b"\",\"severity\":\"");
-        out.extend_from_slice(self.severity.as_str().as_bytes());
-        out.extend_from_slice(b"\",\"line\":");
-        out.extend_from_slice(num.format(self.line).as_bytes());
-        out.extend_from_slice(b",\"cue\":");
-        match self.cue {
-            Some(c) => out.extend_from_slice(num.format(c).as_bytes()),
-            None => out.extend_from_slice(b"null"),
-        }
-        out.extend_from_slice(b",\"message\":");
-        self.message.write_json(out);
-        out.extend_from_slice(if self.fixable {
-            b",\"fixable\":true}"
-        } else {
-            b",\"fixable\":false}"
-        });
-    }
-}
-
-impl From<Finding> for JsonFinding {
-    fn from(f: Finding) -> Self {
-        JsonFinding {
-            rule: f.rule.id(),
-            severity: f.severity,
-            line: f.line,
-            cue: f.cue,
-            message: f.message,
-            fixable: f.fixable,
-        }
-    }
 }
 
 /// `screenkit probe --json`: exactly one object on stdout.
@@ -176,12 +131,12 @@ pub struct SyncPart {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::rules::{Rule, TimeLineOdd};
+    use crate::check::rules::{Message, Rule, Severity, TimeLineOdd};
 
     #[test]
     fn the_parallel_writer_writes_what_serde_writes() {
-        let finding = |k: usize| JsonFinding {
-            rule: Rule::ALL[k % Rule::ALL.len()].id(),
+        let finding = |k: usize| Finding {
+            rule: Rule::ALL[k % Rule::ALL.len()],
             severity: Severity::Warning,
             line: k,
             cue: (!k.is_multiple_of(3)).then_some(k / 2),
@@ -206,8 +161,8 @@ mod tests {
                 FileReport {
                     path: "a \"b\".srt".into(),
                     encoding: Some("UTF-8".into()),
-                    cues: 9000,
-                    findings: (0..9000).map(finding).collect(),
+                    cues: 90000,
+                    findings: (0..90000).map(finding).collect(),
                     error: None,
                 },
                 FileReport {
