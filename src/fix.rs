@@ -47,14 +47,14 @@ pub fn fix(track: &Track, lim: &Limits) -> (Track, Changes) {
     let odd_times = t
         .cues
         .iter()
-        .filter(|c| !c.time.quirks.is_clean() || c.time.odd_arrow)
+        .filter(|c| !c.time().quirks.is_clean() || c.time().odd_arrow)
         .count();
     count(
         &mut changes,
         "rewrote time line in HH:MM:SS,mmm form",
         odd_times,
     );
-    let extras = t.cues.iter().filter(|c| c.time.rest.is_some()).count();
+    let extras = t.cues.iter().filter(|c| c.time().rest.is_some()).count();
     count(&mut changes, "dropped text after the end time", extras);
     (t, changes)
 }

@@ -52,13 +52,16 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
         })
         .collect();
     let mut measures = Vec::with_capacity(track.cues.len());
-    let mut found = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    let mut found = Vec::with_capacity(parts.len());
     for (m, f) in parts {
         measures.extend(m);
-        found.extend(f);
+        found.push(f);
     }
     timing::check(&track.cues, &measures, lim, &mut out);
-    out.append(&mut found);
+    out.reserve_exact(found.iter().map(Vec::len).sum());
+    for f in found {
+        out.extend(f);
+    }
     if let Some(clip) = opts.clip_ms {
         past_clip_end(track, clip, &mut out);
     }

@@ -135,7 +135,7 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
             fixable,
         });
     };
-    match (&c.index, c.index_line) {
+    match (&c.index, c.index_line()) {
         (None, _) | (_, None) => {
             add(
                 Rule::MissingIndex,
@@ -162,7 +162,7 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
             }
         }
     }
-    let q = &c.time.quirks;
+    let q = &c.time().quirks;
     if let Some(ms) = &q.short_millis {
         add(
             Rule::AmbiguousMs,
@@ -183,7 +183,7 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
         no_millis: q.no_millis,
         odd_width: q.odd_width,
         spaces: q.spaces,
-        odd_arrow: c.time.odd_arrow,
+        odd_arrow: c.time().odd_arrow,
     };
     if odd.any() {
         add(
@@ -197,7 +197,7 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
     if q.out_of_range {
         add(Rule::TimecodeRange, Severity::Error, c.time_line, "a field is out of range (minutes/seconds 60 or more, or 4-digit milliseconds); read with carry-over".into(), true);
     }
-    if let Some(rest) = &c.time.rest {
+    if let Some(rest) = &c.time().rest {
         add(
             Rule::TextAfterTime,
             Severity::Warning,

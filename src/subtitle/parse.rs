@@ -382,21 +382,21 @@ impl Parser<'_> {
             return self.orphan_block(i, t, OrphanReason::BadTimeLine(t + 1));
         };
         let (end, no_blank_after) = self.text_end(t + 1);
-        let cue = Cue {
+        let mut cue = Cue {
             pos: self.cues.len(),
             index: index_at.map(|k| Index::read(self.lines[k])),
-            index_line: index_at.map(|k| k + 1),
             time_line: t + 1,
             start: tl.start,
             end: tl.end,
             text: join_lines(&self.lines[t + 1..end]),
-            time: TimeSyntax {
-                quirks: tl.quirks,
-                odd_arrow: tl.odd_arrow,
-                rest: tl.rest,
-            },
+            syntax: None,
             no_blank_after,
         };
+        cue.set_time(TimeSyntax {
+            quirks: tl.quirks,
+            odd_arrow: tl.odd_arrow,
+            rest: tl.rest,
+        });
         self.cues.push(cue);
         end
     }
@@ -443,7 +443,7 @@ mod tests {
         assert_eq!(t.cues.len(), 2);
         let c = &t.cues[1];
         assert_eq!(
-            (c.index_line, c.time_line, c.start.ms()),
+            (c.index_line(), c.time_line, c.start.ms()),
             (Some(6), 7, 3000)
         );
         assert_eq!(c.text(), "Bye");

@@ -210,12 +210,11 @@ pub fn parse_vtt(text: &str) -> Result<Track, VttError> {
                 cues.push(Cue {
                     pos: cues.len(),
                     index: (t == 1).then(|| super::Index::read(block[0])),
-                    index_line: (t == 1).then_some(at + 1),
                     time_line: at + t + 1,
                     start: s,
                     end: e,
                     text: text_lines.join("\n"),
-                    time: Default::default(),
+                    syntax: None,
                     no_blank_after: false,
                 });
             }
