@@ -32,19 +32,27 @@ fn split_with<'a, K>(
     text: &'a str,
     mut each: impl FnMut(&'a str) -> K,
 ) -> (Vec<&'a str>, EolStats, bool, Vec<K>) {
+    let mut lines = Vec::with_capacity(text.len() / 16 + 1);
+    let mut out = Vec::with_capacity(text.len() / 16 + 1);
+    let (eol, final_newline) = for_each_line(text, |_, line| {
+        lines.push(line);
+        out.push(each(line));
+    });
+    (lines, eol, final_newline, out)
+}
+
+/// Call `visit(n, line)` for each line (`n` from 0), splitting on CRLF, LF
+/// or bare CR; returns the line-ending counts and whether the text ends
+/// with a break.
+fn for_each_line<'a>(text: &'a str, mut visit: impl FnMut(usize, &'a str)) -> (EolStats, bool) {
     let bytes = text.as_bytes();
-    let mut lines = Vec::with_capacity(bytes.len() / 16 + 1);
-    let mut out = Vec::with_capacity(bytes.len() / 16 + 1);
     let mut eol = EolStats::default();
-    let mut start = 0;
-    let mut i = 0;
+    let (mut start, mut i, mut no) = (0, 0, 0);
     while let Some(off) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
         i += off;
         let b = bytes[i];
-        let line = &text[start..i];
-        lines.push(line);
-        out.push(each(line));
-        let no = lines.len();
+        visit(no, &text[start..i]);
+        no += 1;
         if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
             eol.crlf += 1;
             eol.first_crlf.get_or_insert(no);
@@ -63,11 +71,20 @@ fn split_with<'a, K>(
     }
     let final_newline = start == text.len();
     if !final_newline {
-        let line = &text[start..];
-        lines.push(line);
-        out.push(each(line));
+        visit(no, &text[start..]);
     }
-    (lines, eol, final_newline, out)
+    (eol, final_newline)
+}
+
+/// How many lines `for_each_line` visits, counted with vector searches.
+fn count_lines(text: &str) -> usize {
+    let b = text.as_bytes();
+    let lf = memchr::memchr_iter(b'\n', b).count();
+    let bare_cr = memchr::memchr_iter(b'\r', b)
+        .filter(|&i| b.get(i + 1) != Some(&b'\n'))
+        .count();
+    let unterminated = !b.is_empty() && !matches!(b.last(), Some(b'\n' | b'\r'));
+    lf + bare_cr + usize::from(unterminated)
 }
 
 #[cfg(test)]
@@ -197,19 +214,49 @@ fn scan_lines(text: &str) -> (Vec<&str>, Vec<Kind>, EolStats, bool) {
         let (lines, eol, final_newline, kinds) = split_with(text, classify);
         return (lines, kinds, eol, final_newline);
     }
-    let split: Vec<_> = cuts
+    // Each piece's lines are counted first, so that every piece writes
+    // straight into its own part of one vector: no per-piece vectors, and
+    // no copy to join them.
+    let counts: Vec<usize> = cuts
         .par_windows(2)
-        .map(|w| {
-            let (lines, eol, fin, kinds) = split_with(&text[w[0]..w[1]], classify);
-            (lines, kinds, eol, fin)
+        .map(|w| count_lines(&text[w[0]..w[1]]))
+        .collect();
+    let n = counts.iter().sum();
+    let (mut lines, mut kinds) = (vec![""; n], vec![Kind::Blank; n]);
+    let (mut line_parts, mut kind_parts) = (Vec::new(), Vec::new());
+    let (mut lrest, mut krest) = (&mut lines[..], &mut kinds[..]);
+    for &c in &counts {
+        let (l, lr) = lrest.split_at_mut(c);
+        let (k, kr) = krest.split_at_mut(c);
+        (lrest, krest) = (lr, kr);
+        line_parts.push(l);
+        kind_parts.push(k);
+    }
+    let filled: Vec<(EolStats, bool, usize)> = cuts
+        .par_windows(2)
+        .zip(line_parts)
+        .zip(kind_parts)
+        .map(|((w, ls), ks)| {
+            let mut seen = 0;
+            let (eol, fin) = for_each_line(&text[w[0]..w[1]], |no, line| {
+                if let (Some(l), Some(k)) = (ls.get_mut(no), ks.get_mut(no)) {
+                    *l = line;
+                    *k = classify(line);
+                }
+                seen += 1;
+            });
+            (eol, fin, seen)
         })
         .collect();
-    let n = split.iter().map(|p| p.0.len()).sum();
-    let (mut lines, mut kinds) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    if filled.iter().zip(&counts).any(|(f, &c)| f.2 != c) {
+        // The count and the split disagree (they never should): split again.
+        let (lines, eol, final_newline, kinds) = split_with(text, classify);
+        return (lines, kinds, eol, final_newline);
+    }
     let mut eol = EolStats::default();
     let mut final_newline = true;
-    for (l, k, e, fin) in split {
-        let before = lines.len();
+    let mut before = 0;
+    for ((e, fin, _), c) in filled.into_iter().zip(counts) {
         let global = |first: Option<usize>| first.map(|f| f + before);
         eol.first_lf = eol.first_lf.or(global(e.first_lf));
         eol.first_crlf = eol.first_crlf.or(global(e.first_crlf));
@@ -218,8 +265,7 @@ fn scan_lines(text: &str) -> (Vec<&str>, Vec<Kind>, EolStats, bool) {
         eol.crlf += e.crlf;
         eol.cr += e.cr;
         final_newline = fin;
-        lines.extend(l);
-        kinds.extend(k);
+        before += c;
     }
     (lines, kinds, eol, final_newline)
 }
@@ -454,6 +500,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_shortcuts_agree_with_the_rules(text in "[ab1 \t\r\n>\u{a0}\u{3000}-]{0,40}|[0-9: ,.>-]{0,32}") {
+            proptest::prop_assert_eq!(count_lines(&text), split_lines(&text).0.len());
             let (lines, eol, fin, kinds) = split_with(&text, classify);
             proptest::prop_assert_eq!((lines.clone(), eol, fin), split_lines_memchr(&text));
             for (l, k) in lines.iter().zip(kinds) {
@@ -534,9 +581,18 @@ mod tests {
             if i % 1499 == 0 {
                 s.push_str("\n9999\norphan text\n");
             }
-            s.push('\n');
+            // Some Windows and classic-Mac line ends, counted across pieces.
+            s.push_str(match i % 1201 {
+                0 => "\r\n",
+                600 => "\r",
+                _ => "\n",
+            });
         }
-        let (lines, _, _) = split_lines(&s);
+        assert!(
+            s.len() > 2 * SCAN_PIECE,
+            "the lines must be split in pieces"
+        );
+        let (lines, eol, final_newline) = split_lines(&s);
         let kinds: Vec<Kind> = lines.iter().map(|l| classify(l)).collect();
         assert!(
             chunk_bounds(&kinds, 4).len() > 2,
@@ -553,6 +609,9 @@ mod tests {
         assert_eq!(par.cues, seq.cues);
         assert_eq!(par.orphans, seq.orphans);
         assert_eq!(par.source.leading_blank_lines, 2);
+        assert_eq!(par.source.eol, eol);
+        assert_eq!(par.source.final_newline, final_newline);
+        assert!(eol.crlf > 0 && eol.cr > 0 && eol.first_cr > eol.first_crlf);
     }
 
     #[test]
