@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Benchmark: `screenkit check` on a 100k-cue file vs pysubs2 and python srt
-loading the same file, run side by side (median of N runs each, one machine,
-one run, so compare the ratios, not the absolute times).
+loading the same file, run side by side in rounds (every tool once per
+round; the ratio is the median of the rounds' ratios, so compare ratios,
+not absolute times, on a shared machine).
 
-Usage: python3 benches/check_vs_peers.py [--cues 100000] [--runs 5]
+Usage: python3 benches/check_vs_peers.py [--cues 100000] [--runs 7]
 Needs: a release build (cargo build --release), pip install pysubs2 srt.
 The input is made from ../shared/corpus/srt/pysrt_fr_utf8_1332cues.srt,
 repeated with shifted times; it is written to benches/out/ (git-ignored).
@@ -50,21 +51,19 @@ PEERS = {
 }
 
 
-def wall(cmd, runs):
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t)
-        if r.returncode not in (0, 1):
-            sys.exit(f"{cmd[0]} failed with {r.returncode}")
-    return statistics.median(times)
+def once(cmd):
+    t = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    took = time.perf_counter() - t
+    if r.returncode not in (0, 1):
+        sys.exit(f"{cmd[0]} failed with {r.returncode}")
+    return took
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cues", type=int, default=100_000)
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=7)
     a = ap.parse_args()
     if not os.path.exists(BIN):
         sys.exit("build first: cargo build --release")
@@ -72,22 +71,32 @@ def main():
     big = os.path.join(ROOT, "benches", "out", f"big_{a.cues}.srt")
     make_big(a.cues, big)
     size = os.path.getsize(big) / 1e6
-    print(f"input: {a.cues} cues, {size:.1f} MB (from {os.path.basename(SRC)}); median of {a.runs} runs")
-    rows = [
-        ("screenkit check --json", wall([BIN, "check", "--json", big], a.runs)),
-        ("screenkit check (human)", wall([BIN, "check", big], a.runs)),
-        ("python startup only", wall([sys.executable, "-c", "pass"], a.runs)),
-    ]
-    for name, code in PEERS.items():
-        rows.append((name, wall([sys.executable, "-c", code, big], a.runs)))
-    base = rows[0][1]
-    print(f"{'tool':28} {'wall (s)':>9} {'× screenkit check --json':>26}")
-    for name, t in rows:
-        print(f"{name:28} {t:9.3f} {t / base:26.1f}")
+    tools = [
+        ("screenkit check --json", [BIN, "check", "--json", big]),
+        ("screenkit check (human)", [BIN, "check", big]),
+        ("python startup only", [sys.executable, "-c", "pass"]),
+    ] + [(name, [sys.executable, "-c", code, big]) for name, code in PEERS.items()]
+    # Rounds: every tool once per round, so that each round's ratios come
+    # from the same state of a noisy, shared machine.
+    times = {name: [] for name, _ in tools}
+    for _ in range(a.runs):
+        for name, cmd in tools:
+            times[name].append(once(cmd))
+    print(f"input: {a.cues} cues, {size:.1f} MB (from {os.path.basename(SRC)}); {a.runs} rounds")
+    base = times["screenkit check --json"]
+    print(f"{'tool':28} {'median wall (s)':>16} {'median ratio to check --json':>30}")
+    for name, _ in tools:
+        ratios = [t / b for t, b in zip(times[name], base)]
+        print(f"{name:28} {statistics.median(times[name]):16.3f} {statistics.median(ratios):30.1f}")
+    human = times["screenkit check (human)"]
+    for name in PEERS:
+        r = [t / b for t, b in zip(times[name], human)]
+        print(f"{name}: {statistics.median(r):.1f}x screenkit check (human output)")
     # Ratios without interpreter start-up, for fairness to the peers.
-    startup = rows[2][1]
-    for name, t in rows[3:]:
-        print(f"{name} minus python startup: {(t - startup) / base:.1f}× screenkit")
+    startup = times["python startup only"]
+    for name in PEERS:
+        r = [(t - s) / b for t, s, b in zip(times[name], startup, base)]
+        print(f"{name} minus python startup: {statistics.median(r):.1f}x screenkit check --json")
 
 
 if __name__ == "__main__":
