@@ -111,6 +111,7 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
                     findings,
                     error: None,
                 });
+                drop_later(track);
             }
         }
     }
@@ -125,6 +126,17 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
         ));
     }
     exit
+}
+
+/// Free a track on another thread. A 100k-cue track is 200k allocations,
+/// a twentieth of the time to check it; the report need not wait for that,
+/// and if the process ends first the system takes the memory back anyway.
+fn drop_later(track: Track) {
+    if track.cues.len() < 10_000 {
+        return;
+    }
+    // If no thread can be started, the track is dropped here instead.
+    let _ = std::thread::Builder::new().spawn(move || drop(track));
 }
 
 fn options(args: &CheckArgs, limits: Limits) -> Result<CheckOptions, String> {
