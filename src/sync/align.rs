@@ -641,6 +641,11 @@ fn split(signal: &Signal, spans: &[Span], curve: &Curve) -> Vec<(usize, usize, f
             }
         }
     }
+    if cands.is_empty() {
+        // A curve with no local maximum (cues all beyond a short clip):
+        // nothing to split between. Found by the never-panics property.
+        return whole;
+    }
     let offsets: Vec<f64> = cands.iter().map(|&k| curve.offset_ms(k)).collect();
     let r = curve.ratio;
     let scores: Vec<Vec<f64>> = spans
