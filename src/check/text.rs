@@ -155,13 +155,22 @@ fn scan(line: &str) -> Scan {
         ..Scan::default()
     };
     if s.non_ascii {
-        let (mut prev, mut latin_run, mut shown, mut clusters) = (' ', 0, 0, false);
-        for c in line.chars() {
-            shown += usize::from(!c.is_control());
-            if c.is_ascii() {
-                (prev, latin_run) = (c, 0);
+        // ASCII bytes were counted above; only the other characters are
+        // decoded, one at a time, where they start.
+        let (mut prev, mut latin_run, mut clusters) = (' ', 0, false);
+        let (mut high_bytes, mut high_shown, mut i) = (0, 0, 0);
+        while i < bytes.len() {
+            if bytes[i] < 0x80 {
+                (prev, latin_run) = (char::from(bytes[i]), 0);
+                i += 1;
                 continue;
             }
+            let Some(c) = line[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            high_bytes += c.len_utf8();
+            high_shown += usize::from(!c.is_control());
             clusters |= extends_cluster(c);
             if s.invisible.is_none() && is_invisible(c) {
                 s.invisible = Some(c);
@@ -175,7 +184,7 @@ fn scan(line: &str) -> Scan {
             prev = c;
         }
         s.suspect |= s.cjk;
-        s.chars = (!clusters).then_some(shown);
+        s.chars = (!clusters).then_some(bytes.len() - high_bytes - controls + high_shown);
     }
     s
 }
@@ -193,24 +202,9 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
             fixable,
         });
     };
-    // Blank lines inside a cue take screen height too in players that keep them.
-    let shown_lines = if c.is_empty() { 0 } else { c.line_count() };
-    if shown_lines > lim.max_lines {
-        let sev = if lim.too_many_lines_is_error {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
-        add(
-            Rule::TooManyLines,
-            sev,
-            0,
-            format!("{shown_lines} lines (maximum {})", lim.max_lines).into(),
-            false,
-        );
-    }
-    let mut tagged = false;
+    let (mut tagged, mut lines) = (false, 0);
     for (i, line) in c.lines().enumerate() {
+        lines += 1;
         let sc = scan(line);
         tagged |= sc.angle;
         let shown = if sc.angle || sc.brace {
@@ -272,6 +266,22 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
             markup(line, &shown, i, lim, &mut add);
         }
         language(&shown, &sc, i, &mut add);
+    }
+    // Blank lines inside a cue take screen height too in players that keep them.
+    let shown_lines = if c.is_empty() { 0 } else { lines };
+    if shown_lines > lim.max_lines {
+        let sev = if lim.too_many_lines_is_error {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        add(
+            Rule::TooManyLines,
+            sev,
+            0,
+            format!("{shown_lines} lines (maximum {})", lim.max_lines).into(),
+            false,
+        );
     }
     if !tagged {
         return total;
