@@ -217,6 +217,11 @@ pub fn looks_like_time_line(line: &str) -> bool {
     {
         return true;
     }
+    // The arrow counts only within the first 20 bytes, with a digit before
+    // it: most text lines have no digit there and need no arrow search.
+    if !b[..b.len().min(20)].iter().any(u8::is_ascii_digit) {
+        return false;
+    }
     match find_arrow(line) {
         Some((i, _)) => line[..i].bytes().any(|b| b.is_ascii_digit()) && i <= 20,
         None => false,
@@ -296,6 +301,17 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        #[test]
+        fn time_lines_are_recognised_as_find_arrow_would(
+            line in "[0-9a-z :,.<>—-]{0,30}|[a-z ]{0,18}[0-9]{1,3}[a-z ]{0,4}-->.{0,6}|[0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3} -[->] .{0,14}"
+        ) {
+            let by_arrow = match find_arrow(&line) {
+                Some((i, _)) => line[..i].bytes().any(|b| b.is_ascii_digit()) && i <= 20,
+                None => false,
+            };
+            proptest::prop_assert_eq!(looks_like_time_line(&line), by_arrow);
+        }
+
         #[test]
         fn the_fast_path_reads_what_the_lenient_reader_reads(
             line in "[0-9]{2}:[0-9]{2}:[0-9]{2}[,.][0-9]{3} -[->] [0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3}[ x]?|[0-9:, >-]{29}"

@@ -12,7 +12,7 @@ use crate::output::json::{CheckReport, FileReport};
 use crate::output::progress::Bar;
 use crate::output::{Printer, Style};
 use crate::subtitle::{Track, read_path};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Findings shown per rule per file in the human report, unless `--all`.
 const PER_RULE_CAP: usize = 20;
@@ -205,9 +205,10 @@ fn print_file(p: &Printer, path: &str, track: &Track, findings: &[Finding], all:
 }
 
 fn print_findings(p: &Printer, path: &str, findings: &[Finding], all: bool) {
-    let mut shown: HashMap<Rule, usize> = HashMap::new();
+    // Per rule, how many so far (rules are a small fieldless enum).
+    let mut shown = vec![0usize; Rule::ALL.len()];
     for f in findings {
-        let n = shown.entry(f.rule).or_default();
+        let n = &mut shown[f.rule as usize];
         *n += 1;
         if !all && *n > PER_RULE_CAP {
             continue;
@@ -228,11 +229,10 @@ fn print_findings(p: &Printer, path: &str, findings: &[Finding], all: bool) {
             p.out(&p.paint(&format!("    hint: {}", f.hint()), Style::Dim));
         }
     }
-    let mut capped: Vec<_> = shown
+    let capped = Rule::ALL
         .iter()
-        .filter(|&(_, &n)| !all && n > PER_RULE_CAP)
-        .collect();
-    capped.sort();
+        .zip(&shown)
+        .filter(|&(_, &n)| !all && n > PER_RULE_CAP);
     for (rule, n) in capped {
         p.out(&format!(
             "{path}: … and {} more [{rule}] (--all shows them, --ignore {rule} hides them)",
