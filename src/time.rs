@@ -80,7 +80,9 @@ pub struct TimeQuirks {
 impl TimeQuirks {
     /// True when the time code is canonical.
     pub fn is_clean(&self) -> bool {
-        *self == TimeQuirks::default()
+        self.separator.is_none()
+            && self.short_millis.is_none()
+            && !(self.no_millis || self.odd_width || self.out_of_range || self.spaces)
     }
 
     fn merge(&mut self, o: &TimeQuirks) {
@@ -205,16 +207,7 @@ pub fn find_arrow(line: &str) -> Option<(usize, usize)> {
 pub fn looks_like_time_line(line: &str) -> bool {
     // `HH:MM:SS,mmm --> `: the arrow is the first `>`, with digits before.
     let b = line.as_bytes();
-    if b.len() >= 17
-        && &b[12..17] == b" --> "
-        && CANONICAL_CODE.iter().zip(b).fold(true, |ok, (&p, &c)| {
-            ok & if p == b'0' {
-                c.is_ascii_digit()
-            } else {
-                c == p
-            }
-        })
-    {
+    if b.len() >= 17 && &b[12..17] == b" --> " && canonical_shape(b) {
         return true;
     }
     // The arrow counts only within the first 20 bytes, with a digit before
@@ -254,18 +247,26 @@ fn canonical_time_line(line: &str) -> Option<TimeLine> {
 /// The shape of a canonical time code; `0` stands for any digit.
 const CANONICAL_CODE: &[u8; 12] = b"00:00:00,000";
 
+/// Whether `b` starts with a time code of canonical shape.
+fn canonical_shape(b: &[u8]) -> bool {
+    // A fold, not `all`: no early exit, so it runs as a few vector operations.
+    b.len() >= CANONICAL_CODE.len()
+        && CANONICAL_CODE.iter().zip(b).fold(true, |ok, (&p, &c)| {
+            ok & if p == b'0' {
+                c.is_ascii_digit()
+            } else {
+                c == p
+            }
+        })
+}
+
 fn canonical_code(b: &[u8]) -> Option<Timestamp> {
-    if b[2] != b':' || b[5] != b':' || b[8] != b',' {
+    if !canonical_shape(b) {
         return None;
     }
-    let d = |i: usize| {
-        let x = b[i].wrapping_sub(b'0');
-        (x < 10).then_some(i64::from(x))
-    };
-    let h = d(0)? * 10 + d(1)?;
-    let m = d(3)? * 10 + d(4)?;
-    let s = d(6)? * 10 + d(7)?;
-    let ms = d(9)? * 100 + d(10)? * 10 + d(11)?;
+    let d = |i: usize| i64::from(b[i] - b'0');
+    let (h, m, s) = (d(0) * 10 + d(1), d(3) * 10 + d(4), d(6) * 10 + d(7));
+    let ms = d(9) * 100 + d(10) * 10 + d(11);
     (m < 60 && s < 60).then(|| Timestamp::from_hmsm(h, m, s, ms))
 }
 

@@ -195,11 +195,27 @@ impl TimeLineOdd {
     pub fn any(&self) -> bool {
         *self != TimeLineOdd::default()
     }
+
+    /// What is odd, in order, past the separator (which names its character).
+    fn plain_parts(&self) -> impl Iterator<Item = &'static str> {
+        [
+            (self.no_millis, "no milliseconds"),
+            (self.odd_width, "a field with an unusual number of digits"),
+            (self.spaces, "extra spaces"),
+            (self.odd_arrow, "the arrow is not ' --> '"),
+        ]
+        .into_iter()
+        .filter_map(|(on, what)| on.then_some(what))
+    }
 }
 
-/// Seconds with milliseconds: `1.250 s`.
-fn secs(f: &mut fmt::Formatter<'_>, ms: i64) -> fmt::Result {
-    write!(f, "{:.3} s", ms as f64 / 1000.0)
+/// Milliseconds shown as seconds: `1.250 s`.
+pub struct Secs(pub i64);
+
+impl fmt::Display for Secs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.3} s", self.0 as f64 / 1000.0)
+    }
 }
 
 impl fmt::Display for Message {
@@ -216,37 +232,23 @@ impl fmt::Display for Message {
             ),
             Message::TimeLine(odd) => {
                 f.write_str("time line has ")?;
-                let parts = [
-                    (odd.separator.is_some(), ""),
-                    (odd.no_millis, "no milliseconds"),
-                    (odd.odd_width, "a field with an unusual number of digits"),
-                    (odd.spaces, "extra spaces"),
-                    (odd.odd_arrow, "the arrow is not ' --> '"),
-                ];
                 let mut first = true;
-                for (k, (on, what)) in parts.into_iter().enumerate() {
-                    if !on {
-                        continue;
-                    }
+                if let Some(sep) = odd.separator {
+                    write!(f, "'{sep}' before the milliseconds instead of ','")?;
+                    first = false;
+                }
+                for what in odd.plain_parts() {
                     if !first {
                         f.write_str(", ")?;
                     }
                     first = false;
-                    match (k, odd.separator) {
-                        (0, Some(sep)) => {
-                            write!(f, "'{sep}' before the milliseconds instead of ','")?
-                        }
-                        _ => f.write_str(what)?,
-                    }
+                    f.write_str(what)?;
                 }
                 Ok(())
             }
             Message::OnScreen { ms, limit, minimum } => {
-                f.write_str("on screen ")?;
-                secs(f, *ms)?;
-                f.write_str(if *minimum { " (minimum " } else { " (maximum " })?;
-                secs(f, *limit)?;
-                f.write_str(")")
+                let which = if *minimum { "minimum" } else { "maximum" };
+                write!(f, "on screen {} ({which} {})", Secs(*ms), Secs(*limit))
             }
             Message::Cps { cps, max } => {
                 write!(f, "{cps:.1} characters per second (maximum {max})")
@@ -278,19 +280,12 @@ impl Message {
                 out.extend_from_slice(b" ms)\"");
             }
             Message::TimeLine(odd) if odd.separator.is_none() => {
+                // The parts are plain ASCII text: nothing to escape.
                 out.extend_from_slice(b"\"time line has ");
-                let parts = [
-                    (odd.no_millis, "no milliseconds"),
-                    (odd.odd_width, "a field with an unusual number of digits"),
-                    (odd.spaces, "extra spaces"),
-                    (odd.odd_arrow, "the arrow is not ' --> '"),
-                ];
-                let mut first = true;
-                for (_, what) in parts.iter().filter(|(on, _)| *on) {
-                    if !first {
+                for (k, what) in odd.plain_parts().enumerate() {
+                    if k > 0 {
                         out.extend_from_slice(b", ");
                     }
-                    first = false;
                     out.extend_from_slice(what.as_bytes());
                 }
                 out.push(b'"');

@@ -249,11 +249,10 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
                 clean_line(line).is_some(),
             );
         }
-        if let Some(esc) = ESCAPED_BREAKS
-            .iter()
-            .take(if sc.escape { ESCAPED_BREAKS.len() } else { 0 })
-            .find(|e| line.contains(**e))
-        {
+        let escaped = sc
+            .escape
+            .then(|| ESCAPED_BREAKS.iter().find(|e| line.contains(**e)));
+        if let Some(esc) = escaped.flatten() {
             add(
                 Rule::EscapedBreak,
                 Severity::Warning,

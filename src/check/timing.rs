@@ -5,7 +5,7 @@
 //! order the file has; `unsorted` reports the file order separately.
 
 use super::profile::{Limits, MinDuration};
-use super::rules::{Finding, Message, Rule, Severity};
+use super::rules::{Finding, Message, Rule, Secs, Severity};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{char_count, visible, word_count};
 
@@ -104,10 +104,6 @@ pub fn room_for(cues: &[Cue], order: &[usize], k: usize, gap: i64, need: i64) ->
     let c = &cues[order[k]];
     !in_stack(cues, order, k)
         && lengthened_end(c, end_limit(cues, order, k, gap), need) >= c.start.ms() + need
-}
-
-fn secs(ms: i64) -> String {
-    format!("{:.3} s", ms as f64 / 1000.0)
 }
 
 /// Run the timing rules; `measures[i]` belongs to `cues[i]`.
@@ -226,7 +222,7 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                 Rule::FirstCueEarly,
                 Severity::Warning,
                 c,
-                format!("first cue starts at {} (not before {})", c.start, secs(min)).into(),
+                format!("first cue starts at {} (not before {})", c.start, Secs(min)).into(),
                 false,
             );
         }

@@ -163,12 +163,7 @@ impl Cue {
 
     /// Record what was odd about the time line.
     pub fn set_time(&mut self, syntax: TimeSyntax) {
-        let q = &syntax.quirks;
-        let canonical = q.separator.is_none()
-            && q.short_millis.is_none()
-            && !(q.no_millis || q.odd_width || q.out_of_range || q.spaces)
-            && !syntax.odd_arrow
-            && syntax.rest.is_none();
+        let canonical = syntax.quirks.is_clean() && !syntax.odd_arrow && syntax.rest.is_none();
         self.syntax = (!canonical).then(|| Box::new(syntax));
     }
 
