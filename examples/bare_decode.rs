@@ -12,6 +12,10 @@ use symphonia::core::formats::probe::Hint;
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 
+// The same allocator as the screenkit binary, so the figures compare.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: bare_decode CLIP")?;
     let mss = MediaSourceStream::new(Box::new(File::open(&path)?), Default::default());

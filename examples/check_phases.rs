@@ -6,6 +6,10 @@ use screenkit::check::{CheckOptions, check_track};
 use screenkit::output::json::{CheckReport, FileReport};
 use std::time::Instant;
 
+// The same allocator as the screenkit binary, so the figures compare.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let path = std::env::args()
         .nth(1)
