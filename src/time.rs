@@ -210,6 +210,10 @@ pub fn looks_like_time_line(line: &str) -> bool {
     if b.len() >= 17 && &b[12..17] == b" --> " && canonical_shape(b) {
         return true;
     }
+    if b.len() >= 18 && &b[13..18] == b" --> " && b[0].is_ascii_digit() && canonical_shape(&b[1..])
+    {
+        return true;
+    }
     // The arrow counts only within the first 20 bytes, with a digit before
     // it: most text lines have no digit there and need no arrow search.
     let head = &b[..b.len().min(20)];
@@ -229,44 +233,87 @@ pub fn parse_time_line(line: &str) -> Option<TimeLine> {
 }
 
 /// `HH:MM:SS,mmm --> HH:MM:SS,mmm` exactly, fields in range: nearly every
-/// line of nearly every file, read without searching for the arrow.
+/// line of nearly every file, read without searching for the arrow. A
+/// three-digit hour (a track past 99 hours) is read here too, as the
+/// lenient reader reads it: an odd width and nothing else.
 fn canonical_time_line(line: &str) -> Option<TimeLine> {
     let b = line.as_bytes();
-    if b.len() != 29 || &b[12..17] != b" --> " {
+    if !(29..=31).contains(&b.len()) {
         return None;
     }
+    let arrow = if &b[12..17] == b" --> " {
+        12
+    } else if &b[13..18] == b" --> " {
+        13
+    } else {
+        return None;
+    };
+    let (start, wide_start) = fast_code(&b[..arrow])?;
+    let (end, wide_end) = fast_code(&b[arrow + 5..])?;
     Some(TimeLine {
-        start: canonical_code(&b[..12])?,
-        end: canonical_code(&b[17..])?,
-        quirks: TimeQuirks::default(),
+        start,
+        end,
+        quirks: TimeQuirks {
+            odd_width: wide_start | wide_end,
+            ..TimeQuirks::default()
+        },
         odd_arrow: false,
         rest: None,
     })
 }
 
-/// The shape of a canonical time code; `0` stands for any digit.
-const CANONICAL_CODE: &[u8; 12] = b"00:00:00,000";
+/// A canonical time code, or one with a three-digit hour (then `true`).
+fn fast_code(b: &[u8]) -> Option<(Timestamp, bool)> {
+    match b {
+        _ if b.len() == 12 => Some((canonical_code(b)?, false)),
+        [h @ b'0'..=b'9', code @ ..] if code.len() == 12 => {
+            let t = canonical_code(code)?;
+            Some((Timestamp(t.0 + i64::from(h - b'0') * 360_000_000), true))
+        }
+        _ => None,
+    }
+}
+
+/// `00:00:00,000` with each digit as 0 and each separator as itself, as
+/// two little-endian words: XOR with a time code leaves digit values and,
+/// where the separators match, zero bytes.
+const SHAPE_LO: u64 = u64::from_le_bytes(*b"00:00:00");
+const SHAPE_HI: u32 = u32::from_le_bytes(*b",000");
+/// Per byte, 0x7F minus the largest value allowed after the XOR (9 for a
+/// digit, 0 for a separator): adding it sets a byte's top bit exactly when
+/// the byte is over its limit.
+const LIMIT_LO: u64 = u64::from_le_bytes([0x76, 0x76, 0x7F, 0x76, 0x76, 0x7F, 0x76, 0x76]);
+const LIMIT_HI: u32 = u32::from_le_bytes([0x7F, 0x76, 0x76, 0x76]);
+
+/// The XORed words of `b`'s first 12 bytes, if they have the canonical
+/// shape. Eight bytes at a time: no byte loop on the hottest line there is.
+fn shape_words(b: &[u8]) -> Option<(u64, u32)> {
+    let (lo, hi) = (b.get(..8)?, b.get(8..12)?);
+    let lo = u64::from_le_bytes(lo.try_into().ok()?) ^ SHAPE_LO;
+    let hi = u32::from_le_bytes(hi.try_into().ok()?) ^ SHAPE_HI;
+    // A byte of 0x80 or more fails through its own top bit; below that the
+    // sums cannot carry into the next byte.
+    let bad = ((lo | lo.wrapping_add(LIMIT_LO)) & 0x8080_8080_8080_8080) != 0
+        || ((hi | hi.wrapping_add(LIMIT_HI)) & 0x8080_8080) != 0;
+    (!bad).then_some((lo, hi))
+}
 
 /// Whether `b` starts with a time code of canonical shape.
 fn canonical_shape(b: &[u8]) -> bool {
-    // A fold, not `all`: no early exit, so it runs as a few vector operations.
-    b.len() >= CANONICAL_CODE.len()
-        && CANONICAL_CODE.iter().zip(b).fold(true, |ok, (&p, &c)| {
-            ok & if p == b'0' {
-                c.is_ascii_digit()
-            } else {
-                c == p
-            }
-        })
+    shape_words(b).is_some()
 }
 
 fn canonical_code(b: &[u8]) -> Option<Timestamp> {
-    if !canonical_shape(b) {
-        return None;
-    }
-    let d = |i: usize| i64::from(b[i] - b'0');
-    let (h, m, s) = (d(0) * 10 + d(1), d(3) * 10 + d(4), d(6) * 10 + d(7));
-    let ms = d(9) * 100 + d(10) * 10 + d(11);
+    let (lo, hi) = shape_words(b)?;
+    // After the XOR every digit byte holds its value.
+    let d = |w: u64, i: u32| ((w >> (8 * i)) & 0xFF) as i64;
+    let (h, m, s) = (
+        d(lo, 0) * 10 + d(lo, 1),
+        d(lo, 3) * 10 + d(lo, 4),
+        d(lo, 6) * 10 + d(lo, 7),
+    );
+    let hi = u64::from(hi);
+    let ms = d(hi, 1) * 100 + d(hi, 2) * 10 + d(hi, 3);
     (m < 60 && s < 60).then(|| Timestamp::from_hmsm(h, m, s, ms))
 }
 
@@ -306,7 +353,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn time_lines_are_recognised_as_find_arrow_would(
-            line in "[0-9a-z :,.<>—-]{0,30}|[a-z ]{0,18}[0-9]{1,3}[a-z ]{0,4}-->.{0,6}|[0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3} -[->] .{0,14}"
+            line in "[0-9a-z :,.<>—-]{0,30}|[a-z ]{0,18}[0-9]{1,3}[a-z ]{0,4}-->.{0,6}|[0-9]{2,3}:[0-9]{2}:[0-9]{2},[0-9]{3} -[->] .{0,14}"
         ) {
             let by_arrow = match find_arrow(&line) {
                 Some((i, _)) => line[..i].bytes().any(|b| b.is_ascii_digit()) && i <= 20,
@@ -317,16 +364,57 @@ mod tests {
 
         #[test]
         fn the_fast_path_reads_what_the_lenient_reader_reads(
-            line in "[0-9]{2}:[0-9]{2}:[0-9]{2}[,.][0-9]{3} -[->] [0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3}[ x]?|[0-9:, >-]{29}"
+            line in "[0-9]{2,3}:[0-9]{2}:[0-9]{2}[,.][0-9]{3} -[->] [0-9]{2,3}:[0-9]{2}:[0-9]{2},[0-9]{3}[ x]?|[0-9:, >-]{29,31}|[0-9]{1,4}:[0-9]{2}:[0-9]{1,2},[0-9]{3} --> 00:00:00,000"
         ) {
             let lenient = lenient_time_line(&line);
             if let Some(fast) = canonical_time_line(&line) {
-                proptest::prop_assert!(fast.quirks.is_clean() && !fast.odd_arrow);
+                // Clean, but for the width of a three-digit hour.
+                let wide = TimeQuirks { odd_width: false, ..fast.quirks.clone() };
+                proptest::prop_assert!(wide.is_clean() && !fast.odd_arrow);
                 proptest::prop_assert_eq!(Some(fast), lenient);
                 proptest::prop_assert!(looks_like_time_line(&line));
             } else if let Some(l) = lenient {
                 // What the fast path leaves has something to report.
                 proptest::prop_assert!(!l.quirks.is_clean() || l.odd_arrow || l.rest.is_some());
+            }
+        }
+    }
+
+    /// Every single-byte change to a few codes, and every cut: the word
+    /// test must say what a byte loop says, and read what the lenient
+    /// reader reads.
+    #[test]
+    fn the_word_shape_test_agrees_with_a_byte_loop() {
+        let bytewise = |b: &[u8]| {
+            b.len() >= 12
+                && b"00:00:00,000".iter().zip(b).all(|(&p, &c)| {
+                    if p == b'0' {
+                        c.is_ascii_digit()
+                    } else {
+                        c == p
+                    }
+                })
+        };
+        for code in [
+            "00:00:00,000",
+            "99:59:59,999",
+            "12:34:56,789",
+            "09:60:61,000",
+        ] {
+            for cut in 0..=code.len() {
+                let b = &code.as_bytes()[..cut];
+                assert_eq!(canonical_shape(b), bytewise(b), "{b:?}");
+            }
+            for at in 0..12 {
+                for with in 0..=255u8 {
+                    let mut b = code.as_bytes().to_vec();
+                    b[at] = with;
+                    assert_eq!(canonical_shape(&b), bytewise(&b), "{b:?}");
+                    if let Ok(s) = std::str::from_utf8(&b) {
+                        let lenient = parse_timecode(s).filter(|(_, q)| q.is_clean());
+                        assert_eq!(canonical_code(&b), lenient.map(|(t, _)| t), "{s}");
+                    }
+                }
             }
         }
     }
