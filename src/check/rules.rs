@@ -443,6 +443,24 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn findings_write_what_serde_writes(
+            rule in proptest::sample::select(Rule::ALL.to_vec()),
+            severity in proptest::sample::select(vec![Severity::Info, Severity::Warning, Severity::Error]),
+            line in proptest::prelude::any::<usize>(),
+            cue in proptest::option::of(proptest::prelude::any::<usize>()),
+            gap in proptest::prelude::any::<i64>(),
+            text in "\\PC{0,300}",
+            fixable in proptest::prelude::any::<bool>(),
+        ) {
+            for message in [Message::ShortGap { gap, min: 83 }, Message::from(text.clone())] {
+                let f = Finding { rule, severity, line, cue, message, fixable };
+                let mut out = Vec::new();
+                f.write_json(&mut out);
+                proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&f).unwrap());
+            }
+        }
+
+        #[test]
         fn messages_write_the_json_of_their_text(
             gap in -99_999i64..99_999, min in 0i64..9_999, flags in 0u8..32, text in "\\PC{0,20}|[\"\\\\\n\t]{0,5}",
             cps in 0.0f64..99.0,
