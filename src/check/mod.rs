@@ -40,7 +40,7 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(k, chunk)| {
-            let mut found = Vec::new();
+            let mut found = Vec::with_capacity(chunk.len());
             let mut measures = Vec::with_capacity(chunk.len());
             for (j, c) in chunk.iter().enumerate() {
                 let prev = (k * CHUNK + j).checked_sub(1).map(|p| &track.cues[p]);
@@ -60,12 +60,16 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
         measures.extend(m);
         found.push(f);
     }
+    // Room for the cues' findings and about one timing finding per cue,
+    // reserved before the timing findings go in so that they are not moved.
+    let cue_findings: usize = found.iter().map(Vec::len).sum();
+    out.reserve(cue_findings + track.cues.len());
     let before = out.len();
     timing::check(&track.cues, &measures, lim, &mut out);
     for same_cue in out[before..].chunk_by_mut(|a, b| a.cue == b.cue) {
         same_cue.sort_by_key(|f| (f.line, f.rule));
     }
-    out.reserve_exact(found.iter().map(Vec::len).sum());
+    out.reserve(cue_findings);
     for f in found {
         out.extend(f);
     }

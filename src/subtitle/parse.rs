@@ -148,11 +148,12 @@ pub fn parse(text: &str, mut source: Source) -> Track {
     let mut parts: Vec<(Vec<Cue>, Vec<Orphan>)> = bounds
         .par_windows(2)
         .map(|w| {
-            // About one cue per time line: sized once, not regrown.
-            let times = kinds[w[0]..w[1]]
-                .iter()
-                .filter(|&&k| k == Kind::Time)
-                .count();
+            // About one cue per time line: sized once, not regrown. The
+            // first chunk's vector has room for every chunk's cues, so the
+            // others are appended without moving it (room not yet written
+            // costs no memory).
+            let to = if w[0] == 0 { kinds.len() } else { w[1] };
+            let times = kinds[w[0]..to].iter().filter(|&&k| k == Kind::Time).count();
             let mut p = Parser {
                 lines: &lines,
                 kinds: &kinds,
