@@ -30,7 +30,11 @@ impl CheckReport {
             // Rendered on all cores, a batch at a time, into buffers that
             // are reused: memory stays flat however many findings there are.
             const CHUNK: usize = 4096;
-            let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); rayon::current_num_threads() * 2];
+            // A finding is 100-200 bytes: sized so they rarely regrow.
+            let room = CHUNK.min(f.findings.len()) * 192;
+            let mut bufs: Vec<Vec<u8>> = (0..rayon::current_num_threads() * 2)
+                .map(|_| Vec::with_capacity(room))
+                .collect();
             for (b, batch) in f.findings.chunks(CHUNK * bufs.len()).enumerate() {
                 bufs.par_iter_mut()
                     .zip(batch.par_chunks(CHUNK))
