@@ -27,9 +27,11 @@ fn main() {
         let t = Instant::now();
         let bytes = std::fs::read(&path).expect("read");
         let t_read = t.elapsed();
-        let d = screenkit::subtitle::decode::decode_vec(bytes, None).expect("decode");
+        let (text, source) = screenkit::subtitle::decode::borrow_utf8(&bytes, None)
+            .expect("decode")
+            .expect("BOM-less UTF-8");
         let t_decode = t.elapsed();
-        let track = screenkit::subtitle::parse::parse(&d.text, d.source);
+        let track = screenkit::subtitle::parse::parse(text, source);
         let t_parse = t.elapsed();
         let findings = check_track(&track, &opts);
         let t_check = t.elapsed();

@@ -392,7 +392,11 @@ pub fn is_vtt(text: &str) -> bool {
 
 /// Decode and parse subtitle bytes (SubRip, or WebVTT by its header).
 pub fn read_bytes(bytes: &[u8], forced: Option<decode::Charset>) -> Result<Track, LoadError> {
-    read_decoded(decode::decode(bytes, forced)?)
+    if let Some((text, source)) = decode::borrow_utf8(bytes, forced)? {
+        return read_text(text, source);
+    }
+    let d = decode::decode(bytes, forced)?;
+    read_text(&d.text, d.source)
 }
 
 /// Read a subtitle file from disk.
@@ -407,20 +411,20 @@ pub fn read_path(
         std::io::ErrorKind::NotFound => LoadError::NotFound,
         _ => LoadError::Io(e),
     })?;
-    read_decoded(decode::decode_vec(bytes, forced)?)
+    read_bytes(&bytes, forced)
 }
 
-fn read_decoded(d: decode::Decoded) -> Result<Track, LoadError> {
-    if is_vtt(&d.text) {
-        let mut t = vtt::parse_vtt(&d.text)?;
+fn read_text(text: &str, source: Source) -> Result<Track, LoadError> {
+    if is_vtt(text) {
+        let mut t = vtt::parse_vtt(text)?;
         t.source = Source {
             eol: t.source.eol,
             final_newline: t.source.final_newline,
-            ..d.source
+            ..source
         };
         return Ok(t);
     }
-    Ok(parse::parse(&d.text, d.source))
+    Ok(parse::parse(text, source))
 }
 
 #[cfg(test)]
