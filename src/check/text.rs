@@ -171,12 +171,21 @@ fn scan(line: &str) -> Scan {
             i += c.len_utf8();
             high_bytes += c.len_utf8();
             high_shown += usize::from(!c.is_control());
-            clusters |= extends_cluster(c);
-            if s.invisible.is_none() && is_invisible(c) {
-                s.invisible = Some(c);
+            // Accented Latin letters (below U+0300) are nearly every
+            // non-ASCII character of a European track: of the classes
+            // below, only the soft hyphen (U+00AD, invisible) lives there.
+            if (c as u32) < 0x300 {
+                if c == '\u{AD}' && s.invisible.is_none() {
+                    s.invisible = Some(c);
+                }
+            } else {
+                clusters |= extends_cluster(c);
+                if s.invisible.is_none() && is_invisible(c) {
+                    s.invisible = Some(c);
+                }
+                s.cjk |= is_cjk(c);
+                s.fullwidth |= is_fullwidth_punct(c);
             }
-            s.cjk |= is_cjk(c);
-            s.fullwidth |= is_fullwidth_punct(c);
             latin_run = if (c as u32) < 0x100 { latin_run + 1 } else { 0 };
             s.suspect |= c == '\u{FFFD}'
                 || latin_run >= 2
@@ -466,11 +475,15 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn the_scan_counts_what_char_count_counts(line in "\\PC{0,60}|[a-z \t\u{7f}\u{80}-\u{9f}é\u{301}\u{200d}中<>{}&\\\\]{0,40}") {
+        fn the_scan_counts_what_char_count_counts(line in "\\PC{0,60}|[a-z \t\u{7f}\u{80}-\u{9f}é\u{ad}\u{2ff}\u{300}\u{301}\u{200b}\u{200d}\u{3001}\u{ff01}中<>{}&\\\\]{0,40}") {
             let sc = scan(&line);
             if let Some(n) = sc.chars {
                 proptest::prop_assert_eq!(n, char_count(&line));
             }
+            proptest::prop_assert_eq!(sc.chars.is_some(), !line.chars().any(extends_cluster));
+            proptest::prop_assert_eq!(sc.invisible, line.chars().find(|&c| is_invisible(c)));
+            proptest::prop_assert_eq!(sc.cjk, line.chars().any(is_cjk));
+            proptest::prop_assert_eq!(sc.fullwidth, line.chars().any(is_fullwidth_punct));
             proptest::prop_assert_eq!(sc.double_space, line.contains("  "));
             proptest::prop_assert_eq!(sc.angle, line.contains(['<', '>']));
             proptest::prop_assert_eq!(sc.non_ascii, !line.is_ascii());
