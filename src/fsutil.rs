@@ -5,8 +5,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Write `data` to `dest` atomically (temp file + rename).
+/// Write `data` to `dest` atomically (temp file + rename). A device or a
+/// pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to directly:
+/// renaming over it would replace the device node with a plain file.
 pub fn write_atomic(dest: &Path, data: &[u8]) -> std::io::Result<()> {
+    if std::fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut f = std::fs::OpenOptions::new().write(true).open(dest)?;
+        return f.write_all(data);
+    }
     let dir = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -47,6 +53,34 @@ pub fn replace_with_backup(file: &Path, data: &[u8]) -> std::io::Result<PathBuf>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A FIFO stands for any device or pipe: it must still be one after
+    /// the write, and its reader must get the bytes.
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.srt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("mkfifo unavailable; skipped");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_atomic(&fifo, b"1\n00:00:01,000 --> 00:00:02,000\nHi\n").unwrap();
+        // Checked before joining: a replaced FIFO would leave the reader
+        // waiting for a writer forever.
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "{kind:?}");
+        assert_eq!(
+            reader.join().unwrap(),
+            b"1\n00:00:01,000 --> 00:00:02,000\nHi\n"
+        );
+    }
 
     #[test]
     fn backups_never_overwrite() {
