@@ -30,6 +30,9 @@ pub struct Cue {
     /// cue, not one per line: a 100k-cue file is then 100k allocations, not
     /// 300k, and checking it is dominated by reading, not by the allocator.
     text: String,
+    /// How many `\n` the text holds: `lines()` needs no search on a
+    /// one-line cue, nor for the last line of any cue.
+    breaks: u32,
     /// What was odd about the time line; `None` for a canonical one (nearly
     /// all), which keeps a cue at 96 bytes rather than 168.
     syntax: Option<Box<TimeSyntax>>,
@@ -113,6 +116,8 @@ pub struct TimeSyntax {
 #[derive(Debug, Clone)]
 pub struct Lines<'a> {
     rest: Option<&'a str>,
+    /// Breaks left in `rest`: at 0, `rest` is the last line.
+    breaks: u32,
 }
 
 impl<'a> Iterator for Lines<'a> {
@@ -120,8 +125,14 @@ impl<'a> Iterator for Lines<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let rest = self.rest?;
-        match memchr::memchr(b'\n', rest.as_bytes()) {
+        let found = if self.breaks == 0 {
+            None
+        } else {
+            memchr::memchr(b'\n', rest.as_bytes())
+        };
+        match found {
             Some(i) => {
+                self.breaks -= 1;
                 self.rest = Some(&rest[i + 1..]);
                 Some(&rest[..i])
             }
@@ -144,6 +155,7 @@ impl Cue {
             start,
             end,
             text: String::new(),
+            breaks: 0,
             syntax: None,
             no_blank_after: false,
         };
@@ -186,6 +198,7 @@ impl Cue {
     pub fn lines(&self) -> Lines<'_> {
         Lines {
             rest: (!self.text.is_empty()).then_some(self.text.as_str()),
+            breaks: self.breaks,
         }
     }
 
@@ -194,22 +207,23 @@ impl Cue {
         if self.text.is_empty() {
             0
         } else {
-            self.text.bytes().filter(|&b| b == b'\n').count() + 1
+            self.breaks as usize + 1
         }
     }
 
     /// Replace the text lines. A lone blank line counts as no text.
     pub fn set_lines<S: AsRef<str>>(&mut self, lines: &[S]) {
-        self.text.clear();
+        let mut text = String::new();
         for (i, l) in lines.iter().enumerate() {
             if i > 0 {
-                self.text.push('\n');
+                text.push('\n');
             }
-            self.text.push_str(l.as_ref());
+            text.push_str(l.as_ref());
         }
-        if self.text.contains('\r') {
-            let text = std::mem::take(&mut self.text);
+        if text.contains('\r') {
             self.set_text(&text);
+        } else {
+            self.put_text(text);
         }
     }
 
@@ -219,11 +233,19 @@ impl Cue {
             .strip_suffix("\r\n")
             .or_else(|| text.strip_suffix(['\n', '\r']))
             .unwrap_or(text);
-        self.text = if text.contains('\r') {
+        self.put_text(if text.contains('\r') {
             text.replace("\r\n", "\n").replace('\r', "\n")
         } else {
             text.to_string()
-        };
+        });
+    }
+
+    /// The one place the text changes (besides building a cue with lines
+    /// already split), so that `breaks` always matches it.
+    fn put_text(&mut self, text: String) {
+        self.breaks =
+            u32::try_from(memchr::memchr_iter(b'\n', text.as_bytes()).count()).unwrap_or(u32::MAX);
+        self.text = text;
     }
 
     /// True when the cue shows nothing (no lines, or only blank ones).
@@ -431,6 +453,41 @@ fn read_text(text: &str, source: Source) -> Result<Track, LoadError> {
 mod tests {
     use super::{Cue, Index, is_vtt};
     use crate::time::Timestamp;
+
+    /// What `lines()` must yield: the text split at every break.
+    fn split(c: &Cue) -> Vec<&str> {
+        if c.text().is_empty() {
+            vec![]
+        } else {
+            c.text().split('\n').collect()
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_follow_the_text_however_it_was_set(
+            text in "[ab \r\n]{0,12}",
+            lines in proptest::collection::vec("[ab \r\n]{0,4}", 0..4),
+            srt in "(1\n00:00:01,000 --> 00:00:02,000\n([ab ]{0,3}\n){0,3}\n?){1,3}",
+        ) {
+            let mut c = Cue::new(Timestamp(0), Timestamp(1), &text);
+            proptest::prop_assert_eq!(c.lines().collect::<Vec<_>>(), split(&c));
+            proptest::prop_assert_eq!(c.line_count(), split(&c).len());
+            c.set_lines(&lines);
+            proptest::prop_assert_eq!(c.lines().collect::<Vec<_>>(), split(&c));
+            proptest::prop_assert_eq!(c.line_count(), split(&c).len());
+            for c in super::read_bytes(srt.as_bytes(), None).unwrap().cues {
+                proptest::prop_assert_eq!(c.lines().collect::<Vec<_>>(), split(&c));
+                proptest::prop_assert_eq!(c.line_count(), split(&c).len());
+            }
+            let vtt = format!("WEBVTT\n\n00:00.000 --> 00:01.000\n{}\n", lines.join("\n").replace('\r', ""));
+            if let Ok(t) = super::read_bytes(vtt.as_bytes(), None) {
+                for c in t.cues {
+                    proptest::prop_assert_eq!(c.lines().collect::<Vec<_>>(), split(&c));
+                }
+            }
+        }
+    }
 
     #[test]
     fn index_keeps_odd_lines_verbatim() {

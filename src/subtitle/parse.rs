@@ -452,6 +452,8 @@ impl Parser<'_> {
             start: tl.start,
             end: tl.end,
             text: join_lines(&self.lines[t + 1..end]),
+            // The lines hold no break: joining them adds one between each two.
+            breaks: u32::try_from(end.saturating_sub(t + 2)).unwrap_or(u32::MAX),
             syntax: None,
             no_blank_after,
         };

@@ -207,16 +207,19 @@ pub fn parse_vtt(text: &str) -> Result<Track, VttError> {
                 if top && let Some(first) = text_lines.first_mut() {
                     first.insert_str(0, "{\\an8}");
                 }
-                cues.push(Cue {
+                let mut cue = Cue {
                     pos: cues.len(),
                     index: (t == 1).then(|| super::Index::read(block[0])),
                     time_line: at + t + 1,
                     start: s,
                     end: e,
-                    text: text_lines.join("\n"),
+                    text: String::new(),
+                    breaks: 0,
                     syntax: None,
                     no_blank_after: false,
-                });
+                };
+                cue.put_text(text_lines.join("\n"));
+                cues.push(cue);
             }
             let Some(n) = next else { break };
             at += n;
