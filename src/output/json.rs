@@ -27,34 +27,7 @@ impl CheckReport {
             w.write_all(b",\"encoding\":")?;
             serde_json::to_writer(&mut *w, &f.encoding)?;
             write!(w, ",\"cues\":{},\"findings\":[", f.cues)?;
-            // Rendered on all cores, a batch at a time, into buffers that
-            // are reused: memory stays flat however many findings there are.
-            const CHUNK: usize = 4096;
-            // A finding is 100-200 bytes: sized so they rarely regrow.
-            let room = CHUNK.min(f.findings.len()) * 192;
-            let mut bufs: Vec<Vec<u8>> = (0..rayon::current_num_threads() * 2)
-                .map(|_| Vec::with_capacity(room))
-                .collect();
-            for (b, batch) in f.findings.chunks(CHUNK * bufs.len()).enumerate() {
-                bufs.par_iter_mut()
-                    .zip(batch.par_chunks(CHUNK))
-                    .for_each(|(buf, chunk)| {
-                        buf.clear();
-                        for (k, finding) in chunk.iter().enumerate() {
-                            if k > 0 {
-                                buf.push(b',');
-                            }
-                            finding.write_json(buf);
-                        }
-                    });
-                let used = batch.len().div_ceil(CHUNK);
-                for (k, buf) in bufs[..used].iter().enumerate() {
-                    if b > 0 || k > 0 {
-                        w.write_all(b",")?;
-                    }
-                    w.write_all(buf)?;
-                }
-            }
+            write_findings(w, &f.findings)?;
             w.write_all(b"]")?;
             if let Some(e) = &f.error {
                 w.write_all(b",\"error\":")?;
@@ -64,6 +37,74 @@ impl CheckReport {
         }
         w.write_all(b"]}")
     }
+}
+
+/// Findings, comma-separated, rendered on all cores a batch at a time into
+/// buffers that are reused, so memory stays flat however many there are.
+/// While one batch is written, the next is rendered: writing 12 MB costs
+/// milliseconds even to a file, and this thread would otherwise sit idle
+/// while the pool renders.
+fn write_findings(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    const CHUNK: usize = 4096;
+    let lanes = rayon::current_num_threads() * 2;
+    // A finding is 100-200 bytes: sized so the buffers rarely regrow.
+    let room = CHUNK.min(findings.len()) * 192;
+    let new_set = || -> Vec<Vec<u8>> { (0..lanes).map(|_| Vec::with_capacity(room)).collect() };
+    let mut first = true;
+    let mut put = |w: &mut dyn Write, set: &[Vec<u8>]| -> io::Result<()> {
+        // A finding is never empty: an empty buffer is an unused lane.
+        for buf in set.iter().filter(|b| !b.is_empty()) {
+            if !first {
+                w.write_all(b",")?;
+            }
+            first = false;
+            w.write_all(buf)?;
+        }
+        Ok(())
+    };
+    let batch = CHUNK * lanes;
+    if findings.len() <= batch {
+        let mut set = new_set();
+        render(&mut set, findings, CHUNK);
+        return put(w, &set);
+    }
+    std::thread::scope(|s| {
+        let (full_tx, full) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+        let (empty_tx, empty) = std::sync::mpsc::channel::<Vec<Vec<u8>>>();
+        for _ in 0..2 {
+            let _ = empty_tx.send(new_set());
+        }
+        // If writing fails, the channels close and the renderer stops.
+        s.spawn(move || {
+            for part in findings.chunks(batch) {
+                let Ok(mut set) = empty.recv() else { return };
+                render(&mut set, part, CHUNK);
+                if full_tx.send(set).is_err() {
+                    return;
+                }
+            }
+        });
+        for set in full {
+            put(w, &set)?;
+            let _ = empty_tx.send(set);
+        }
+        Ok(())
+    })
+}
+
+/// Render `part` into the buffers of `set`, `chunk` findings per buffer.
+fn render(set: &mut [Vec<u8>], part: &[Finding], chunk: usize) {
+    set.par_iter_mut().enumerate().for_each(|(k, buf)| {
+        buf.clear();
+        let from = (k * chunk).min(part.len());
+        let to = ((k + 1) * chunk).min(part.len());
+        for (i, finding) in part[from..to].iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            finding.write_json(buf);
+        }
+    });
 }
 
 /// One checked file. `error` is present only when the file could not be
