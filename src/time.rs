@@ -207,11 +207,10 @@ pub fn find_arrow(line: &str) -> Option<(usize, usize)> {
 pub fn looks_like_time_line(line: &str) -> bool {
     // `HH:MM:SS,mmm --> `: the arrow is the first `>`, with digits before.
     let b = line.as_bytes();
-    if b.len() >= 17 && &b[12..17] == b" --> " && canonical_shape(b) {
-        return true;
-    }
-    if b.len() >= 18 && &b[13..18] == b" --> " && b[0].is_ascii_digit() && canonical_shape(&b[1..])
-    {
+    // The shape alone, as `fast_code` would see it (the values need not be
+    // worked out here).
+    let fast = |a: usize| shape_words(&b[a - 12..]).is_some() && (a == 12 || b[0].is_ascii_digit());
+    if fast_arrow(b).is_some_and(fast) {
         return true;
     }
     // The arrow counts only within the first 20 bytes, with a digit before
@@ -241,13 +240,7 @@ fn canonical_time_line(line: &str) -> Option<TimeLine> {
     if !(29..=31).contains(&b.len()) {
         return None;
     }
-    let arrow = if &b[12..17] == b" --> " {
-        12
-    } else if &b[13..18] == b" --> " {
-        13
-    } else {
-        return None;
-    };
+    let arrow = fast_arrow(b)?;
     let (start, wide_start) = fast_code(&b[..arrow])?;
     let (end, wide_end) = fast_code(&b[arrow + 5..])?;
     Some(TimeLine {
@@ -260,6 +253,19 @@ fn canonical_time_line(line: &str) -> Option<TimeLine> {
         odd_arrow: false,
         rest: None,
     })
+}
+
+/// Where ` --> ` sits after a fast-path start code: 12 bytes in, or 13
+/// after a three-digit hour.
+fn fast_arrow(b: &[u8]) -> Option<usize> {
+    const ARROW: &[u8] = b" --> ";
+    if b.get(12..17) == Some(ARROW) {
+        Some(12)
+    } else if b.get(13..18) == Some(ARROW) {
+        Some(13)
+    } else {
+        None
+    }
 }
 
 /// A canonical time code, or one with a three-digit hour (then `true`).
@@ -296,11 +302,6 @@ fn shape_words(b: &[u8]) -> Option<(u64, u32)> {
     let bad = ((lo | lo.wrapping_add(LIMIT_LO)) & 0x8080_8080_8080_8080) != 0
         || ((hi | hi.wrapping_add(LIMIT_HI)) & 0x8080_8080) != 0;
     (!bad).then_some((lo, hi))
-}
-
-/// Whether `b` starts with a time code of canonical shape.
-fn canonical_shape(b: &[u8]) -> bool {
-    shape_words(b).is_some()
 }
 
 fn canonical_code(b: &[u8]) -> Option<Timestamp> {
@@ -403,13 +404,13 @@ mod tests {
         ] {
             for cut in 0..=code.len() {
                 let b = &code.as_bytes()[..cut];
-                assert_eq!(canonical_shape(b), bytewise(b), "{b:?}");
+                assert_eq!(shape_words(b).is_some(), bytewise(b), "{b:?}");
             }
             for at in 0..12 {
                 for with in 0..=255u8 {
                     let mut b = code.as_bytes().to_vec();
                     b[at] = with;
-                    assert_eq!(canonical_shape(&b), bytewise(&b), "{b:?}");
+                    assert_eq!(shape_words(&b).is_some(), bytewise(&b), "{b:?}");
                     if let Ok(s) = std::str::from_utf8(&b) {
                         let lenient = parse_timecode(s).filter(|(_, q)| q.is_clean());
                         assert_eq!(canonical_code(&b), lenient.map(|(t, _)| t), "{s}");

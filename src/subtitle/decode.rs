@@ -123,13 +123,13 @@ pub fn borrow_utf8(
     if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(DecodeError::Binary { offset });
     }
-    let source = || Source {
-        encoding: "UTF-8".into(),
-        ..Source::default()
-    };
-    Ok(simdutf8::basic::from_utf8(bytes)
-        .ok()
-        .map(|text| (text, source())))
+    Ok(simdutf8::basic::from_utf8(bytes).ok().map(|text| {
+        let source = Source {
+            encoding: "UTF-8".into(),
+            ..Source::default()
+        };
+        (text, source)
+    }))
 }
 
 fn sniff_bom(b: &[u8]) -> Option<(Charset, usize)> {

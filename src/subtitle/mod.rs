@@ -69,19 +69,18 @@ impl Index {
     pub fn read(line: &str) -> Index {
         let b = line.as_bytes();
         let canonical = !b.is_empty() && b.len() <= 19 && (b.len() == 1 || b[0] != b'0');
+        if !canonical {
+            return Index::Raw(line.to_string());
+        }
         let mut n = 0u64;
         for &d in b {
-            if !canonical || !d.is_ascii_digit() {
+            if !d.is_ascii_digit() {
                 return Index::Raw(line.to_string());
             }
             // At most 19 digits: no overflow.
             n = n * 10 + u64::from(d - b'0');
         }
-        if canonical {
-            Index::Number(n)
-        } else {
-            Index::Raw(line.to_string())
-        }
+        Index::Number(n)
     }
 
     /// The number on the line, ignoring spaces around it.
