@@ -2,7 +2,7 @@
 //! every format; broken decks get file:line errors and no output; the
 //! printable HTML prints to PDF in headless Chromium (one A6 page a card).
 
-use crate::util::screenkit;
+use crate::util::{screenkit, shared};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -23,7 +23,7 @@ fn deck() -> Vec<toml::Table> {
 }
 
 #[test]
-fn demo_deck_has_three_questions_per_clip_and_sourced_facts() {
+fn demo_deck_has_three_questions_per_clip_and_a_plan() {
     let kit: toml::Table =
         toml::from_str(&std::fs::read_to_string(demo_kit().join("kit.toml")).unwrap()).unwrap();
     let clips: Vec<&str> = kit["clip"]
@@ -46,7 +46,29 @@ fn demo_deck_has_three_questions_per_clip_and_sourced_facts() {
             .count();
         assert!(n >= 3, "clip {clip} has {n} questions");
     }
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    for kind in ["opening", "activity", "action", "facilitator-note"] {
+        assert!(
+            cards.iter().any(|c| c["kind"].as_str() == Some(kind)),
+            "no {kind} card"
+        );
+    }
+    let minutes: i64 = cards
+        .iter()
+        .filter(|c| c["kind"].as_str() == Some("facilitator-note"))
+        .filter_map(|c| c.get("minutes")?.as_integer())
+        .sum();
+    assert!(
+        (20..=30).contains(&minutes),
+        "the plan covers {minutes} minutes"
+    );
+}
+
+/// Every fact card names the seed file it was written from, and that file
+/// exists in `../shared/seeds`.
+#[test]
+fn shared_demo_deck_facts_name_existing_seed_files() {
+    let cards = deck();
+    let seeds = shared("seeds");
     for c in cards
         .iter()
         .filter(|c| matches!(c["kind"].as_str(), Some("background" | "person" | "quote")))
@@ -73,21 +95,6 @@ fn demo_deck_has_three_questions_per_clip_and_sourced_facts() {
             c["id"]
         );
     }
-    for kind in ["opening", "activity", "action", "facilitator-note"] {
-        assert!(
-            cards.iter().any(|c| c["kind"].as_str() == Some(kind)),
-            "no {kind} card"
-        );
-    }
-    let minutes: i64 = cards
-        .iter()
-        .filter(|c| c["kind"].as_str() == Some("facilitator-note"))
-        .filter_map(|c| c.get("minutes")?.as_integer())
-        .sum();
-    assert!(
-        (20..=30).contains(&minutes),
-        "the plan covers {minutes} minutes"
-    );
 }
 
 #[test]

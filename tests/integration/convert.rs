@@ -53,7 +53,7 @@ fn clean_track_converts_exactly() {
 }
 
 #[test]
-fn every_corpus_file_converts_to_valid_webvtt_and_back() {
+fn shared_every_corpus_file_converts_to_valid_webvtt_and_back() {
     let js = validator();
     let tmp = tempfile::tempdir().unwrap();
     let mut vtts = Vec::new();

@@ -373,7 +373,7 @@ const CORPUS: &[(&str, &str, usize, &[&str])] = &[
 ];
 
 #[test]
-fn table_covers_the_whole_corpus() {
+fn shared_table_covers_the_whole_corpus() {
     let dir = corpus("");
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
@@ -386,7 +386,7 @@ fn table_covers_the_whole_corpus() {
 }
 
 #[test]
-fn every_file_reads_with_peer_cue_counts_and_reported_quirks() {
+fn shared_every_file_reads_with_peer_cue_counts_and_reported_quirks() {
     let mut failures = Vec::new();
     for (name, encoding, cues, rules) in CORPUS {
         let (code, r) = check_json(&corpus(name), &[]);
@@ -432,7 +432,7 @@ fn every_file_reads_with_peer_cue_counts_and_reported_quirks() {
 }
 
 #[test]
-fn fix_leaves_nothing_fixable_and_is_idempotent() {
+fn shared_fix_leaves_nothing_fixable_and_is_idempotent() {
     let tmp = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
     for (name, _, cues, _) in CORPUS {

@@ -59,15 +59,24 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-/// The shared corpus; CI has `../shared` beside the checkout.
-pub fn corpus(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/srt");
+/// A path inside `../shared`, the third-party material (subtitle corpus,
+/// film seeds) that lives beside the checkout, never in the repo. Tests
+/// that call this are named `shared_*`: `tests/run` skips them, with one
+/// line saying so, when `../shared` is not there (a plain clone).
+pub fn shared(rel: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
     assert!(
-        dir.is_dir(),
-        "the shared corpus is missing: expected {} (clone the project with shared/ beside it)",
-        dir.display()
+        root.is_dir(),
+        "{} is missing: this test reads third-party files that are not in the repo. \
+         `bash tests/run` skips the shared_* tests when ../shared is not beside the checkout",
+        root.display()
     );
-    dir.join(name)
+    root.join(rel)
+}
+
+/// A file of the shared subtitle corpus (`../shared/corpus/srt`).
+pub fn corpus(name: &str) -> PathBuf {
+    shared("corpus/srt").join(name)
 }
 
 #[derive(Debug, Deserialize)]
