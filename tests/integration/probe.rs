@@ -76,13 +76,19 @@ fn probe(path: &Path, deep: bool) -> (i32, Clip) {
 /// Run ffmpeg with `args` writing `out` in `dir`.
 fn ffmpeg(dir: &Path, out: &str, args: &str) -> PathBuf {
     let path = dir.join(out);
-    let status = Command::new("ffmpeg")
+    // Output, not status: x265 prints its settings whatever ffmpeg's -v says,
+    // and the test log should show them only when encoding fails.
+    let out = Command::new("ffmpeg")
         .args(["-v", "error", "-y"])
         .args(args.split_whitespace())
         .arg(&path)
-        .status()
+        .output()
         .expect("ffmpeg is needed for the media tests: run `bash tests/run`, which installs it");
-    assert!(status.success(), "ffmpeg {args}");
+    assert!(
+        out.status.success(),
+        "ffmpeg {args}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     path
 }
 
