@@ -255,6 +255,10 @@ pub struct FixArgs {
     pub encoding: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// The clip these subtitles belong to: drop cues that start after it ends, trim those that
+    /// run past it (`past-clip-end`), each one reported.
+    #[arg(long, value_name = "CLIP")]
+    pub clip: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
