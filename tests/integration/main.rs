@@ -9,6 +9,7 @@ mod convert;
 mod corpus;
 mod demo;
 mod fix;
+mod help;
 mod kit;
 mod permissions;
 mod probe;
