@@ -398,6 +398,27 @@ mod tests {
         to_srt(&fix(&parse(src, Default::default()), &lim).0, Eol::Lf).unwrap()
     }
 
+    /// Changes name cues by their input numbers and lines, even after
+    /// sorting moved them, in input order.
+    #[test]
+    fn changes_name_input_cues() {
+        let lim = Limits::new(ProfileName::Netflix, 24.0);
+        let src = "1\n00:00:09,000 --> 00:00:10,000\nLate  line\n\n\
+                   2\n00:00:01,000 --> 00:00:06,000\nEarly\n\n\
+                   3\n00:00:05,000 --> 00:00:07,000\nNext\n";
+        let (_, changes) = fix(&parse(src, Default::default()), &lim);
+        assert!(changes.contains(Change::SortedCues));
+        assert_eq!(changes.cues(Change::SortedCues).count(), 0);
+        let at = |what| changes.cues(what).collect::<Vec<_>>();
+        assert_eq!(at(Change::TrimmedOverlap), [CueRef { cue: 2, line: 6 }]);
+        assert_eq!(
+            at(Change::RemovedStrayWhitespace),
+            [CueRef { cue: 1, line: 2 }]
+        );
+        let renumbered: Vec<usize> = changes.cues(Change::Renumbered).map(|c| c.cue).collect();
+        assert_eq!(renumbered, [1, 2, 3]);
+    }
+
     /// Found by the fuzz target: a stray `</i>` alone on a line left an
     /// empty line inside the cue, so fixing twice gave different output.
     #[test]
