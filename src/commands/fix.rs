@@ -38,13 +38,14 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
     let track = read_path(input, forced).map_err(|e| format!("{shown}: {e}"))?;
     let limits =
         Limits::new(args.limits.profile.into(), args.limits.fps).with(&args.limits.overrides());
-    let clip_ms = match &args.clip {
-        Some(clip) => Some(
-            crate::media::duration_ms(clip)
-                .map_err(|e| format!("--clip {}: {e}", clip.display()))?,
-        ),
-        None => None,
-    };
+    // Read as `check --clip` reads it, errors named the same way.
+    let clip_ms = args
+        .clip
+        .as_deref()
+        .map(|clip| {
+            crate::media::duration_ms(clip).map_err(|e| format!("--clip {}: {e}", clip.display()))
+        })
+        .transpose()?;
     let Fixed {
         track: fixed,
         mut changes,
@@ -93,22 +94,8 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
     for (what, cues) in changes.iter() {
         p.status(&format!("  - {what}{}", cue_list(cues)));
     }
-    // Only a clip makes `fix` drop words.
-    for (l, end) in lost
-        .iter()
-        .zip(std::iter::repeat(clip_ms.unwrap_or_default()))
-    {
-        p.status(&format!(
-            "  {} {}",
-            p.paint("warning:", Style::Warning),
-            lost_words(l, end)
-        ));
-    }
-    if !lost.is_empty() {
-        p.status(&format!(
-            "  {} cue(s) with words dropped past the clip's end: make sure these subtitles belong to this clip",
-            lost.len()
-        ));
+    if let (Some(end), false) = (clip_ms, lost.is_empty()) {
+        report_lost(p, &lost, end);
     }
     if errors_left + warnings_left > 0 {
         p.status(&format!(
@@ -146,17 +133,24 @@ fn cue_list(cues: &BTreeSet<CueRef>) -> String {
     }
 }
 
-/// A cue dropped because it starts at or after `clip_end`, with every
-/// word it held.
-fn lost_words(l: &Lost, clip_end: i64) -> String {
-    format!(
-        "cue {} (line {}) starts at {}, after the clip ends at {}; dropped its words: \"{}\"",
-        l.at.cue,
-        l.at.line,
-        l.start.srt(),
-        Timestamp(clip_end).srt(),
-        l.lines.join(" / ")
-    )
+/// Each cue dropped because it starts at or after `clip_end`, with every
+/// word it held: a warning, so nothing is lost unseen.
+fn report_lost(p: &Printer, lost: &[Lost], clip_end: i64) {
+    for l in lost {
+        p.status(&format!(
+            "  {} cue {} (line {}) starts at {}, after the clip ends at {}; dropped its words: \"{}\"",
+            p.paint("warning:", Style::Warning),
+            l.at.cue,
+            l.at.line,
+            l.start.srt(),
+            Timestamp(clip_end).srt(),
+            l.lines.join(" / ")
+        ));
+    }
+    p.status(&format!(
+        "  {} cue(s) with words dropped past the clip's end: make sure these subtitles belong to this clip",
+        lost.len()
+    ));
 }
 
 /// The command that shows what is left, naming the file it is in.
