@@ -5,11 +5,45 @@ use crate::check::profile::{Overrides, ProfileName};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+// Each command's `--help` ends with its own exit codes, true to what its
+// `commands/*.rs` returns (clap itself exits 2 on a bad flag).
+
+/// The top-level help: what the codes mean for every command.
 pub const EXIT_CODES: &str = "\
+Exit codes (each command's --help gives its own):
+  0  done, nothing wrong (warnings allowed)
+  1  done, but problems were found (errors in subtitles, clips, cards or a kit),
+     or the command refused and wrote nothing
+  2  could not run: bad flag, unreadable input, I/O error";
+
+pub const CHECK_EXIT_CODES: &str = "\
 Exit codes:
-  0  done, no errors (warnings allowed)
-  1  done, but errors were found (check), or remain after fixing (fix)
-  2  could not run: bad flag, unreadable or non-subtitle file, I/O error";
+  0  no errors (warnings and info allowed)
+  1  errors were found in a subtitle file or in a kit
+  2  could not run: bad flag, unreadable or non-subtitle file, unreadable --clip,
+     a kit.toml that cannot be read";
+
+pub const FIX_EXIT_CODES: &str = "\
+Exit codes:
+  0  fixed (or nothing to fix); no errors left (warnings may need a person)
+  1  errors that no safe fix repairs are left in the output, or no cue would be
+     left (nothing written)
+  2  could not run: bad flag, unreadable or non-subtitle file, unreadable --clip,
+     the output exists (without --force), write failed";
+
+pub const CONVERT_EXIT_CODES: &str = "\
+Exit codes:
+  0  converted and written (cues WebVTT cannot hold are listed)
+  2  could not run: bad flag, unreadable or non-subtitle file, no cues, the output
+     exists (without --force), write failed";
+
+pub const RETIME_EXIT_CODES: &str = "\
+Exit codes:
+  0  retimed and written (overlaps the move makes are warned about)
+  1  a cue would start before 00:00:00,000 and --drop-negative was not given;
+     nothing written
+  2  could not run: bad flag, unreadable or non-subtitle file, the output exists
+     (without --force), write failed";
 
 pub const PROBE_EXIT_CODES: &str = "\
 Exit codes:
@@ -21,14 +55,44 @@ pub const SYNC_EXIT_CODES: &str = "\
 Exit codes:
   0  synced: the fit is trusted and was written
   1  refused: no speech in the clip, or the fit is not trusted (another clip's
-     subtitles, music only); nothing written unless --force
+     subtitles, music only), or a cue would start before 00:00:00,000 without
+     --drop-negative; nothing written unless --force
   2  could not run: unreadable or undecodable file, bad flag";
+
+pub const CARDS_EXIT_CODES: &str = "\
+Exit codes:
+  0  the cards are valid and were written (warnings allowed)
+  1  cards.toml has errors (each given as file:line); nothing written
+  2  could not run: not a kit, unreadable kit.toml or cards.toml, write failed";
+
+pub const NEW_EXIT_CODES: &str = "\
+Exit codes:
+  0  the kit folder was created
+  2  could not create it: NAME already holds a kit, or the folder cannot be
+     written";
+
+pub const BUILD_EXIT_CODES: &str = "\
+Exit codes:
+  0  built: DIR/NAME.zip was written
+  1  `screenkit check KIT` finds errors; nothing built (--force builds anyway)
+  2  could not run: not a kit, a file the kit names is missing or unreadable,
+     write failed";
 
 pub const VERIFY_EXIT_CODES: &str = "\
 Exit codes:
   0  intact: every file is present and matches its SHA-256
   1  problems: missing, extra, changed or damaged files (each named)
   2  could not run: not a kit, unreadable path";
+
+pub const COMPLETIONS_EXIT_CODES: &str = "\
+Exit codes:
+  0  the script was printed
+  2  could not run: bad flag or unknown shell";
+
+pub const MAN_EXIT_CODES: &str = "\
+Exit codes:
+  0  the man page was printed
+  2  could not run: bad flag";
 
 /// Offline film-screening kits: check, fix and convert subtitles.
 #[derive(Debug, Parser)]
@@ -54,16 +118,16 @@ pub enum ColorWhen {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate subtitle files: encoding, structure, timing, layout, markup, language.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = CHECK_EXIT_CODES)]
     Check(CheckArgs),
     /// Apply safe mechanical fixes (never rewording) and write a clean UTF-8 file.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = FIX_EXIT_CODES)]
     Fix(FixArgs),
     /// Convert between SubRip (.srt) and WebVTT (.vtt).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = CONVERT_EXIT_CODES)]
     Convert(ConvertArgs),
     /// Move cue times: shift, frame-rate change, or a map through anchor points.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = RETIME_EXIT_CODES)]
     Retime(RetimeArgs),
     /// Align subtitles to a clip's speech (or a correctly timed track): offset, fps ratio, splits.
     #[command(
@@ -76,17 +140,23 @@ pub enum Command {
     #[command(after_help = PROBE_EXIT_CODES)]
     Probe(ProbeArgs),
     /// Validate a kit's discussion cards and render them for print, projection, Markdown or text.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = CARDS_EXIT_CODES)]
     Cards(CardsArgs),
     /// Start a new kit: a folder with a commented kit.toml and cards.toml.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = NEW_EXIT_CODES)]
     New(NewArgs),
     /// Build a kit into one zip (a BagIt bag with the player, subtitles and cards).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = BUILD_EXIT_CODES)]
     Build(BuildArgs),
     /// Check that a kit zip, folder or USB stick is intact.
     #[command(after_help = VERIFY_EXIT_CODES)]
     Verify(VerifyArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    #[command(after_help = COMPLETIONS_EXIT_CODES)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout: `screenkit man > screenkit.1`.
+    #[command(after_help = MAN_EXIT_CODES)]
+    Man,
 }
 
 /// Style-guide profile (thresholds: `screenkit check --list-rules`).
@@ -255,6 +325,10 @@ pub struct FixArgs {
     pub encoding: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// The clip these subtitles belong to: drop cues that start after it ends, trim those that
+    /// run past it (`past-clip-end`), each one reported.
+    #[arg(long, value_name = "CLIP")]
+    pub clip: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -459,6 +533,13 @@ pub struct ConvertArgs {
     /// Read the file in this encoding instead of detecting it.
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]

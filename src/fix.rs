@@ -3,64 +3,266 @@
 //! What `fix` does, in order (QC-RULES.md "fix" column): clean text (U+2028
 //! to a line break, invisible characters and literal `\N` escapes, stray
 //! whitespace, blank lines inside cues), balance tags, drop empty cues,
-//! stable-sort by start, lengthen cues with no positive duration, trim
-//! overlaps and short gaps to the profile's gap, lengthen too-short cues
-//! where the next cue leaves room. Writing (see `write.rs`) then renumbers,
-//! canonicalises time lines and drops time-line extras; the caller picks
-//! UTF-8 and one line-ending style. Fixing fixed output changes nothing.
+//! stable-sort by start, with a clip: drop cues that start after it ends
+//! and trim those that run past it (`past-clip-end`), lengthen cues with no
+//! positive duration, trim overlaps and short gaps to the profile's gap,
+//! lengthen too-short cues where the next cue (or the clip's end) leaves
+//! room. Writing (see `write.rs`) then renumbers, canonicalises time lines
+//! and drops time-line extras; the caller picks UTF-8 and one line-ending
+//! style, and `source_changes` says what that changes about the file.
+//! Fixing fixed output changes nothing.
 
 use crate::check::profile::Limits;
 use crate::check::text::ESCAPED_BREAKS;
 use crate::check::timing::{Measure, end_limit, in_stack, lengthened_end, start_order, wanted_ms};
 use crate::subtitle::markup::{balanced_lines, clean_line, is_invisible};
-use crate::subtitle::{Cue, Index, Track};
+use crate::subtitle::{Cue, Eol, Index, Source, Track};
 use crate::time::Timestamp;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// A kind of change and how many times it was made.
-pub type Changes = BTreeMap<&'static str, usize>;
+/// A kind of change `fix` makes, in the order it reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Change {
+    Transcoded,
+    RemovedBom,
+    MadeEolCrlf,
+    MadeEolLf,
+    RemovedLeadingBlankLines,
+    AddedFinalNewline,
+    RemovedBlankLineInCue,
+    ReplacedInvisible,
+    RemovedStrayWhitespace,
+    BalancedTags,
+    DroppedEmptyCue,
+    SortedCues,
+    DroppedPastClipEnd,
+    TrimmedToClipEnd,
+    GavePositiveDuration,
+    TrimmedOverlap,
+    Lengthened,
+    Renumbered,
+    RewroteTimeLine,
+    DroppedTextAfterEnd,
+}
+
+impl Change {
+    /// What was done, as the report says it.
+    pub fn what(self) -> &'static str {
+        match self {
+            Change::Transcoded => "transcoded to UTF-8",
+            Change::RemovedBom => "removed the byte-order mark",
+            Change::MadeEolCrlf => "made every line ending CRLF",
+            Change::MadeEolLf => "made every line ending LF",
+            Change::RemovedLeadingBlankLines => "removed blank lines before the first cue",
+            Change::AddedFinalNewline => "ended the file with a line break",
+            Change::RemovedBlankLineInCue => "removed blank lines inside cues",
+            Change::ReplacedInvisible => "replaced invisible characters or literal line breaks",
+            Change::RemovedStrayWhitespace => "removed stray whitespace",
+            Change::BalancedTags => "balanced <i>/<b>/<u> tags",
+            Change::DroppedEmptyCue => "dropped empty cues",
+            Change::SortedCues => "sorted cues by start time",
+            Change::DroppedPastClipEnd => "dropped cues that start after the clip ends",
+            Change::TrimmedToClipEnd => "trimmed cues that run past the clip's end to its end",
+            Change::GavePositiveDuration => "gave cues with no duration a positive one",
+            Change::TrimmedOverlap => "trimmed an overlap or short gap",
+            Change::Lengthened => {
+                "lengthened cues into the free gap (minimum duration or reading speed)"
+            }
+            Change::Renumbered => "renumbered cues",
+            Change::RewroteTimeLine => "rewrote time lines in HH:MM:SS,mmm form",
+            Change::DroppedTextAfterEnd => "dropped text after the end time",
+        }
+    }
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.what())
+    }
+}
+
+/// A cue as the input numbers it: its position (1-based, as `check`
+/// reports it) and the line of its time line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CueRef {
+    pub cue: usize,
+    pub line: usize,
+}
+
+impl CueRef {
+    pub fn of(c: &Cue) -> Self {
+        CueRef {
+            cue: c.pos + 1,
+            line: c.time_line,
+        }
+    }
+}
+
+/// What changed: each kind of change with the cues it touched, in input
+/// order (none for a change to the whole file).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes(BTreeMap<Change, BTreeSet<CueRef>>);
+
+impl Changes {
+    /// A change to the whole file.
+    pub fn file(&mut self, what: Change) {
+        self.0.entry(what).or_default();
+    }
+
+    /// A change to cue `c`, noted once however often it is made to it.
+    pub fn cue(&mut self, what: Change, c: &Cue) {
+        self.0.entry(what).or_default().insert(CueRef::of(c));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, what: Change) -> bool {
+        self.0.contains_key(&what)
+    }
+
+    /// The cues a change touched (empty for a whole-file change, or one
+    /// not made).
+    pub fn cues(&self, what: Change) -> impl Iterator<Item = CueRef> + '_ {
+        self.0.get(&what).into_iter().flatten().copied()
+    }
+
+    /// Every change made, in report order.
+    pub fn iter(&self) -> impl Iterator<Item = (Change, &BTreeSet<CueRef>)> {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
+}
+
+/// Words `fix` took out of the track: a cue dropped because it starts
+/// after the clip ends. Never silent: the caller reports each one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lost {
+    pub at: CueRef,
+    pub start: Timestamp,
+    /// The cue's lines, as written.
+    pub lines: Vec<String>,
+}
+
+/// The fixed track, what changed, and what was dropped with its words.
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    pub track: Track,
+    pub changes: Changes,
+    pub lost: Vec<Lost>,
+}
 
 /// Apply every safe fix; returns the fixed track and what changed.
 pub fn fix(track: &Track, lim: &Limits) -> (Track, Changes) {
-    let mut changes = Changes::new();
+    let f = fix_for_clip(track, lim, None);
+    (f.track, f.changes)
+}
+
+/// Apply every safe fix, and with the clip's duration also `past-clip-end`:
+/// cues that start at or after the clip's end are dropped (their words
+/// listed in `lost`), cues that run past it end with it, and no cue is
+/// lengthened past it.
+pub fn fix_for_clip(track: &Track, lim: &Limits, clip_ms: Option<i64>) -> Fixed {
+    let mut changes = Changes::default();
     let mut t = track.clone();
     for c in &mut t.cues {
         clean_text(c, &mut changes);
     }
-    let before = t.cues.len();
+    for c in t.cues.iter().filter(|c| c.is_empty()) {
+        changes.cue(Change::DroppedEmptyCue, c);
+    }
     t.cues.retain(|c| !c.is_empty());
-    count(&mut changes, "dropped empty cue", before - t.cues.len());
-    reanchor_orphans(&mut t);
     let order = start_order(&t.cues);
     if order.windows(2).any(|w| w[0] > w[1]) {
-        count(&mut changes, "sorted cues by start time", 1);
+        changes.file(Change::SortedCues);
         t.cues = order.iter().map(|&i| t.cues[i].clone()).collect();
     }
-    retime(&mut t.cues, lim, &mut changes);
-    let renumbered = t
-        .cues
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| c.index != Some(Index::Number(*i as u64 + 1)))
-        .count();
-    count(&mut changes, "renumbered cue", renumbered);
-    let odd_times = t
-        .cues
-        .iter()
-        .filter(|c| !c.time().quirks.is_clean() || c.time().odd_arrow)
-        .count();
-    count(
-        &mut changes,
-        "rewrote time line in HH:MM:SS,mmm form",
-        odd_times,
-    );
-    let extras = t.cues.iter().filter(|c| c.time().rest.is_some()).count();
-    count(&mut changes, "dropped text after the end time", extras);
-    (t, changes)
+    let lost = match clip_ms {
+        Some(end) => fit_to_clip(&mut t.cues, end, &mut changes),
+        None => Vec::new(),
+    };
+    reanchor_orphans(&mut t);
+    retime(&mut t.cues, lim, clip_ms, &mut changes);
+    for (i, c) in t.cues.iter().enumerate() {
+        if c.index != Some(Index::Number(i as u64 + 1)) {
+            changes.cue(Change::Renumbered, c);
+        }
+        if !c.time().quirks.is_clean() || c.time().odd_arrow {
+            changes.cue(Change::RewroteTimeLine, c);
+        }
+        if c.time().rest.is_some() {
+            changes.cue(Change::DroppedTextAfterEnd, c);
+        }
+    }
+    Fixed {
+        track: t,
+        changes,
+        lost,
+    }
+}
+
+/// The line endings to write: `wanted`, else the file's own when it is
+/// CRLF, else LF (a bare-CR file is read everywhere only as LF).
+pub fn output_eol(source: &Source, wanted: Option<Eol>) -> Eol {
+    match wanted {
+        Some(e) => e,
+        None if source.eol.dominant() == Eol::Crlf => Eol::Crlf,
+        None => Eol::Lf,
+    }
+}
+
+/// What writing the track as UTF-8 without a BOM, with `eol` throughout,
+/// canonical blank lines and a final line break, changes about the file.
+pub fn source_changes(s: &Source, eol: Eol, changes: &mut Changes) {
+    if s.encoding != "UTF-8" {
+        changes.file(Change::Transcoded);
+    }
+    if s.bom {
+        changes.file(Change::RemovedBom);
+    }
+    let e = &s.eol;
+    let same = match eol {
+        Eol::Crlf => e.lf + e.cr == 0,
+        _ => e.crlf + e.cr == 0,
+    };
+    if !same {
+        changes.file(if eol == Eol::Crlf {
+            Change::MadeEolCrlf
+        } else {
+            Change::MadeEolLf
+        });
+    }
+    if s.leading_blank_lines > 0 {
+        changes.file(Change::RemovedLeadingBlankLines);
+    }
+    if !s.final_newline {
+        changes.file(Change::AddedFinalNewline);
+    }
+}
+
+/// `past-clip-end` on cues in start order: drop those starting at or after
+/// `end` (returned, with their words), trim those that run past it.
+fn fit_to_clip(cues: &mut Vec<Cue>, end: i64, changes: &mut Changes) -> Vec<Lost> {
+    let mut lost = Vec::new();
+    for c in cues.iter_mut() {
+        if c.start.ms() >= end {
+            changes.cue(Change::DroppedPastClipEnd, c);
+            lost.push(Lost {
+                at: CueRef::of(c),
+                start: c.start,
+                lines: c.lines().map(str::to_string).collect(),
+            });
+        } else if c.end.ms() > end {
+            c.end = Timestamp(end);
+            changes.cue(Change::TrimmedToClipEnd, c);
+        }
+    }
+    cues.retain(|c| c.start.ms() < end);
+    lost
 }
 
 /// Orphan text stays where it was: after the nearest earlier cue that is
-/// still there (the one it followed may have been dropped as empty).
+/// still there (the one it followed may have been dropped).
 fn reanchor_orphans(t: &mut Track) {
     let kept: Vec<usize> = t.cues.iter().map(|c| c.pos).collect();
     for o in &mut t.orphans {
@@ -70,65 +272,67 @@ fn reanchor_orphans(t: &mut Track) {
     }
 }
 
-fn count(changes: &mut Changes, what: &'static str, n: usize) {
-    if n > 0 {
-        *changes.entry(what).or_default() += n;
-    }
-}
-
 /// Clean the text and balance tags, repeating until nothing changes:
 /// each can expose work for the other (dropping a stray `</i>` leaves a
 /// trailing space; removing an invisible character can join `<` and `i>`).
 fn clean_text(c: &mut Cue, changes: &mut Changes) {
     for _ in 0..8 {
         let lines: Vec<&str> = c.lines().collect();
-        let next = clean_once(&lines, changes);
+        let mut made = Vec::new();
+        let next = clean_once(&lines, &mut made);
         if next == lines {
             return;
         }
         c.set_lines(&next);
+        for what in made {
+            changes.cue(what, c);
+        }
     }
 }
 
-fn clean_once(input: &[&str], changes: &mut Changes) -> Vec<String> {
+fn clean_once(input: &[&str], made: &mut Vec<Change>) -> Vec<String> {
     let mut lines: Vec<String> = Vec::with_capacity(input.len());
     for line in input {
         match clean_line(line) {
             Some(parts) if parts.len() == 1 && parts[0] == **line => lines.extend(parts),
             Some(parts) => {
-                let what = if line.trim().is_empty() {
-                    "removed blank line inside a cue"
+                made.push(if line.trim().is_empty() {
+                    Change::RemovedBlankLineInCue
                 } else if line.chars().any(is_invisible)
                     || ESCAPED_BREAKS.iter().any(|e| line.contains(e))
                 {
-                    "replaced invisible characters or literal line breaks"
+                    Change::ReplacedInvisible
                 } else {
-                    "removed stray whitespace"
-                };
-                count(changes, what, 1);
+                    Change::RemovedStrayWhitespace
+                });
                 lines.extend(parts);
             }
             None => lines.push(line.to_string()),
         }
     }
     if let Some(balanced) = balanced_lines(&lines).filter(|b| *b != lines) {
-        count(changes, "balanced <i>/<b>/<u> tags", 1);
+        made.push(Change::BalancedTags);
         lines = balanced;
     }
     lines
 }
 
-/// Cues are in start order here.
-fn retime(cues: &mut [Cue], lim: &Limits, changes: &mut Changes) {
+/// Cues are in start order here; with a clip, none starts after its end.
+fn retime(cues: &mut [Cue], lim: &Limits, clip_ms: Option<i64>, changes: &mut Changes) {
     let order: Vec<usize> = (0..cues.len()).collect();
     let gap = lim.min_gap_ms;
+    // The clip's end is a limit for every cue, as the next cue's start is.
+    let limit = |cues: &[Cue], k: usize| match (end_limit(cues, &order, k, gap), clip_ms) {
+        (Some(l), Some(c)) => Some(l.min(c)),
+        (l, c) => l.or(c),
+    };
     // Text does not change here, so each cue's wanted duration is fixed.
     let wanted: Vec<i64> = cues
         .iter()
         .map(|c| wanted_ms(&Measure::of(c, lim), lim))
         .collect();
     for k in 0..cues.len() {
-        let limit = end_limit(cues, &order, k, gap);
+        let limit = limit(cues, k);
         let c = &cues[k];
         if c.duration_ms() <= 0 {
             lengthen(
@@ -137,7 +341,7 @@ fn retime(cues: &mut [Cue], lim: &Limits, changes: &mut Changes) {
                 limit,
                 wanted[k],
                 changes,
-                "gave a cue with no duration a positive one",
+                Change::GavePositiveDuration,
             );
             continue;
         }
@@ -148,22 +352,15 @@ fn retime(cues: &mut [Cue], lim: &Limits, changes: &mut Changes) {
                 if (cues[j].start, cues[j].end) != old {
                     break;
                 }
-                set_end(cues, j, l, changes, "trimmed an overlap or short gap");
+                set_end(cues, j, l, changes, Change::TrimmedOverlap);
             }
         }
     }
     for k in 0..cues.len() {
         let c = &cues[k];
         if c.duration_ms() > 0 && c.duration_ms() < wanted[k] && !in_stack(cues, &order, k) {
-            let limit = end_limit(cues, &order, k, gap);
-            lengthen(
-                cues,
-                k,
-                limit,
-                wanted[k],
-                changes,
-                "lengthened a cue into the free gap (minimum duration or reading speed)",
-            );
+            let limit = limit(cues, k);
+            lengthen(cues, k, limit, wanted[k], changes, Change::Lengthened);
         }
     }
 }
@@ -176,7 +373,7 @@ fn lengthen(
     limit: Option<i64>,
     want: i64,
     changes: &mut Changes,
-    what: &'static str,
+    what: Change,
 ) {
     let c = &cues[k];
     let end = lengthened_end(c, limit, want);
@@ -185,9 +382,9 @@ fn lengthen(
     }
 }
 
-fn set_end(cues: &mut [Cue], k: usize, end: i64, changes: &mut Changes, what: &'static str) {
+fn set_end(cues: &mut [Cue], k: usize, end: i64, changes: &mut Changes, what: Change) {
     cues[k].end = Timestamp(end);
-    count(changes, what, 1);
+    changes.cue(what, &cues[k]);
 }
 
 #[cfg(test)]
@@ -199,6 +396,27 @@ mod tests {
     fn fixed(src: &str) -> String {
         let lim = Limits::new(ProfileName::Netflix, 24.0);
         to_srt(&fix(&parse(src, Default::default()), &lim).0, Eol::Lf).unwrap()
+    }
+
+    /// Changes name cues by their input numbers and lines, even after
+    /// sorting moved them, in input order.
+    #[test]
+    fn changes_name_input_cues() {
+        let lim = Limits::new(ProfileName::Netflix, 24.0);
+        let src = "1\n00:00:09,000 --> 00:00:10,000\nLate  line\n\n\
+                   2\n00:00:01,000 --> 00:00:06,000\nEarly\n\n\
+                   3\n00:00:05,000 --> 00:00:07,000\nNext\n";
+        let (_, changes) = fix(&parse(src, Default::default()), &lim);
+        assert!(changes.contains(Change::SortedCues));
+        assert_eq!(changes.cues(Change::SortedCues).count(), 0);
+        let at = |what| changes.cues(what).collect::<Vec<_>>();
+        assert_eq!(at(Change::TrimmedOverlap), [CueRef { cue: 2, line: 6 }]);
+        assert_eq!(
+            at(Change::RemovedStrayWhitespace),
+            [CueRef { cue: 1, line: 2 }]
+        );
+        let renumbered: Vec<usize> = changes.cues(Change::Renumbered).map(|c| c.cue).collect();
+        assert_eq!(renumbered, [1, 2, 3]);
     }
 
     /// Found by the fuzz target: a stray `</i>` alone on a line left an

@@ -1,9 +1,17 @@
 //! Writing output files without ever losing data: a temp file in the same
 //! folder, renamed over the target only when complete, so an interrupted
 //! run never leaves a partial file; `--in-place` keeps a numbered backup.
+//!
+//! Every output file goes through here so that all of them get the same
+//! permissions: a new file gets what the umask allows (0644 under the usual
+//! 022), as `>` in a shell would give it, so a kit built by one user can be
+//! read by another and a web server can serve a fixed file; a file that is
+//! replaced keeps its mode (and, where permitted, its owner and group).
 
+use std::fs::{File, Metadata};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use tempfile::NamedTempFile;
 
 /// Write `data` to `dest` atomically (temp file + rename). A device or a
 /// pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to directly:
@@ -13,18 +21,66 @@ pub fn write_atomic(dest: &Path, data: &[u8]) -> std::io::Result<()> {
         let mut f = std::fs::OpenOptions::new().write(true).open(dest)?;
         return f.write_all(data);
     }
+    let mut tmp = temp_beside(dest, ".tmp")?;
+    tmp.write_all(data)?;
+    tmp.as_file().sync_all()?;
+    persist(tmp, dest)
+}
+
+/// A temp file in `dest`'s folder (so the final rename stays on one file
+/// system), created with the mode a new file gets under the umask.
+pub fn temp_beside(dest: &Path, suffix: &str) -> std::io::Result<NamedTempFile> {
     let dir = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".screenkit-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(data)?;
-    tmp.as_file().sync_all()?;
+    temp_in(dir, suffix)
+}
+
+/// A temp file in `dir`, created with the mode a new file gets under the
+/// umask (tempfile's own default is 0600 whatever the umask).
+pub fn temp_in(dir: &Path, suffix: &str) -> std::io::Result<NamedTempFile> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".screenkit-").suffix(suffix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // The kernel masks the mode given at creation with the umask.
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(dir)
+}
+
+/// Rename a finished temp file over `dest`. If `dest` is an existing file,
+/// the new one first takes its mode, owner and group, so a rewrite never
+/// changes who may read it.
+pub fn persist(tmp: NamedTempFile, dest: &Path) -> std::io::Result<()> {
+    if let Some(old) = std::fs::metadata(dest).ok().filter(Metadata::is_file) {
+        keep_access(tmp.as_file(), &old)?;
+    }
     tmp.persist(dest).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn keep_access(file: &File, old: &Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let new = file.metadata()?;
+    if (new.uid(), new.gid()) != (old.uid(), old.gid()) {
+        // Only root may give a file away, and only to a group one belongs
+        // to otherwise: keep as much as is permitted, then go on (the file
+        // is still ours, with the old mode). Owner first: a chown may
+        // clear set-id bits that the chmod below then restores.
+        if std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())).is_err() {
+            let _ = std::os::unix::fs::fchown(file, None, Some(old.gid()));
+        }
+    }
+    file.set_permissions(old.permissions())
+}
+
+#[cfg(not(unix))]
+fn keep_access(file: &File, old: &Metadata) -> std::io::Result<()> {
+    file.set_permissions(old.permissions())
 }
 
 /// A backup path for `file` that does not exist yet: `FILE.bak`, then
@@ -80,6 +136,39 @@ mod tests {
             reader.join().unwrap(),
             b"1\n00:00:01,000 --> 00:00:02,000\nHi\n"
         );
+    }
+
+    /// A new output gets the mode a plain `create` gets under this
+    /// process's umask, whatever that is; tempfile alone would give 0600.
+    #[cfg(unix)]
+    #[test]
+    fn new_files_get_the_umask_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, "x").unwrap();
+        let ours = dir.path().join("ours.srt");
+        write_atomic(&ours, b"x").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode(&ours), mode(&plain));
+    }
+
+    /// Replacing a file, directly or with a backup, keeps its mode.
+    #[cfg(unix)]
+    #[test]
+    fn replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        for want in [0o755, 0o640, 0o604] {
+            let f = dir.path().join(format!("{want:o}.srt"));
+            std::fs::write(&f, "v1").unwrap();
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(want)).unwrap();
+            write_atomic(&f, b"v2").unwrap();
+            assert_eq!(mode(&f), want, "{want:o}");
+            let bak = replace_with_backup(&f, b"v3").unwrap();
+            assert_eq!((mode(&f), mode(&bak)), (want, want), "{want:o}");
+        }
     }
 
     #[test]

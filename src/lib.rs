@@ -36,6 +36,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::New(a) => commands::new::run(a, &p),
         Command::Build(a) => commands::build::run(a, &p),
         Command::Verify(a) => commands::verify::run(a, &p),
+        Command::Completions(a) => commands::completions::completions(a, &p),
+        Command::Man => commands::completions::man(&p),
     };
     exit as u8
 }

@@ -8,10 +8,18 @@ use crate::check::profile::Limits;
 use crate::check::rules::Severity;
 use crate::check::{CheckOptions, check_track};
 use crate::cli::{EolArg, FixArgs};
-use crate::fix::{Changes, fix};
+use crate::fix::{CueRef, Fixed, Lost, fix_for_clip, output_eol, source_changes};
 use crate::output::{Printer, Style};
 use crate::subtitle::write::to_srt;
-use crate::subtitle::{Eol, Source, read_bytes, read_path};
+use crate::subtitle::{Eol, read_bytes, read_path};
+use crate::time::Timestamp;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Cues named per change; longer lists end "… and N more".
+const CUES_SHOWN: usize = 10;
+/// Lists up to this long give each cue's line too.
+const LINES_SHOWN: usize = 3;
 
 pub fn run(args: &FixArgs, p: &Printer) -> Exit {
     match fix_file(args, p) {
@@ -30,18 +38,31 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
     let track = read_path(input, forced).map_err(|e| format!("{shown}: {e}"))?;
     let limits =
         Limits::new(args.limits.profile.into(), args.limits.fps).with(&args.limits.overrides());
-    let (fixed, mut changes) = fix(&track, &limits);
-    let eol = match args.eol {
-        Some(EolArg::Lf) => Eol::Lf,
-        Some(EolArg::Crlf) => Eol::Crlf,
-        None if track.source.eol.dominant() == Eol::Crlf => Eol::Crlf,
-        None => Eol::Lf,
-    };
+    // Read as `check --clip` reads it, errors named the same way.
+    let clip_ms = args
+        .clip
+        .as_deref()
+        .map(|clip| {
+            crate::media::duration_ms(clip).map_err(|e| format!("--clip {}: {e}", clip.display()))
+        })
+        .transpose()?;
+    let Fixed {
+        track: fixed,
+        mut changes,
+        lost,
+    } = fix_for_clip(&track, &limits, clip_ms);
+    let eol = output_eol(
+        &track.source,
+        args.eol.map(|e| match e {
+            EolArg::Lf => Eol::Lf,
+            EolArg::Crlf => Eol::Crlf,
+        }),
+    );
     source_changes(&track.source, eol, &mut changes);
     let text = to_srt(&fixed, eol).map_err(|e| format!("{shown}: {e}"))?;
     if text.is_empty() {
         p.error(&format!(
-            "{shown}: nothing would be left after fixing (every cue is empty); no file written"
+            "{shown}: nothing would be left after fixing (every cue is empty, or past the clip's end); no file written"
         ));
         return Ok(Exit::Problems);
     }
@@ -51,7 +72,7 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
     let opts = CheckOptions {
         limits,
         ignore: Default::default(),
-        clip_ms: None,
+        clip_ms,
     };
     let left = check_track(&out_track, &opts);
     let errors_left = left
@@ -64,34 +85,23 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
         .count();
 
     let dest = destination(input, &args.out, "fixed")?;
-    let wrote = write(
-        &dest,
-        input,
-        &text,
-        !changes.is_empty(),
-        args.out.dry_run,
-        p,
-    )?;
+    let changed = !changes.is_empty();
+    let wrote = write(&dest, input, &text, changed, args.out.dry_run, p)?;
     p.status(&format!(
         "{}: {wrote}",
         p.paint(&shown.to_string(), Style::Bold)
     ));
-    for (what, n) in &changes {
-        p.status(&format!(
-            "  - {what}{}",
-            if *n > 1 {
-                format!(" (×{n})")
-            } else {
-                String::new()
-            }
-        ));
+    for (what, cues) in changes.iter() {
+        p.status(&format!("  - {what}{}", cue_list(cues)));
+    }
+    if let (Some(end), false) = (clip_ms, lost.is_empty()) {
+        report_lost(p, &lost, end);
     }
     if errors_left + warnings_left > 0 {
-        let target = match &dest {
-            Dest::File(path, _) if !args.out.dry_run => path.display().to_string(),
-            _ => "the output".into(),
-        };
-        p.status(&format!("  {errors_left} errors and {warnings_left} warnings need a person: run `screenkit check {target}`"));
+        p.status(&format!(
+            "  {errors_left} errors and {warnings_left} warnings need a person: {}",
+            next_step(&dest, args, changed)
+        ));
     }
     Ok(if errors_left > 0 {
         Exit::Problems
@@ -100,35 +110,123 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
     })
 }
 
-fn source_changes(s: &Source, eol: Eol, changes: &mut Changes) {
-    if s.encoding != "UTF-8" {
-        *changes.entry("transcoded to UTF-8").or_default() += 1;
-    }
-    if s.bom {
-        *changes.entry("removed the byte-order mark").or_default() += 1;
-    }
-    let e = &s.eol;
-    let same = match eol {
-        Eol::Crlf => e.lf + e.cr == 0,
-        _ => e.crlf + e.cr == 0,
-    };
-    if !same {
-        *changes
-            .entry(if eol == Eol::Crlf {
-                "made every line ending CRLF"
+/// ": cues 3 (line 11), 7 (line 27)", ": cues 1, 2, … and 30 more", or
+/// nothing for a change to the whole file. Numbers are the input's.
+fn cue_list(cues: &BTreeSet<CueRef>) -> String {
+    let lines = cues.len() <= LINES_SHOWN;
+    let named: Vec<String> = cues
+        .iter()
+        .take(CUES_SHOWN)
+        .map(|c| {
+            if lines {
+                format!("{} (line {})", c.cue, c.line)
             } else {
-                "made every line ending LF"
-            })
-            .or_default() += 1;
+                c.cue.to_string()
+            }
+        })
+        .collect();
+    match cues.len() {
+        0 => String::new(),
+        1 => format!(": cue {}", named[0]),
+        n if n <= CUES_SHOWN => format!(": cues {}", named.join(", ")),
+        n => format!(": cues {} … and {} more", named.join(", "), n - CUES_SHOWN),
     }
-    if s.leading_blank_lines > 0 {
-        *changes
-            .entry("removed blank lines before the first cue")
-            .or_default() += 1;
+}
+
+/// Each cue dropped because it starts at or after `clip_end`, with every
+/// word it held: a warning, so nothing is lost unseen.
+fn report_lost(p: &Printer, lost: &[Lost], clip_end: i64) {
+    for l in lost {
+        p.status(&format!(
+            "  {} cue {} (line {}) starts at {}, after the clip ends at {}; dropped its words: \"{}\"",
+            p.paint("warning:", Style::Warning),
+            l.at.cue,
+            l.at.line,
+            l.start.srt(),
+            Timestamp(clip_end).srt(),
+            l.lines.join(" / ")
+        ));
     }
-    if !s.final_newline {
-        *changes
-            .entry("ended the file with a line break")
-            .or_default() += 1;
+    p.status(&format!(
+        "  {} cue(s) with words dropped past the clip's end: make sure these subtitles belong to this clip",
+        lost.len()
+    ));
+}
+
+/// The command that shows what is left, naming the file it is in.
+fn next_step(dest: &Dest, args: &FixArgs, changed: bool) -> String {
+    let input = args.file.as_path();
+    let clip = match &args.clip {
+        Some(c) => format!(" --clip {}", shell_quote(&c.display().to_string())),
+        None => String::new(),
+    };
+    let written = match dest {
+        Dest::File(path, default) if changed || !default => Some(path.as_path()),
+        Dest::InPlace => Some(input),
+        // No file: the input had nothing to change.
+        Dest::File(..) => Some(input),
+        Dest::Stdout => None,
+    };
+    let quoted = |p: &Path| shell_quote(&p.display().to_string());
+    match written {
+        Some(path) if args.out.dry_run => {
+            format!(
+                "after writing, run `screenkit check {}{clip}`",
+                quoted(path)
+            )
+        }
+        Some(path) => format!("run `screenkit check {}{clip}`", quoted(path)),
+        None => format!(
+            "save the output with `screenkit fix {}{clip} -o OUT.srt` and run `screenkit check OUT.srt{clip}`",
+            quoted(input)
+        ),
+    }
+}
+
+/// `s` as one word for a POSIX shell: as it is when that is safe, else in
+/// single quotes.
+pub fn shell_quote(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./,:+@%=".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quote_quotes_only_when_needed() {
+        assert_eq!(shell_quote("dir/talk.fixed.srt"), "dir/talk.fixed.srt");
+        assert_eq!(shell_quote("my talk.srt"), "'my talk.srt'");
+        assert_eq!(shell_quote("it's.srt"), r"'it'\''s.srt'");
+        assert_eq!(shell_quote("$x.srt"), "'$x.srt'");
+        assert_eq!(shell_quote(""), "''");
+    }
+
+    #[test]
+    fn cue_lists_name_lines_when_short_and_are_capped() {
+        let refs = |n: usize| -> BTreeSet<CueRef> {
+            (1..=n)
+                .map(|k| CueRef {
+                    cue: k,
+                    line: 4 * k - 2,
+                })
+                .collect()
+        };
+        assert_eq!(cue_list(&refs(0)), "");
+        assert_eq!(cue_list(&refs(1)), ": cue 1 (line 2)");
+        assert_eq!(
+            cue_list(&refs(3)),
+            ": cues 1 (line 2), 2 (line 6), 3 (line 10)"
+        );
+        assert_eq!(cue_list(&refs(4)), ": cues 1, 2, 3, 4");
+        assert_eq!(
+            cue_list(&refs(13)),
+            ": cues 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 … and 3 more"
+        );
     }
 }

@@ -4,6 +4,7 @@
 pub mod build;
 pub mod cards;
 pub mod check;
+pub mod completions;
 pub mod convert;
 pub mod dest;
 pub mod fix;

@@ -247,11 +247,7 @@ pub fn write_bag(
         }
     }
 
-    let tmp = tempfile::Builder::new()
-        .prefix(".screenkit-")
-        .suffix(".zip.tmp")
-        .tempfile_in(out_dir)
-        .map_err(io(out_dir))?;
+    let tmp = crate::fsutil::temp_in(out_dir, ".zip.tmp").map_err(io(out_dir))?;
     let mut zw = ZipWriter::new(BufWriter::with_capacity(
         1 << 20,
         tmp.reopen().map_err(io(tmp.path()))?,
@@ -318,8 +314,7 @@ pub fn write_bag(
     file.sync_all().map_err(io(tmp.path()))?;
     let zip_bytes = file.metadata().map_err(io(tmp.path()))?.len();
     let zip = out_dir.join(format!("{name}.zip"));
-    tmp.persist(&zip)
-        .map_err(|e| BuildError::Io(zip.display().to_string(), e.error))?;
+    crate::fsutil::persist(tmp, &zip).map_err(|e| BuildError::Io(zip.display().to_string(), e))?;
     progress.finish();
     Ok(Built {
         zip,

@@ -136,7 +136,7 @@ fn every_rule_has_a_defect_fixture_and_is_listed() {
 }
 
 /// A silent 16-bit mono WAV of `ms` milliseconds at 8 kHz.
-fn silent_wav(ms: u32) -> Vec<u8> {
+pub(crate) fn silent_wav(ms: u32) -> Vec<u8> {
     let data_len = ms * 8 * 2;
     let mut w = Vec::new();
     w.extend_from_slice(b"RIFF");

@@ -225,3 +225,162 @@ fn dry_run_and_stdout() {
             .starts_with("1\n00:00:05,000 --> 00:00:07,500\n")
     );
 }
+
+/// `n` cues, one every 4 s, each overlapping the next when `overlaps`
+/// holds its (1-based) number.
+fn cues(n: usize, overlaps: &[usize]) -> String {
+    let mut s = String::new();
+    for k in 1..=n {
+        let start = 4 * k as u64;
+        let end = if overlaps.contains(&k) {
+            start + 5
+        } else {
+            start + 3
+        };
+        s.push_str(&format!(
+            "{k}\n00:00:{start:02},000 --> 00:00:{end:02},000\nLine {k}\n\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn each_change_names_its_cues_and_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("two.srt");
+    std::fs::write(&input, cues(8, &[3, 7])).unwrap();
+    let run = screenkit(["fix".as_ref(), input.as_os_str(), "--dry-run".as_ref()]);
+    // Cue k's time line is line 4k - 2.
+    assert!(
+        run.code(0)
+            .stderr
+            .contains("\n  - trimmed an overlap or short gap: cues 3 (line 10), 7 (line 26)\n"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(
+        &input,
+        cues(14, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]),
+    )
+    .unwrap();
+    let run = screenkit(["fix".as_ref(), input.as_os_str(), "--dry-run".as_ref()]);
+    assert!(
+        run.code(0).stderr.contains(
+            "\n  - trimmed an overlap or short gap: cues 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 … and 3 more\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn what_is_left_names_the_real_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("it's mine.srt");
+    // An overlap fix can repair, and a line too long that it cannot.
+    std::fs::write(
+        &input,
+        "1\n00:00:01,000 --> 00:00:03,000\nA line that is much too long to be read on a screen at all\n\n\
+         2\n00:00:02,500 --> 00:00:05,000\nTwo\n",
+    )
+    .unwrap();
+    let quoted =
+        |name: &str| format!("'{}'", tmp.path().join(name).display()).replace("it's", r"it'\''s");
+    let tail = |run: &crate::util::Run| run.stderr.lines().last().unwrap_or("").to_string();
+    let run = screenkit(["fix".as_ref(), input.as_os_str()]);
+    let want = format!(
+        "  0 errors and 2 warnings need a person: run `screenkit check {}`",
+        quoted("it's mine.fixed.srt")
+    );
+    assert_eq!(tail(run.code(0)), want);
+    let run = screenkit(["fix".as_ref(), input.as_os_str(), "--in-place".as_ref()]);
+    let want = format!(
+        "  0 errors and 2 warnings need a person: run `screenkit check {}`",
+        quoted("it's mine.srt")
+    );
+    assert_eq!(tail(run.code(0)), want);
+    let run = screenkit([
+        "fix".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        "-".as_ref(),
+    ]);
+    let want = format!(
+        "  0 errors and 2 warnings need a person: save the output with `screenkit fix {} -o OUT.srt` and run `screenkit check OUT.srt`",
+        quoted("it's mine.srt")
+    );
+    assert_eq!(tail(run.code(0)), want);
+    assert!(!run.stderr.contains("the output`"), "{}", run.stderr);
+}
+
+#[test]
+fn clip_end_drops_and_trims_cues_and_says_which() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clip = tmp.path().join("clip.wav");
+    std::fs::write(&clip, crate::check::silent_wav(10_000)).unwrap();
+    let input = tmp.path().join("p.srt");
+    std::fs::copy(defect("past-clip-end"), &input).unwrap();
+    let run = screenkit([
+        "fix".as_ref(),
+        input.as_os_str(),
+        "--clip".as_ref(),
+        clip.as_os_str(),
+    ]);
+    let report: Vec<&str> = run.code(0).stderr.lines().skip(1).collect();
+    assert_eq!(
+        report,
+        [
+            "  - dropped cues that start after the clip ends: cues 3 (line 11), 4 (line 15)",
+            "  - trimmed cues that run past the clip's end to its end: cue 2 (line 6)",
+            "  warning: cue 3 (line 11) starts at 00:00:12,000, after the clip ends at 00:00:10,000; dropped its words: \"We will stand the whole way.\"",
+            "  warning: cue 4 (line 15) starts at 00:00:15,500, after the clip ends at 00:00:10,000; dropped its words: \"<i>Home is two days away.</i>\"",
+            "  2 cue(s) with words dropped past the clip's end: make sure these subtitles belong to this clip",
+        ],
+        "{}",
+        run.stderr
+    );
+    let out = tmp.path().join("p.fixed.srt");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "1\n00:00:05,000 --> 00:00:07,500\nThe train leaves at dawn.\n\n\
+         2\n00:00:08,500 --> 00:00:10,000\nEvery seat was sold\nweeks ago.\n\n"
+    );
+    let (code, after) = check_json(&out, &["--clip", clip.to_str().unwrap()]);
+    assert_eq!((code, after.findings.len()), (0, 0), "{:?}", after.findings);
+    // A clip that cannot be read is named, and nothing is written.
+    let missing = tmp.path().join("nope.wav");
+    let run = screenkit([
+        "fix".as_ref(),
+        input.as_os_str(),
+        "--force".as_ref(),
+        "--clip".as_ref(),
+        missing.as_os_str(),
+    ]);
+    assert!(run.code(2).stderr.contains("--clip"), "{}", run.stderr);
+}
+
+/// A clip's end is a limit for lengthening as the next cue is: a short
+/// last cue is not stretched past it.
+#[test]
+fn clip_end_caps_lengthening() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clip = tmp.path().join("clip.wav");
+    std::fs::write(&clip, crate::check::silent_wav(10_000)).unwrap();
+    let input = tmp.path().join("short.srt");
+    std::fs::write(
+        &input,
+        "1\n00:00:09,700 --> 00:00:09,800\nA last line that wants time.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out.srt");
+    screenkit([
+        "fix".as_ref(),
+        input.as_os_str(),
+        "--clip".as_ref(),
+        clip.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("00:00:09,700 --> 00:00:10,000\n"), "{text}");
+}

@@ -1,0 +1,177 @@
+//! What the binary says about itself: each command's `--help` ends with
+//! its own exit codes; completions and the man page come from the same
+//! clap definitions and name every command.
+
+use crate::util::screenkit;
+use std::process::Command;
+
+const COMMANDS: &[&str] = &[
+    "check",
+    "fix",
+    "convert",
+    "retime",
+    "sync",
+    "probe",
+    "cards",
+    "new",
+    "build",
+    "verify",
+    "completions",
+    "man",
+];
+
+/// The "Exit codes:" block at the end of `screenkit CMD --help`.
+fn exit_codes(cmd: &str) -> String {
+    let run = screenkit([cmd, "--help"]);
+    run.code(0);
+    let at = run
+        .stdout
+        .find("Exit codes:")
+        .unwrap_or_else(|| panic!("{cmd} --help has no exit codes:\n{}", run.stdout));
+    run.stdout[at..].to_string()
+}
+
+#[test]
+fn each_command_gives_its_own_exit_codes() {
+    // (command, words its block must have, words foreign to it)
+    let subtitle = ["non-subtitle", "kit", "clip", "cards", "SHA-256"];
+    let kit = ["subtitle", "--force", "--drop-negative", "fit"];
+    let table: &[(&str, &[&str], &[&str])] = &[
+        (
+            "check",
+            &["errors were found", "non-subtitle"],
+            &["cards.toml", "fix", "--force"],
+        ),
+        (
+            "fix",
+            &["left", "--force", "--clip"],
+            &["kit", "cards", "fit", "SHA-256"],
+        ),
+        (
+            "convert",
+            &["converted", "no cues"],
+            &["kit", "cards", "clip", "\n  1 "],
+        ),
+        ("retime", &["--drop-negative"], &subtitle[1..]),
+        ("sync", &["fit", "speech"], &["kit", "cards", "SHA-256"]),
+        (
+            "probe",
+            &["clip", "media"],
+            &["subtitle", "kit", "cards", "SHA-256", "--force"],
+        ),
+        ("cards", &["cards.toml"], &kit),
+        ("new", &["created"], &[&kit[..], &["\n  1 "]].concat()),
+        (
+            "build",
+            &["zip", "--force builds"],
+            &["subtitle", "--drop-negative", "fit"],
+        ),
+        ("verify", &["SHA-256"], &kit),
+        (
+            "completions",
+            &["script", "shell"],
+            &[&kit[..], &["kit", "\n  1 "]].concat(),
+        ),
+        (
+            "man",
+            &["man page"],
+            &[&kit[..], &["kit", "\n  1 "]].concat(),
+        ),
+    ];
+    assert_eq!(table.len(), COMMANDS.len());
+    let mut seen = Vec::new();
+    for (cmd, has, foreign) in table {
+        let block = exit_codes(cmd);
+        for w in *has {
+            assert!(block.contains(w), "{cmd}: {w:?} missing from\n{block}");
+        }
+        for w in *foreign {
+            assert!(
+                !block.contains(w),
+                "{cmd}: {w:?} is foreign to it:\n{block}"
+            );
+        }
+        assert!(
+            block.contains("\n  0 ") && block.contains("\n  2 "),
+            "{cmd}:\n{block}"
+        );
+        assert!(
+            !seen.contains(&block),
+            "{cmd} shares another command's block"
+        );
+        seen.push(block);
+    }
+    // The top-level help speaks for every command and says where the rest is.
+    let top = screenkit(["--help"]);
+    assert!(
+        top.code(0)
+            .stdout
+            .contains("each command's --help gives its own")
+    );
+}
+
+#[test]
+fn bash_completion_is_valid_and_names_every_command() {
+    let run = screenkit(["completions", "bash"]);
+    run.code(0);
+    for cmd in COMMANDS {
+        assert!(
+            run.stdout.contains(cmd),
+            "{cmd} missing from the bash script"
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("screenkit.bash");
+    std::fs::write(&script, &run.stdout).unwrap();
+    let syntax = Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        syntax.status.success(),
+        "bash -n: {}",
+        String::from_utf8_lossy(&syntax.stderr)
+    );
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let run = screenkit(["completions", shell]);
+        assert!(
+            run.code(0).stdout.contains("screenkit") && run.stdout.contains("verify"),
+            "{shell}"
+        );
+    }
+    assert_eq!(screenkit(["completions", "tcsh"]).code, 2);
+}
+
+#[test]
+fn man_page_names_every_command_and_renders() {
+    let run = screenkit(["man"]);
+    run.code(0);
+    let page = &run.stdout;
+    assert!(page.contains(".TH screenkit 1"), "{page}");
+    for cmd in COMMANDS {
+        assert!(
+            page.contains(&format!("screenkit\\-{cmd}"))
+                || page.contains(&format!("\\fB{cmd}\\fR")),
+            "{cmd} missing from the man page"
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("screenkit.1");
+    std::fs::write(&file, page).unwrap();
+    // Rendered when man is installed (it is not in every container).
+    match Command::new("man")
+        .arg("-l")
+        .arg(&file)
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "80")
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains("verify"), "{text}");
+        }
+        Ok(out) => panic!("man -l failed: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(_) => eprintln!("man is not installed; checked the roff header only"),
+    }
+}
