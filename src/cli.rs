@@ -485,6 +485,12 @@ pub struct BuildArgs {
     /// Build even if the kit check finds problems (recorded in bag-info.txt).
     #[arg(long)]
     pub force: bool,
+    /// The USB stick size the kit must fit, as `check KIT --usb-size` (8GB, 16GB, 32GiB …).
+    #[arg(long, value_name = "SIZE", default_value = "8GB", value_parser = parse_size)]
+    pub usb_size: u64,
+    /// Print one JSON object on stdout (the zip, its files and bytes).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ pub mod retime;
 pub mod subtitle;
 pub mod sync;
 pub mod time;
+pub mod tomlpos;
 
 use cli::{Cli, Command};
 use output::Printer;

@@ -1,12 +1,14 @@
 //! Discussion cards: the hand-edited source (`cards.toml`), validation
-//! with file:line messages, and rendering (see `render`).
+//! with file:line messages, the policy for a good deck (`policy`), and
+//! rendering (`render`).
 //!
 //! A card has an id, a kind, a title, its text, the clips it follows and
 //! optionally a source (the seed file its facts come from) and minutes.
 
+pub mod policy;
 pub mod render;
 
-use crate::kit::line_of;
+use crate::tomlpos::line_of;
 use serde::Deserialize;
 use std::collections::HashMap;
 use toml::Spanned;

@@ -115,6 +115,8 @@ rules! {
     UsbName = "usb-name", "kit", "packaging §3", "a name FAT32, exFAT or Windows rejects (reserved name, <>:\"/\\|?*, trailing dot or space, too long)";
     UsbNameClash = "usb-name-clash", "kit", "packaging §3", "two names that clash after case folding or Unicode normalisation";
     UsbTotalSize = "usb-total-size", "kit", "packaging §3", "the kit does not fit the stick (--usb-size)";
+    MissingFile = "missing-file", "kit", "screenkit", "a clip, subtitle or cards file named in kit.toml is not there";
+    Placeholder = "placeholder", "kit", "screenkit", "text `screenkit new` left to be replaced (an error for rights)";
 }
 
 impl fmt::Display for Rule {
@@ -423,6 +425,8 @@ impl Finding {
             Rule::UsbFileSize => "format the stick as exFAT, or split the file",
             Rule::UsbName | Rule::UsbNameClash => "rename the clip id in kit.toml",
             Rule::UsbTotalSize => "use a bigger stick (--usb-size) or fewer clips",
+            Rule::MissingFile => "put the file there, or correct its path in kit.toml",
+            Rule::Placeholder => "replace the placeholder with the real text",
             Rule::FirstCueEarly => {
                 "DCP rules want the first subtitle at 4 s or later; retime if you are making a DCP"
             }

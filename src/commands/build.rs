@@ -9,7 +9,7 @@ use crate::check::rules::Severity;
 use crate::cli::BuildArgs;
 use crate::kit::Kit;
 use crate::kit::bag::write_bag;
-use crate::kit::build::plan;
+use crate::kit::build::{payload_parts, plan};
 use crate::kit::check::check_kit;
 use crate::output::progress::Bar;
 use crate::output::{Printer, Style};
@@ -28,7 +28,8 @@ pub fn run(args: &BuildArgs, p: &Printer) -> Exit {
         ignore: Default::default(),
         clip_ms: None,
     };
-    let checked = check_kit(&kit, &opts, u64::MAX, &Bar::new("checking", !p.quiet));
+    let bars = !args.json && !p.quiet;
+    let checked = check_kit(&kit, &opts, args.usb_size, &Bar::new("checking", bars));
     let errors: Vec<String> = checked
         .iter()
         .flat_map(|f| {
@@ -46,6 +47,25 @@ pub fn run(args: &BuildArgs, p: &Printer) -> Exit {
                 })
         })
         .collect();
+    for e in &errors {
+        p.error(e);
+    }
+    let warnings = checked
+        .iter()
+        .flat_map(|f| &f.findings)
+        .filter(|x| x.severity == Severity::Warning)
+        .count();
+    if warnings > 0 {
+        p.status(&format!(
+            "{} {warnings} warning(s) from `screenkit check` (placeholders, cards …): run `screenkit check {}` to see them",
+            p.paint("warning:", Style::Warning),
+            args.kit.display()
+        ));
+    }
+    if !errors.is_empty() && !args.force {
+        p.error(&format!("{} error(s) from `screenkit check`; nothing built. Fix them, or pass --force (recorded in the kit)", errors.len()));
+        return Exit::Problems;
+    }
     let mut plan = match plan(&kit) {
         Ok(pl) => pl,
         Err(e) => {
@@ -54,13 +74,6 @@ pub fn run(args: &BuildArgs, p: &Printer) -> Exit {
         }
     };
     if !errors.is_empty() {
-        for e in &errors {
-            p.error(e);
-        }
-        if !args.force {
-            p.error(&format!("{} error(s) from `screenkit check`; nothing built. Fix them, or pass --force (recorded in the kit)", errors.len()));
-            return Exit::Problems;
-        }
         plan.info.push((
             "Screenkit-Check".into(),
             format!(
@@ -72,7 +85,8 @@ pub fn run(args: &BuildArgs, p: &Printer) -> Exit {
     }
     let name = kit.name();
     let epoch = kit.epoch(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref());
-    let bar = Bar::new(&name, !p.quiet);
+    let bar = Bar::new(&name, bars);
+    let parts = payload_parts(&plan.payload);
     match write_bag(
         &name,
         plan.payload,
@@ -83,12 +97,42 @@ pub fn run(args: &BuildArgs, p: &Printer) -> Exit {
         &bar,
     ) {
         Ok(b) => {
+            if args.json {
+                let payload: serde_json::Map<String, serde_json::Value> =
+                    parts.into_iter().map(|(k, n)| (k, n.into())).collect();
+                p.json(&serde_json::json!({
+                    "version": 1,
+                    "zip": b.zip.display().to_string(),
+                    "zip_bytes": b.zip_bytes,
+                    "files": b.payload_files + b.tag_files,
+                    "payload_files": b.payload_files,
+                    "tag_files": b.tag_files,
+                    "payload": payload,
+                    "payload_bytes": b.payload_bytes,
+                }));
+                return Exit::Ok;
+            }
             let mb = b.payload_bytes as f64 / 1e6;
+            let kinds: Vec<String> = parts
+                .iter()
+                .map(|(folder, n)| {
+                    let s = if *n == 1 { "" } else { "s" };
+                    match folder.as_str() {
+                        "clips" => format!("{n} clip{s}"),
+                        "subtitles" => format!("{n} subtitle file{s}"),
+                        "cards" => format!("{n} card file{s}"),
+                        other => format!("{n} in {other}/"),
+                    }
+                })
+                .collect();
             p.status(&format!(
-                "{}: wrote {} ({} files, {mb:.1} MB of payload)",
+                "{}: wrote {}: {} files in the bag = {} payload ({}) + {} tag files; {mb:.1} MB of payload",
                 p.paint(&name, Style::Bold),
                 b.zip.display(),
-                b.payload_files
+                b.payload_files + b.tag_files,
+                b.payload_files,
+                kinds.join(", "),
+                b.tag_files
             ));
             p.out(&format!("{}  {} bytes", b.zip.display(), b.zip_bytes));
             Exit::Ok

@@ -1,20 +1,16 @@
-//! `screenkit cards KIT --format html|md|txt`: validate the kit's cards
-//! (file:line errors, exit 1, nothing written) and render them.
+//! `screenkit cards KIT --format html|md|txt`: run the card policy on the
+//! kit's cards (file:line errors, exit 1, nothing written; warnings) and
+//! render them.
 
 use super::Exit;
+use crate::cards::parse;
+use crate::cards::policy::review;
 use crate::cards::render::{Layout, markdown, print_html, projection_html, text};
-use crate::cards::{Kind, parse, validate};
 use crate::cli::{CardFormat, CardLayout, CardsArgs};
 use crate::fsutil::write_atomic;
 use crate::kit::Kit;
 use crate::output::{Printer, Style};
 use std::path::PathBuf;
-
-/// Fewer questions than this after a clip earns a warning.
-const MIN_QUESTIONS: usize = 3;
-
-/// About what fits on one A6 card at 14 pt with a title (measured in Chromium).
-const A6_CHARS: usize = 460;
 
 pub fn run(args: &CardsArgs, p: &Printer) -> Exit {
     match cards(args, p) {
@@ -39,36 +35,28 @@ fn cards(args: &CardsArgs, p: &Printer) -> Result<Exit, String> {
             return Ok(Exit::Problems);
         }
     };
-    let ids: Vec<&str> = m.clips.iter().map(|c| c.id.as_str()).collect();
-    let issues = validate(&cards, &ids);
-    for i in &issues {
+    let r = review(&cards, &kit.clip_cards());
+    let manifest = kit.dir.join("kit.toml");
+    let listed = kit.unknown_listed_cards(&cards);
+    for i in &r.errors {
         p.error(&format!("{shown}:{}: {}", i.line, i.message));
     }
-    if !issues.is_empty() {
+    for (line, message) in &listed {
+        p.error(&format!("{}:{line}: {message}", manifest.display()));
+    }
+    if !r.errors.is_empty() || !listed.is_empty() {
         p.error(&format!(
             "{} problem(s) in the cards; nothing written",
-            issues.len()
+            r.errors.len() + listed.len()
         ));
         return Ok(Exit::Problems);
     }
-    for clip in &m.clips {
-        let n = cards
-            .iter()
-            .filter(|c| c.kind == Kind::Question && c.follows.contains(&clip.id))
-            .count();
-        if n < MIN_QUESTIONS {
-            p.status(&format!("{} clip '{}' has {n} question card(s); {MIN_QUESTIONS} or more make a better discussion", p.paint("warning:", Style::Warning), clip.id));
-        }
-    }
-    for c in cards
-        .iter()
-        .filter(|c| c.text.chars().count() + c.title.chars().count() > A6_CHARS)
-    {
+    for i in &r.warnings {
         p.status(&format!(
-            "{} {shown}:{}: card '{}' may not fit on one A6 card; shorten it or split it",
+            "{} {shown}:{}: {}",
             p.paint("warning:", Style::Warning),
-            c.line,
-            c.id
+            i.line,
+            i.message
         ));
     }
     let deck = kit.deck(&cards);

@@ -12,6 +12,7 @@ use crate::output::json::{CheckReport, FileReport};
 use crate::output::progress::Bar;
 use crate::output::{Printer, Style};
 use crate::subtitle::{Track, read_path};
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Findings shown per rule per file in the human report, unless `--all`.
@@ -62,7 +63,7 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
                 }
                 let fshown = f.path.display().to_string();
                 if !args.json {
-                    print_findings(p, &fshown, &f.findings, args.all);
+                    print_findings(p, &fshown, &f.findings, args.all, &|x| f.hint(x));
                     let what = match &f.encoding {
                         Some(enc) if f.cues > 0 => format!(" ({} cues, {enc})", f.cues),
                         _ => String::new(),
@@ -192,7 +193,7 @@ fn counts(p: &Printer, (e, w, i): (usize, usize, usize)) -> String {
 }
 
 fn print_file(p: &Printer, path: &str, track: &Track, findings: &[Finding], all: bool) {
-    print_findings(p, path, findings, all);
+    print_findings(p, path, findings, all, &|f| Cow::Borrowed(f.hint()));
     let summary = counts(p, tally(findings));
     let ok = if findings.iter().any(|f| f.severity == Severity::Error) {
         ""
@@ -212,7 +213,14 @@ fn print_file(p: &Printer, path: &str, track: &Track, findings: &[Finding], all:
     ));
 }
 
-fn print_findings(p: &Printer, path: &str, findings: &[Finding], all: bool) {
+/// `hint` says what to do about a finding (a kit knows more than the rule).
+fn print_findings<'a>(
+    p: &Printer,
+    path: &str,
+    findings: &'a [Finding],
+    all: bool,
+    hint: &dyn Fn(&'a Finding) -> Cow<'a, str>,
+) {
     // Per rule, how many so far (rules are a small fieldless enum).
     let mut shown = vec![0usize; Rule::ALL.len()];
     for f in findings {
@@ -234,7 +242,7 @@ fn print_findings(p: &Printer, path: &str, findings: &[Finding], all: bool) {
             f.message
         ));
         if *n == 1 {
-            p.out(&p.paint(&format!("    hint: {}", f.hint()), Style::Dim));
+            p.out(&p.paint(&format!("    hint: {}", hint(f)), Style::Dim));
         }
     }
     let capped = Rule::ALL

@@ -18,7 +18,7 @@ pub fn run(args: &VerifyArgs, p: &Printer) -> Exit {
     };
     let intact = report.problems.is_empty();
     if args.json {
-        p.json(&serde_json::json!({ "version": 1, "path": shown, "intact": intact, "files": report.files, "bytes": report.bytes, "problems": report.problems }));
+        p.json(&serde_json::json!({ "version": 1, "path": shown, "intact": intact, "files": report.files, "payload_files": report.payload_files, "tag_files": report.tag_files, "bytes": report.bytes, "problems": report.problems }));
     } else {
         for pr in &report.problems {
             p.out(&format!(
@@ -32,9 +32,11 @@ pub fn run(args: &VerifyArgs, p: &Printer) -> Exit {
         let mb = report.bytes as f64 / 1e6;
         if intact {
             p.out(&format!(
-                "{}: intact ({} files, {mb:.1} MB, every SHA-256 checked)",
+                "{}: intact ({} files checked = {} payload + {} tag files, {mb:.1} MB, every SHA-256 checked)",
                 p.paint(&shown, Style::Bold),
-                report.files
+                report.files,
+                report.payload_files,
+                report.tag_files
             ));
         } else {
             p.out(&format!(

@@ -47,7 +47,11 @@ pub struct Built {
     pub zip: PathBuf,
     /// Size of the zip in bytes.
     pub zip_bytes: u64,
+    /// Files under `data/`.
     pub payload_files: usize,
+    /// The bag's own files beside `data/`: bagit.txt, bag-info.txt, the two
+    /// manifests and the given tag files. `verify` checks both kinds.
+    pub tag_files: usize,
     pub payload_bytes: u64,
 }
 
@@ -247,6 +251,7 @@ pub fn write_bag(
         }
     }
 
+    let tag_files = slots.len() - sizes.len();
     let tmp = crate::fsutil::temp_in(out_dir, ".zip.tmp").map_err(io(out_dir))?;
     let mut zw = ZipWriter::new(BufWriter::with_capacity(
         1 << 20,
@@ -320,6 +325,7 @@ pub fn write_bag(
         zip,
         zip_bytes,
         payload_files: sizes.len(),
+        tag_files,
         payload_bytes: total,
     })
 }
@@ -374,7 +380,10 @@ mod tests {
             std::fs::read(&b.zip).unwrap(),
             "same input, same bytes"
         );
-        assert_eq!((a.payload_files, a.payload_bytes), (2, 10_005));
+        assert_eq!(
+            (a.payload_files, a.tag_files, a.payload_bytes),
+            (2, 5, 10_005)
+        );
         let mut z = zip::ZipArchive::new(std::fs::File::open(&a.zip).unwrap()).unwrap();
         let names: Vec<String> = (0..z.len())
             .map(|i| z.by_index(i).unwrap().name().unwrap().to_string())

@@ -13,6 +13,21 @@ use crate::media::probe::{Quiet, probe};
 use crate::subtitle::read_path;
 use crate::subtitle::vtt::to_vtt;
 
+/// How many payload files of each kind, by their folder under `data/`
+/// (`clips`, `subtitles`, `cards`), in the order the plan first packs each.
+pub fn payload_parts(payload: &[Entry]) -> Vec<(String, usize)> {
+    let mut parts: Vec<(String, usize)> = Vec::new();
+    for e in payload {
+        let rest = e.path.strip_prefix("data/").unwrap_or(&e.path);
+        let folder = rest.split_once('/').map_or("", |(f, _)| f);
+        match parts.iter_mut().find(|(f, _)| f == folder) {
+            Some((_, n)) => *n += 1,
+            None => parts.push((folder.to_string(), 1)),
+        }
+    }
+    parts
+}
+
 /// Everything `write_bag` needs.
 pub struct Plan {
     pub payload: Vec<Entry>,

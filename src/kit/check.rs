@@ -1,19 +1,24 @@
-//! `check KIT`: every subtitle rule against its own clip, whether the cues
-//! sit on the clip's speech (a trusted sync that would move them means they
-//! do not), a deep probe of every clip, loudness spread, the cards, and USB
-//! safety
+//! `check KIT`: every file kit.toml names is there, no placeholder from
+//! `screenkit new` is left, every subtitle rule against its own clip,
+//! whether the cues sit on the clip's speech (a trusted sync that would
+//! move them means they do not), a deep probe of every clip, loudness
+//! spread, the card policy, and USB safety
 //! (`shared/research/packaging.md` §3: FAT32 holds no file of 4 GiB or
 //! more; FAT32, exFAT and Windows reject some names; names that differ only
 //! in case or Unicode normalisation clash).
 
 use super::Kit;
-use crate::cards::{parse as parse_cards, validate as validate_cards};
+use super::scaffold::is_placeholder;
+use crate::cards::parse as parse_cards;
+use crate::cards::policy::review;
 use crate::check::rules::{Finding, Rule, Severity};
 use crate::check::{CheckOptions, check_track};
 use crate::media::decode::Decoder;
 use crate::media::probe::{Progress, Quiet, probe};
 use crate::subtitle::{Track, read_path};
 use crate::sync::align::Options as SyncOptions;
+use crate::tomlpos::Step;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
@@ -25,6 +30,64 @@ pub struct KitFile {
     pub encoding: Option<String>,
     pub cues: usize,
     pub findings: Vec<Finding>,
+    /// Hints for this file that say more than the rule's own (the ffmpeg
+    /// command for this clip, say).
+    pub hints: Vec<(Rule, String)>,
+}
+
+impl KitFile {
+    fn new(path: PathBuf, findings: Vec<Finding>) -> KitFile {
+        KitFile {
+            path,
+            encoding: None,
+            cues: 0,
+            findings,
+            hints: Vec::new(),
+        }
+    }
+
+    /// What to do about `f`, for people.
+    pub fn hint(&self, f: &Finding) -> Cow<'_, str> {
+        match self.hints.iter().find(|(r, _)| *r == f.rule && !f.fixable) {
+            Some((_, h)) => Cow::Borrowed(h),
+            None => Cow::Borrowed(f.hint()),
+        }
+    }
+}
+
+/// A path for a shell command line, quoted only when it needs to be.
+fn shell_word(p: &Path) -> String {
+    let s = p.display().to_string();
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:=@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The ffmpeg command that re-encodes `input` as H.264 + AAC-LC stereo in
+/// MP4 (which plays everywhere) to `STEM.h264.mp4` beside it.
+pub fn reencode_command(input: &Path) -> String {
+    let stem = input
+        .file_stem()
+        .map_or_else(|| "clip".into(), |s| s.to_string_lossy());
+    let out = input.with_file_name(format!("{stem}.h264.mp4"));
+    format!(
+        "ffmpeg -i {} -c:v libx264 -crf 18 -preset slow -c:a aac -b:a 192k -ac 2 -movflags +faststart {}",
+        shell_word(input),
+        shell_word(&out)
+    )
+}
+
+/// `not found: KIT/clips/x.mp4 (from kit.toml line N)`.
+fn not_found(path: &Path, line: usize) -> Finding {
+    finding(
+        Rule::MissingFile,
+        Severity::Error,
+        1,
+        format!("not found: {} (from kit.toml line {line})", path.display()),
+    )
 }
 
 const FAT32_MAX: u64 = 4 * 1024 * 1024 * 1024 - 1;
@@ -76,7 +139,8 @@ pub fn check_kit(
     let mut loudness = Vec::new();
     let mut total = 0u64;
     let mut names: HashMap<String, String> = HashMap::new();
-    for c in &m.clips {
+    kit_findings.extend(placeholders(kit));
+    for (n, c) in m.clips.iter().enumerate() {
         let media = kit.path(&c.media);
         let subs = kit.path(&c.subtitles);
         let ext = c.media_ext();
@@ -117,8 +181,15 @@ pub fn check_kit(
         }
         let mut clip_findings = Vec::new();
         let mut decodable = false;
-        let clip_ms = match probe(&media, true, progress) {
-            Ok(info) => {
+        let probed = if media.exists() {
+            Some(probe(&media, true, progress))
+        } else {
+            clip_findings.push(not_found(&media, kit.clip_line(n, "media")));
+            None
+        };
+        let clip_ms = match probed {
+            None => None,
+            Some(Ok(info)) => {
                 decodable = !info.audio.is_empty()
                     && !info.problems.iter().any(|p| p.kind == "undecodable-audio");
                 for p in &info.problems {
@@ -135,7 +206,7 @@ pub fn check_kit(
                 }
                 info.duration_ms
             }
-            Err(e) => {
+            Some(Err(e)) => {
                 clip_findings.push(finding(
                     Rule::ClipProblem,
                     Severity::Error,
@@ -145,12 +216,20 @@ pub fn check_kit(
                 None
             }
         };
-        files.push(KitFile {
-            path: media.clone(),
-            encoding: None,
-            cues: 0,
-            findings: clip_findings,
-        });
+        let mut clip_file = KitFile::new(media.clone(), clip_findings);
+        clip_file.hints.push((
+            Rule::ClipProblem,
+            format!(
+                "re-encode as H.264 + AAC-LC stereo in MP4, which plays everywhere, and point kit.toml at the result: {}",
+                reencode_command(&media)
+            ),
+        ));
+        files.push(clip_file);
+        if !subs.exists() {
+            let missing = not_found(&subs, kit.clip_line(n, "subtitles"));
+            files.push(KitFile::new(subs, vec![missing]));
+            continue;
+        }
         match read_path(&subs, None) {
             Ok(track) => {
                 let mut findings = check_track(
@@ -168,19 +247,18 @@ pub fn check_kit(
                     encoding: Some(track.source.encoding.clone()),
                     cues: track.cues.len(),
                     findings,
+                    hints: Vec::new(),
                 });
             }
-            Err(e) => files.push(KitFile {
-                path: subs,
-                encoding: None,
-                cues: 0,
-                findings: vec![finding(
+            Err(e) => files.push(KitFile::new(
+                subs,
+                vec![finding(
                     Rule::NoCues,
                     Severity::Error,
                     1,
                     format!("cannot read: {e}"),
                 )],
-            }),
+            )),
         }
     }
     if let (Some(lo), Some(hi)) = (
@@ -210,14 +288,81 @@ pub fn check_kit(
             ),
         ));
     }
-    files.push(cards_file(kit));
+    let (cards, listed) = cards_file(kit);
+    files.push(cards);
+    kit_findings.extend(listed);
+    kit_findings.sort_by_key(|f| f.line);
     files.push(KitFile {
-        path: manifest,
         encoding: Some("UTF-8".into()),
-        cues: 0,
-        findings: kit_findings,
+        ..KitFile::new(manifest, kit_findings)
     });
     files
+}
+
+/// A warning for each text `screenkit new` left in kit.toml, naming the
+/// field; an error for `rights`, which a kit must not ship without.
+fn placeholders(kit: &Kit) -> Vec<Finding> {
+    let m = &kit.manifest;
+    let mut fields: Vec<(String, Vec<Step>, &str)> = vec![
+        ("title".into(), vec![Step::Key("title")], &m.title),
+        ("rights".into(), vec![Step::Key("rights")], &m.rights),
+        (
+            "film.title".into(),
+            vec![Step::Key("film"), Step::Key("title")],
+            &m.film.title,
+        ),
+        (
+            "film.director".into(),
+            vec![Step::Key("film"), Step::Key("director")],
+            &m.film.director,
+        ),
+        (
+            "organizer.name".into(),
+            vec![Step::Key("organizer"), Step::Key("name")],
+            &m.organizer.name,
+        ),
+        (
+            "organizer.contact".into(),
+            vec![Step::Key("organizer"), Step::Key("contact")],
+            &m.organizer.contact,
+        ),
+    ];
+    if let Some(venue) = m.event.as_ref().and_then(|e| e.venue.as_deref()) {
+        fields.push((
+            "event.venue".into(),
+            vec![Step::Key("event"), Step::Key("venue")],
+            venue,
+        ));
+    }
+    for (n, c) in m.clips.iter().enumerate() {
+        let at = vec![Step::Key("clip"), Step::Index(n), Step::Key("title")];
+        fields.push((format!("the title of clip '{}'", c.id), at, &c.title));
+    }
+    fields
+        .into_iter()
+        .filter(|(_, _, value)| is_placeholder(value))
+        .map(|(name, at, value)| {
+            let rights = name == "rights";
+            finding(
+                Rule::Placeholder,
+                if rights {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                kit.line(&at),
+                format!(
+                    "{name} is still the placeholder \"{}\"{}",
+                    value.trim(),
+                    if rights {
+                        "; say who licensed the screening before building"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        })
+        .collect()
 }
 
 /// Fewer cues than this cannot make a trusted fit, so are not judged.
@@ -273,51 +418,56 @@ fn sync_finding(media: &Path, track: &Track) -> Option<Finding> {
     ))
 }
 
-fn cards_file(kit: &Kit) -> KitFile {
+/// The cards file's findings (the card policy, placeholders), and the
+/// kit.toml findings about cards a clip lists that the deck lacks.
+fn cards_file(kit: &Kit) -> (KitFile, Vec<Finding>) {
     let path = kit.path(&kit.manifest.cards);
-    let ids: Vec<&str> = kit.manifest.clips.iter().map(|c| c.id.as_str()).collect();
+    let error = |line, message| finding(Rule::CardsInvalid, Severity::Error, line, message);
+    let mut listed = Vec::new();
     let findings = match std::fs::read_to_string(&path) {
-        Err(e) => vec![finding(
-            Rule::CardsInvalid,
-            Severity::Error,
-            1,
-            format!("cannot read: {e}"),
-        )],
+        Err(_) if !path.exists() => vec![not_found(&path, kit.line(&[Step::Key("cards")]))],
+        Err(e) => vec![error(1, format!("cannot read: {e}"))],
         Ok(text) => match parse_cards(&text) {
-            Err(i) => vec![finding(
-                Rule::CardsInvalid,
-                Severity::Error,
-                i.line,
-                i.message,
-            )],
+            Err(i) => vec![error(i.line, i.message)],
             Ok(cards) => {
-                let mut f: Vec<Finding> = validate_cards(&cards, &ids)
+                let r = review(&cards, &kit.clip_cards());
+                let warn = |i: crate::cards::Issue| {
+                    finding(Rule::CardsInvalid, Severity::Warning, i.line, i.message)
+                };
+                let placeholders = cards.iter().filter(|c| is_placeholder(&c.title)).map(|c| {
+                    finding(
+                        Rule::Placeholder,
+                        Severity::Warning,
+                        c.line,
+                        format!(
+                            "the title of card '{}' is still the placeholder \"{}\"",
+                            c.id,
+                            c.title.trim()
+                        ),
+                    )
+                });
+                listed = kit
+                    .unknown_listed_cards(&cards)
                     .into_iter()
-                    .map(|i| finding(Rule::CardsInvalid, Severity::Error, i.line, i.message))
+                    .map(|(line, m)| error(line, m))
                     .collect();
-                for clip in &kit.manifest.clips {
-                    for id in clip
-                        .cards
-                        .iter()
-                        .filter(|id| !cards.iter().any(|c| &c.id == *id))
-                    {
-                        let m = format!(
-                            "kit.toml: clip '{}' lists card '{id}', which is not in the cards file",
-                            clip.id
-                        );
-                        f.push(finding(Rule::CardsInvalid, Severity::Error, 1, m));
-                    }
-                }
+                let mut f: Vec<Finding> = r
+                    .errors
+                    .into_iter()
+                    .map(|i| error(i.line, i.message))
+                    .chain(r.warnings.into_iter().map(warn))
+                    .chain(placeholders)
+                    .collect();
+                f.sort_by_key(|f| f.line);
                 f
             }
         },
     };
-    KitFile {
-        path,
+    let file = KitFile {
         encoding: Some("UTF-8".into()),
-        cues: 0,
-        findings,
-    }
+        ..KitFile::new(path, findings)
+    };
+    (file, listed)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! Screening kits: a folder with `kit.toml`. For now the manifest model that
-//! `cards` needs (clip ids, titles, the cards file); building and verifying
-//! kits come later. Paths in the manifest are relative to the kit folder.
+//! Screening kits: a folder with `kit.toml` (the manifest model here),
+//! checked (`check`), planned and packed as a BagIt zip (`build`, `bag`),
+//! verified (`verify`) and started from a scaffold (`scaffold`). Paths in
+//! the manifest are relative to the kit folder.
 
 pub mod bag;
 pub mod build;
@@ -9,6 +10,7 @@ pub mod player;
 pub mod scaffold;
 pub mod verify;
 
+use crate::tomlpos::{Step, line_at, line_of};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -87,11 +89,8 @@ pub struct Clip {
 pub struct Kit {
     pub dir: PathBuf,
     pub manifest: Manifest,
-}
-
-/// 1-based line of a byte offset.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    /// The text of `kit.toml`, to point messages at its lines.
+    pub text: String,
 }
 
 impl Clip {
@@ -147,7 +146,52 @@ impl Kit {
         Ok(Kit {
             dir: dir.to_path_buf(),
             manifest,
+            text,
         })
+    }
+
+    /// The line of `kit.toml` holding the value at `path` (1 if unknown).
+    pub fn line(&self, path: &[Step]) -> usize {
+        line_at(&self.text, path).unwrap_or(1)
+    }
+
+    /// The line of the `n`th clip's `key`.
+    pub fn clip_line(&self, n: usize, key: &str) -> usize {
+        self.line(&[Step::Key("clip"), Step::Index(n), Step::Key(key)])
+    }
+
+    /// Each clip with the cards it lists, as the card policy sees it.
+    pub fn clip_cards(&self) -> Vec<crate::cards::policy::ClipCards<'_>> {
+        self.manifest
+            .clips
+            .iter()
+            .map(|c| crate::cards::policy::ClipCards {
+                id: &c.id,
+                listed: &c.cards,
+            })
+            .collect()
+    }
+
+    /// Cards a clip lists that the deck lacks: (line in kit.toml, message).
+    pub fn unknown_listed_cards(&self, cards: &[crate::cards::Card]) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for (n, clip) in self.manifest.clips.iter().enumerate() {
+            for id in clip
+                .cards
+                .iter()
+                .filter(|id| !cards.iter().any(|c| &c.id == *id))
+            {
+                out.push((
+                    self.clip_line(n, "cards"),
+                    format!(
+                        "clip '{}' lists card '{id}', which is not in {}",
+                        clip.id,
+                        self.manifest.cards.display()
+                    ),
+                ));
+            }
+        }
+        out
     }
 
     /// The kit's name: its folder name.

@@ -36,7 +36,13 @@ pub struct Problem {
 /// What `verify` found.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Report {
+    /// Every file checked: `payload_files` + `tag_files`.
     pub files: usize,
+    /// Files under `data/`, the ones `build` packs and counts.
+    pub payload_files: usize,
+    /// The bag's own files beside `data/` (bagit.txt, bag-info.txt, the
+    /// manifests, index.html, README.txt).
+    pub tag_files: usize,
     pub bytes: u64,
     pub problems: Vec<Problem>,
 }
@@ -299,6 +305,10 @@ fn compare(
     contents: &BTreeMap<String, Vec<u8>>,
     report: &mut Report,
 ) {
+    report.files = seen.len();
+    report.payload_files = seen.keys().filter(|p| p.starts_with("data/")).count();
+    report.tag_files = report.files - report.payload_files;
+    report.bytes = seen.values().map(|s| s.size).sum();
     let mut problem = |kind, path: &str, detail: String| {
         report.problems.push(Problem {
             kind,
@@ -378,8 +388,6 @@ fn compare(
             format!("Payload-Oxum says {o} (bytes.files) but the kit has {bytes}.{count}"),
         );
     }
-    report.files = seen.len();
-    report.bytes = seen.values().map(|s| s.size).sum();
 }
 
 #[cfg(test)]

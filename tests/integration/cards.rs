@@ -239,3 +239,63 @@ fn printable_cards_print_one_a6_page_each_in_chromium() {
         "{size}"
     );
 }
+
+#[test]
+fn check_kit_and_cards_run_one_card_policy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kit = tmp.path().join("kit");
+    std::fs::create_dir(&kit).unwrap();
+    std::fs::write(
+        kit.join("kit.toml"),
+        format!(
+            "title = \"T\"\ncards = \"cards.toml\"\nrights = \"r\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n[[clip]]\nid = \"trailer\"\ntitle = \"Trailer\"\nmedia = \"{}\"\nsubtitles = \"{}\"\nminutes = 1\n",
+            root.join("clips/trailer.mp4").display(),
+            root.join("subtitles/trailer.en.srt").display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        kit.join("cards.toml"),
+        "[[card]]\nid = \"hello\"\nkind = \"opening\"\ntitle = \"Hello\"\ntext = \"Welcome.\"\n\n[[card]]\nid = \"only\"\nkind = \"question\"\ntitle = \"Only one\"\ntext = \"Why did they leave?\"\nfollows = [\"trailer\"]\n",
+    )
+    .unwrap();
+    let file = kit.join("cards.toml").display().to_string();
+    let want = "clip 'trailer' has 1 question card(s); 3 or more make a better discussion";
+    // check KIT: a warning in cards.toml, at the clip's first card.
+    let run = screenkit(["check".as_ref(), "--json".as_ref(), kit.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_str(&run.code(0).stdout).unwrap();
+    let cards = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == file.as_str())
+        .unwrap_or_else(|| panic!("no {file} in {v}"));
+    let findings = cards["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(
+        (
+            findings[0]["rule"].as_str(),
+            findings[0]["severity"].as_str(),
+            findings[0]["line"].as_u64(),
+            findings[0]["message"].as_str()
+        ),
+        (Some("cards"), Some("warning"), Some(7), Some(want))
+    );
+    // cards: the same warning, same file and line, and the cards are written.
+    let out = tmp.path().join("out");
+    let run = screenkit([
+        "cards".as_ref(),
+        kit.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(
+        run.code(0)
+            .stderr
+            .contains(&format!("warning: {file}:7: {want}")),
+        "{}",
+        run.stderr
+    );
+    assert!(out.join("cards.html").is_file());
+}

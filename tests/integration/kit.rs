@@ -436,3 +436,263 @@ fn kit_check_warns_when_subtitles_are_off_the_speech() {
     assert!(out_of_sync[0].1.contains("2.5"), "{out_of_sync:?}");
     assert!(out_of_sync[0].1.contains("late"), "{out_of_sync:?}");
 }
+
+/// One finding of a kit: (file, rule, severity, line, message).
+type KitFinding = (String, String, String, u64, String);
+
+/// Every finding of a `check --json` run.
+fn kit_findings(kit: &Path, extra: &[&str]) -> (i32, Vec<KitFinding>) {
+    let mut args: Vec<std::ffi::OsString> = vec!["check".into(), "--json".into(), kit.into()];
+    args.extend(extra.iter().map(Into::into));
+    let run = screenkit(&args);
+    let v: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let mut out = Vec::new();
+    for f in v["files"].as_array().unwrap() {
+        for x in f["findings"].as_array().unwrap() {
+            out.push((
+                f["path"].as_str().unwrap().to_string(),
+                x["rule"].as_str().unwrap().to_string(),
+                x["severity"].as_str().unwrap().to_string(),
+                x["line"].as_u64().unwrap(),
+                x["message"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    (run.code, out)
+}
+
+/// The line of `kit.toml` in `kit` that starts with `start`.
+fn manifest_line(kit: &Path, start: &str) -> u64 {
+    let text = std::fs::read_to_string(kit.join("kit.toml")).unwrap();
+    text.lines().position(|l| l.starts_with(start)).unwrap() as u64 + 1
+}
+
+#[test]
+fn build_and_verify_counts_reconcile() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kit = kit_with(tmp.path(), &[("trailer", root.join("clips/trailer.mp4"))]);
+    let out = tmp.path().join("out");
+    let run = screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    run.code(0);
+    let zip = out.join("k.zip");
+    // One clip: the clip, its .srt, .vtt and .vtt.js, and three card files;
+    // bagit.txt, bag-info.txt, two manifests, index.html and README.txt.
+    assert!(
+        run.stderr.contains(
+            "13 files in the bag = 7 payload (1 clip, 3 subtitle files, 3 card files) + 6 tag files"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = screenkit(["verify".as_ref(), zip.as_os_str()]);
+    assert!(
+        run.code(0)
+            .stdout
+            .contains("intact (13 files checked = 7 payload + 6 tag files"),
+        "{}",
+        run.stdout
+    );
+    // The JSON of both names the same parts, and they add up.
+    let run = screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--json".as_ref(),
+    ]);
+    let built: serde_json::Value = serde_json::from_str(&run.code(0).stdout).unwrap();
+    let run = screenkit(["verify".as_ref(), "--json".as_ref(), zip.as_os_str()]);
+    let verified: serde_json::Value = serde_json::from_str(&run.code(0).stdout).unwrap();
+    for key in ["files", "payload_files", "tag_files"] {
+        assert_eq!(built[key], verified[key], "{key}: {built} vs {verified}");
+    }
+    assert_eq!(
+        built["files"].as_u64(),
+        Some(built["payload_files"].as_u64().unwrap() + built["tag_files"].as_u64().unwrap())
+    );
+    assert_eq!(built["payload"]["clips"], 1, "{built}");
+    assert_eq!(built["payload"]["subtitles"], 3, "{built}");
+}
+
+#[test]
+fn new_kit_placeholders_are_warnings_and_rights_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kit = tmp.path().join("my-screening");
+    screenkit(["new".as_ref(), kit.as_os_str()]).code(0);
+    assert!(kit.join("clips").is_dir() && kit.join("subtitles").is_dir());
+    std::fs::copy(root.join("clips/trailer.mp4"), kit.join("clips/clip-1.mp4")).unwrap();
+    std::fs::copy(
+        root.join("subtitles/trailer.en.srt"),
+        kit.join("subtitles/clip-1.en.srt"),
+    )
+    .unwrap();
+    let manifest = kit.join("kit.toml").display().to_string();
+    let (code, found) = kit_findings(&kit, &[]);
+    assert_eq!(code, 1, "{found:?}");
+    let placeholder = |field: &str| {
+        found
+            .iter()
+            .find(|f| f.1 == "placeholder" && f.4.starts_with(&format!("{field} is still")))
+            .unwrap_or_else(|| panic!("no placeholder finding for {field}: {found:?}"))
+    };
+    let title = placeholder("title");
+    assert_eq!(
+        (title.0.as_str(), title.2.as_str(), title.3),
+        (manifest.as_str(), "warning", manifest_line(&kit, "title ="))
+    );
+    assert!(title.4.contains("\"TITLE OF THE EVENING\""), "{title:?}");
+    let rights = placeholder("rights");
+    assert_eq!(
+        (rights.2.as_str(), rights.3),
+        ("error", manifest_line(&kit, "rights ="))
+    );
+    placeholder("film.title");
+    placeholder("organizer.contact");
+    assert!(
+        found.iter().all(|f| f.2 != "error" || f.1 == "placeholder"),
+        "only the rights placeholder is an error: {found:?}"
+    );
+    // The human report names the file and line too.
+    let run = screenkit(["check".as_ref(), kit.as_os_str()]);
+    let want = format!(
+        "{manifest}:{}: warning[placeholder]: title is still the placeholder \"TITLE OF THE EVENING\"",
+        manifest_line(&kit, "title =")
+    );
+    assert!(run.code(1).stdout.contains(&want), "{}", run.stdout);
+    // build refuses while rights is a placeholder.
+    let out = tmp.path().join("out");
+    let run = screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(
+        run.code(1)
+            .stderr
+            .contains("error[placeholder]: rights is still")
+            && run.stderr.contains("nothing built"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.join("my-screening.zip").exists());
+    // With rights filled in, the other placeholders only warn.
+    let text = std::fs::read_to_string(kit.join("kit.toml"))
+        .unwrap()
+        .replace(
+            "WHO LICENSED THE SCREENING AND THE CLIPS",
+            "Licensed for this screening by the distributor",
+        );
+    std::fs::write(kit.join("kit.toml"), text).unwrap();
+    let (code, found) = kit_findings(&kit, &[]);
+    assert_eq!(code, 0, "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.1 == "placeholder" && f.2 == "warning")
+    );
+    screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ])
+    .code(0);
+}
+
+#[test]
+fn the_demo_kit_has_no_placeholders() {
+    let (code, found) = kit_findings(&demo_kit(), &[]);
+    assert_eq!(code, 0);
+    assert!(found.iter().all(|f| f.1 != "placeholder"), "{found:?}");
+}
+
+#[test]
+fn missing_files_are_named_with_their_kit_toml_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = tmp.path().join("k");
+    std::fs::create_dir_all(&kit).unwrap();
+    std::fs::write(
+        kit.join("kit.toml"),
+        "title = \"T\"\ncards = \"cards.toml\"\nrights = \"r\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n[[clip]]\nid = \"x\"\ntitle = \"X\"\nmedia = \"clips/x.mp4\"\nsubtitles = \"subtitles/x.en.srt\"\nminutes = 1\n",
+    )
+    .unwrap();
+    let run = screenkit(["check".as_ref(), kit.as_os_str()]);
+    run.code(1);
+    let k = kit.display();
+    for want in [
+        format!(
+            "not found: {k}/clips/x.mp4 (from kit.toml line {})",
+            manifest_line(&kit, "media")
+        ),
+        format!(
+            "not found: {k}/subtitles/x.en.srt (from kit.toml line {})",
+            manifest_line(&kit, "subtitles")
+        ),
+        format!("not found: {k}/cards.toml (from kit.toml line 2)"),
+    ] {
+        assert!(run.stdout.contains(&want), "{want}\n{}", run.stdout);
+    }
+    for wrong in ["re-encode", "cannot open", "SubRip", "No such file"] {
+        assert!(!run.stdout.contains(wrong), "{wrong}\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_clip_that_will_not_play_gets_the_ffmpeg_command_for_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("not a clip.mp4");
+    std::fs::write(&bad, "this is text, not video").unwrap();
+    let kit = kit_with(tmp.path(), &[("bad", bad.clone())]);
+    let run = screenkit(["check".as_ref(), kit.as_os_str()]);
+    let out = bad.with_file_name("not a clip.h264.mp4");
+    let want = format!(
+        "ffmpeg -i '{}' -c:v libx264 -crf 18 -preset slow -c:a aac -b:a 192k -ac 2 -movflags +faststart '{}'",
+        bad.display(),
+        out.display()
+    );
+    assert!(
+        run.code(1).stdout.contains("error[clip]") && run.stdout.contains(&want),
+        "{want}\n{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn build_checks_the_stick_size_like_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kit = kit_with(tmp.path(), &[("trailer", root.join("clips/trailer.mp4"))]);
+    let (code, found) = kit_rules(&kit, &["--usb-size", "10KB"]);
+    assert_eq!(code, 1);
+    assert!(found.contains(&("usb-total-size".into(), "error".into())));
+    let out = tmp.path().join("out");
+    let build = |size: &str| {
+        screenkit([
+            "build".as_ref(),
+            kit.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--usb-size".as_ref(),
+            size.as_ref(),
+        ])
+    };
+    let run = build("10KB");
+    assert!(
+        run.code(1).stderr.contains("error[usb-total-size]")
+            && run.stderr.contains("nothing built"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.join("k.zip").exists());
+    build("1GB").code(0);
+    assert!(out.join("k.zip").exists());
+}
