@@ -10,11 +10,12 @@ use std::path::PathBuf;
 
 /// The top-level help: what the codes mean for every command.
 pub const EXIT_CODES: &str = "\
-Exit codes (each command's --help gives its own):
+Exit codes:
   0  done, nothing wrong (warnings allowed)
   1  done, but problems were found (errors in subtitles, clips, cards or a kit),
      or the command refused and wrote nothing
-  2  could not run: bad flag, unreadable input, I/O error";
+  2  could not run: bad flag, unreadable input, I/O error
+Each command's --help gives its own.";
 
 pub const CHECK_EXIT_CODES: &str = "\
 Exit codes:

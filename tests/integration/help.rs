@@ -106,7 +106,7 @@ fn each_command_gives_its_own_exit_codes() {
     assert!(
         top.code(0)
             .stdout
-            .contains("each command's --help gives its own")
+            .contains("Each command's --help gives its own.")
     );
 }
 
