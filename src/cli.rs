@@ -69,8 +69,7 @@ Exit codes:
 pub const NEW_EXIT_CODES: &str = "\
 Exit codes:
   0  the kit folder was created
-  2  could not create it: NAME already holds a kit, or the folder cannot be
-     written";
+  2  could not create it: NAME already exists, or the folder cannot be written";
 
 pub const BUILD_EXIT_CODES: &str = "\
 Exit codes:
