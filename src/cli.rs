@@ -10,11 +10,12 @@ use std::path::PathBuf;
 
 /// The top-level help: what the codes mean for every command.
 pub const EXIT_CODES: &str = "\
-Exit codes (each command's --help gives its own):
+Exit codes:
   0  done, nothing wrong (warnings allowed)
   1  done, but problems were found (errors in subtitles, clips, cards or a kit),
      or the command refused and wrote nothing
-  2  could not run: bad flag, unreadable input, I/O error";
+  2  could not run: bad flag, unreadable input, I/O error
+Each command's --help gives its own.";
 
 pub const CHECK_EXIT_CODES: &str = "\
 Exit codes:
@@ -68,8 +69,7 @@ Exit codes:
 pub const NEW_EXIT_CODES: &str = "\
 Exit codes:
   0  the kit folder was created
-  2  could not create it: NAME already holds a kit, or the folder cannot be
-     written";
+  2  could not create it: NAME already exists, or the folder cannot be written";
 
 pub const BUILD_EXIT_CODES: &str = "\
 Exit codes:
@@ -92,7 +92,7 @@ Exit codes:
 pub const MAN_EXIT_CODES: &str = "\
 Exit codes:
   0  the man page was printed
-  2  could not run: bad flag";
+  2  could not run: bad flag or unknown command";
 
 /// Offline film-screening kits: check, fix and convert subtitles.
 #[derive(Debug, Parser)]
@@ -154,9 +154,9 @@ pub enum Command {
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     #[command(after_help = COMPLETIONS_EXIT_CODES)]
     Completions(CompletionsArgs),
-    /// Print the man page (roff) on stdout: `screenkit man > screenkit.1`.
+    /// Print the man page (roff) on stdout: `screenkit man > screenkit.1`, `screenkit man check`.
     #[command(after_help = MAN_EXIT_CODES)]
-    Man,
+    Man(ManArgs),
 }
 
 /// Style-guide profile (thresholds: `screenkit check --list-rules`).
@@ -546,6 +546,13 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum, value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command's own page (screenkit-COMMAND(1)) instead of the top one.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Build(a) => commands::build::run(a, &p),
         Command::Verify(a) => commands::verify::run(a, &p),
         Command::Completions(a) => commands::completions::completions(a, &p),
-        Command::Man => commands::completions::man(&p),
+        Command::Man(a) => commands::completions::man(a, &p),
     };
     exit as u8
 }

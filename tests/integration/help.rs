@@ -106,7 +106,7 @@ fn each_command_gives_its_own_exit_codes() {
     assert!(
         top.code(0)
             .stdout
-            .contains("each command's --help gives its own")
+            .contains("Each command's --help gives its own.")
     );
 }
 
@@ -116,7 +116,7 @@ fn bash_completion_is_valid_and_names_every_command() {
     run.code(0);
     for cmd in COMMANDS {
         assert!(
-            run.stdout.contains(cmd),
+            run.stdout.contains(&format!("screenkit,{cmd})")),
             "{cmd} missing from the bash script"
         );
     }
@@ -143,35 +143,59 @@ fn bash_completion_is_valid_and_names_every_command() {
     assert_eq!(screenkit(["completions", "tcsh"]).code, 2);
 }
 
+/// `man -l` renders `page` to text, or None when man is not installed (it
+/// is not in every container; the roff headers are checked anyway).
+fn rendered(page: &str) -> Option<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("page.1");
+    std::fs::write(&file, page).unwrap();
+    let out = Command::new("man")
+        .arg("-l")
+        .arg(&file)
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "80")
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "man -l: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 #[test]
-fn man_page_names_every_command_and_renders() {
+fn man_pages_name_every_command_and_render() {
     let run = screenkit(["man"]);
     run.code(0);
     let page = &run.stdout;
     assert!(page.contains(".TH screenkit 1"), "{page}");
     for cmd in COMMANDS {
         assert!(
-            page.contains(&format!("screenkit\\-{cmd}"))
-                || page.contains(&format!("\\fB{cmd}\\fR")),
+            page.contains(&format!("screenkit\\-{cmd}(1)")),
             "{cmd} missing from the man page"
         );
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("screenkit.1");
-    std::fs::write(&file, page).unwrap();
-    // Rendered when man is installed (it is not in every container).
-    match Command::new("man")
-        .arg("-l")
-        .arg(&file)
-        .env("MANPAGER", "cat")
-        .env("MANWIDTH", "80")
-        .output()
-    {
-        Ok(out) if out.status.success() => {
-            let text = String::from_utf8_lossy(&out.stdout);
-            assert!(text.contains("verify"), "{text}");
-        }
-        Ok(out) => panic!("man -l failed: {}", String::from_utf8_lossy(&out.stderr)),
-        Err(_) => eprintln!("man is not installed; checked the roff header only"),
+    if let Some(text) = rendered(page) {
+        assert!(text.contains("screenkit-verify(1)"), "{text}");
     }
+    // Each page the top one refers to exists.
+    for cmd in COMMANDS {
+        let run = screenkit(["man", cmd]);
+        let page = &run.code(0).stdout;
+        assert!(page.contains(&format!(".TH screenkit-{cmd} 1")), "{page}");
+        assert!(page.contains("Exit codes:"), "{cmd}: {page}");
+        if let Some(text) = rendered(page) {
+            assert!(
+                text.starts_with(&format!("screenkit-{cmd}(1)")) && text.contains("NAME"),
+                "{text}"
+            );
+        }
+    }
+    let run = screenkit(["man", "nope"]);
+    assert!(
+        run.code(2).stderr.contains("no command 'nope'"),
+        "{}",
+        run.stderr
+    );
 }
