@@ -122,6 +122,8 @@ fn every_rule_has_a_defect_fixture_and_is_listed() {
             "usb-name",
             "usb-name-clash",
             "usb-total-size",
+            "missing-file",
+            "placeholder",
         ];
         let covered = DEFECTS.iter().any(|(_, r, ..)| r == rule)
             || *rule == "past-clip-end"

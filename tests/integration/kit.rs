@@ -610,9 +610,15 @@ fn new_kit_placeholders_are_warnings_and_rights_an_error() {
 
 #[test]
 fn the_demo_kit_has_no_placeholders() {
+    // Neither `new`'s (the check finds those) nor words asking for a fill-in.
     let (code, found) = kit_findings(&demo_kit(), &[]);
     assert_eq!(code, 0);
     assert!(found.iter().all(|f| f.1 != "placeholder"), "{found:?}");
+    let text = std::fs::read_to_string(demo_kit().join("kit.toml")).unwrap();
+    let values = text.lines().filter(|l| !l.trim_start().starts_with('#'));
+    for l in values {
+        assert!(!l.to_lowercase().contains("replace with"), "{l}");
+    }
 }
 
 #[test]
