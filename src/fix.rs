@@ -216,7 +216,7 @@ mod tests {
     }
 
     /// Found by the fuzz target: splitting at a literal `\N` made a line
-    /// that read back as a time line. Such a line is now left as it is.
+    /// that read back as a time line. Such a line is left as it is.
     #[test]
     fn never_makes_a_line_that_reads_as_a_time_line() {
         // The arrow is too far along for this to be a time line, until a split.

@@ -139,9 +139,9 @@ pub struct Finding {
 /// What a finding says, kept as data and written out only when shown.
 ///
 /// A long file can have tens of thousands of findings of the same few
-/// kinds (a 100k-cue file: 63k short gaps). Formatting each one up front
-/// cost more than the check itself; the human report shows 20 per rule,
-/// and `--json` now writes each message straight into its output.
+/// kinds. Formatting each one up front would cost more than the check
+/// itself, while the human report shows 20 per rule and `--json` writes
+/// each message straight into its output.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
     Text(Cow<'static, str>),

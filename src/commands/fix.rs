@@ -101,7 +101,7 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
 }
 
 fn source_changes(s: &Source, eol: Eol, changes: &mut Changes) {
-    if s.encoding != "UTF-8" {
+    if s.encoding != crate::subtitle::decode::Charset::UTF_8 {
         *changes.entry("transcoded to UTF-8").or_default() += 1;
     }
     if s.bom {

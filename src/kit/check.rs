@@ -11,7 +11,8 @@ use crate::cards::{parse as parse_cards, validate as validate_cards};
 use crate::check::rules::{Finding, Rule, Severity};
 use crate::check::{CheckOptions, check_track};
 use crate::media::decode::Decoder;
-use crate::media::probe::{Progress, Quiet, probe};
+use crate::media::probe::{ProblemKind, probe};
+use crate::progress::{Progress, Quiet};
 use crate::subtitle::{Track, read_path};
 use crate::sync::align::Options as SyncOptions;
 use std::collections::HashMap;
@@ -120,7 +121,10 @@ pub fn check_kit(
         let clip_ms = match probe(&media, true, progress) {
             Ok(info) => {
                 decodable = !info.audio.is_empty()
-                    && !info.problems.iter().any(|p| p.kind == "undecodable-audio");
+                    && !info
+                        .problems
+                        .iter()
+                        .any(|p| p.kind == ProblemKind::UndecodableAudio);
                 for p in &info.problems {
                     let at = p.at_ms.map(|ms| format!(" at {ms} ms")).unwrap_or_default();
                     clip_findings.push(finding(
@@ -165,7 +169,7 @@ pub fn check_kit(
                 }
                 files.push(KitFile {
                     path: subs,
-                    encoding: Some(track.source.encoding.clone()),
+                    encoding: Some(track.source.encoding.to_string()),
                     cues: track.cues.len(),
                     findings,
                 });

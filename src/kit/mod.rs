@@ -1,6 +1,6 @@
-//! Screening kits: a folder with `kit.toml`. For now the manifest model that
-//! `cards` needs (clip ids, titles, the cards file); building and verifying
-//! kits come later. Paths in the manifest are relative to the kit folder.
+//! Screening kits: a folder with `kit.toml`. Here the manifest model (clip
+//! ids, titles, the cards file); `check`, `build` (a BagIt zip with a player)
+//! and `verify` below. Paths in the manifest are relative to the kit folder.
 
 pub mod bag;
 pub mod build;
