@@ -13,5 +13,6 @@ mod kit;
 mod probe;
 mod props;
 mod retime;
+mod snapshots;
 mod sync;
 mod util;
