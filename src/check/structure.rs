@@ -6,6 +6,7 @@ use super::rules::{Finding, Message, Rule, Severity, TimeLineOdd};
 use crate::subtitle::decode::Charset;
 use crate::subtitle::parse::is_blank;
 use crate::subtitle::{Cue, EncodingHow, Index, OrphanReason, Track};
+use crate::time::MAX_SRT;
 
 fn file_finding(rule: Rule, severity: Severity, line: usize, message: String) -> Finding {
     Finding::file(rule, severity, line, message, true)
@@ -195,6 +196,18 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
     }
     if q.out_of_range {
         add(Rule::TimecodeRange, Severity::Error, c.time_line, "a field is out of range (minutes/seconds 60 or more, or 4-digit milliseconds); read with carry-over".into(), true);
+    }
+    if c.start > MAX_SRT || c.end > MAX_SRT {
+        let m = format!(
+            "ends after {MAX_SRT}, the largest time SubRip can hold; move the cues earlier (screenkit retime --shift)"
+        );
+        add(
+            Rule::TimecodeRange,
+            Severity::Error,
+            c.time_line,
+            m.into(),
+            false,
+        );
     }
     if let Some(rest) = &c.time().rest {
         add(
