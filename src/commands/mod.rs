@@ -64,10 +64,19 @@ pub enum Failure {
     },
     #[error("--json and -o - would both write to stdout; give -o a file")]
     JsonAndStdout,
+    #[error("{path}: {source}")]
+    Vtt {
+        path: String,
+        source: crate::subtitle::vtt::VttError,
+    },
+    #[error("{0}: no cues found; nothing to convert (run `screenkit check {0}`)")]
+    NothingToConvert(String),
+    #[error("{0} is already .{1}; give -o OUT")]
+    AlreadyThere(String, &'static str),
 }
 
 /// For the commands whose own errors are still strings (`fix`, `cards`,
-/// `check`, `convert`), so that `?` works there too.
+/// `check`), so that `?` works there too.
 impl From<Failure> for String {
     fn from(f: Failure) -> String {
         f.to_string()
