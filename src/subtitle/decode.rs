@@ -241,6 +241,21 @@ mod tests {
     }
 
     #[test]
+    fn charset_families() {
+        let cs = |l: &str| Charset::for_label(l).unwrap();
+        for l in ["utf-8", "utf-16le", "utf-16be", "utf-32", "utf-32be"] {
+            assert!(cs(l).is_unicode() && !cs(l).is_cjk_code_page(), "{l}");
+        }
+        for l in ["gbk", "gb18030", "big5", "euc-jp", "shift_jis", "euc-kr"] {
+            assert!(cs(l).is_cjk_code_page() && !cs(l).is_unicode(), "{l}");
+        }
+        for l in ["windows-1252", "koi8-r", "iso-8859-2"] {
+            assert!(!cs(l).is_cjk_code_page() && !cs(l).is_unicode(), "{l}");
+        }
+        assert_eq!(Charset::default(), cs("utf8"));
+    }
+
+    #[test]
     fn boms() {
         assert_eq!(enc(b"\xEF\xBB\xBFhi"), ("hi".into(), "UTF-8".into(), true));
         assert_eq!(
