@@ -239,7 +239,8 @@ pub fn parse_time_line(line: &str) -> Option<TimeLine> {
 /// `HH:MM:SS,mmm --> HH:MM:SS,mmm` exactly, fields in range: nearly every
 /// line of nearly every file, read without searching for the arrow. A
 /// three-digit hour (a track past 99 hours) is read here too, as the
-/// lenient reader reads it: an odd width and nothing else.
+/// lenient reader reads it: canonical from 100 hours, an odd width with a
+/// leading zero.
 fn canonical_time_line(line: &str) -> Option<TimeLine> {
     let b = line.as_bytes();
     if !(29..=31).contains(&b.len()) {
