@@ -40,7 +40,7 @@ fn main() {
             version: 1,
             files: vec![FileReport {
                 path: path.clone(),
-                encoding: Some(track.source.encoding.clone()),
+                encoding: Some(track.source.encoding.to_string()),
                 cues: track.cues.len(),
                 findings,
                 error: None,

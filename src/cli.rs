@@ -225,16 +225,28 @@ impl LimitArgs {
     }
 }
 
+/// A flag value clap cannot turn into what the flag means; clap prefixes
+/// the flag's name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("'{0}' is not a size like 8GB or 32GiB")]
+    Size(String),
+    #[error("'{value}': unknown unit '{unit}' (use MB, GB, GiB …)")]
+    SizeUnit { value: String, unit: String },
+    #[error("'{0}' is not a frame rate between 1 and 1000")]
+    Fps(String),
+    #[error("expected a duration from 1s to 6h such as 10min, 90s or 00:05:00,000, got {0:?}")]
+    MaxOffset(String),
+}
+
 /// `8GB` (decimal, as sticks are sold), `32GiB`, `500MB`, `16G`.
-pub fn parse_size(s: &str) -> Result<u64, String> {
+pub fn parse_size(s: &str) -> Result<u64, ValueError> {
     let t = s.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("'{s}' is not a size like 8GB or 32GiB"))?;
+    let n: f64 = num.parse().map_err(|_| ValueError::Size(s.into()))?;
     let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kb" => 1e3,
@@ -245,15 +257,20 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "mib" => 1024.0 * 1024.0,
         "gib" => 1024.0 * 1024.0 * 1024.0,
         "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
-        _ => return Err(format!("'{s}': unknown unit '{unit}' (use MB, GB, GiB …)")),
+        _ => {
+            return Err(ValueError::SizeUnit {
+                value: s.into(),
+                unit: unit.into(),
+            });
+        }
     };
     Ok((n * mult) as u64)
 }
 
-fn parse_fps(s: &str) -> Result<f64, String> {
+fn parse_fps(s: &str) -> Result<f64, ValueError> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && (1.0..=1000.0).contains(&v) => Ok(v),
-        _ => Err(format!("'{s}' is not a frame rate between 1 and 1000")),
+        _ => Err(ValueError::Fps(s.into())),
     }
 }
 
@@ -340,16 +357,16 @@ pub struct RetimeArgs {
     #[command(flatten)]
     pub out: RewriteArgs,
     /// Add a constant: 2.5s, -1500ms, or -00:00:01,500.
-    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = parse_shift)]
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = crate::retime::parse_duration)]
     pub shift: Option<i64>,
     /// Timed for video at FROM fps that now plays at TO fps (23.976:25 for PAL speed-up).
-    #[arg(long, value_name = "FROM:TO", value_parser = parse_fps_pair)]
+    #[arg(long, value_name = "FROM:TO", value_parser = crate::retime::parse_fps_pair)]
     pub fps: Option<crate::retime::Op>,
     /// An anchor OLD=NEW (HH:MM:SS,mmm). One anchor shifts; two or more map piecewise-linearly.
-    #[arg(long = "map", value_name = "OLD=NEW", value_parser = parse_anchor)]
+    #[arg(long = "map", value_name = "OLD=NEW", value_parser = crate::retime::parse_anchor)]
     pub map: Vec<(i64, i64)>,
     /// Only move cues that start in START..END (HH:MM:SS,mmm; either end may be left out).
-    #[arg(long, value_name = "START..END", value_parser = parse_range)]
+    #[arg(long, value_name = "START..END", value_parser = crate::retime::parse_range)]
     pub range: Option<crate::retime::Range>,
     /// Drop cues pushed entirely before 00:00:00,000 and start straddling ones at 0, instead of refusing.
     #[arg(long)]
@@ -397,7 +414,7 @@ pub enum DecoderArg {
     Ffmpeg,
 }
 
-fn parse_max_offset(s: &str) -> Result<i64, String> {
+fn parse_max_offset(s: &str) -> Result<i64, ValueError> {
     let ms = match s.strip_suffix("min") {
         Some(m) => m
             .parse::<f64>()
@@ -407,27 +424,7 @@ fn parse_max_offset(s: &str) -> Result<i64, String> {
         None => crate::retime::parse_duration(s).ok().filter(|d| *d >= 0),
     };
     ms.filter(|&ms| (1000..=6 * 3_600_000).contains(&ms))
-        .ok_or_else(|| {
-            format!(
-                "expected a duration from 1s to 6h such as 10min, 90s or 00:05:00,000, got {s:?}"
-            )
-        })
-}
-
-fn parse_shift(s: &str) -> Result<i64, String> {
-    crate::retime::parse_duration(s).map_err(|e| e.to_string())
-}
-
-fn parse_fps_pair(s: &str) -> Result<crate::retime::Op, String> {
-    crate::retime::parse_fps_pair(s).map_err(|e| e.to_string())
-}
-
-fn parse_anchor(s: &str) -> Result<(i64, i64), String> {
-    crate::retime::parse_anchor(s).map_err(|e| e.to_string())
-}
-
-fn parse_range(s: &str) -> Result<crate::retime::Range, String> {
-    crate::retime::parse_range(s).map_err(|e| e.to_string())
+        .ok_or_else(|| ValueError::MaxOffset(s.into()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

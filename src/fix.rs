@@ -214,7 +214,7 @@ pub fn output_eol(source: &Source, wanted: Option<Eol>) -> Eol {
 /// What writing the track as UTF-8 without a BOM, with `eol` throughout,
 /// canonical blank lines and a final line break, changes about the file.
 pub fn source_changes(s: &Source, eol: Eol, changes: &mut Changes) {
-    if s.encoding != "UTF-8" {
+    if s.encoding != crate::subtitle::decode::Charset::UTF_8 {
         changes.file(Change::Transcoded);
     }
     if s.bom {
@@ -434,7 +434,7 @@ mod tests {
     }
 
     /// Found by the fuzz target: splitting at a literal `\N` made a line
-    /// that read back as a time line. Such a line is now left as it is.
+    /// that read back as a time line. Such a line is left as it is.
     #[test]
     fn never_makes_a_line_that_reads_as_a_time_line() {
         // The arrow is too far along for this to be a time line, until a split.

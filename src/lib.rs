@@ -2,8 +2,11 @@
 //!
 //! The library does the work; `main.rs` only parses arguments and exits
 //! with the code `run` returns. Dependencies point one way: `cli`/`output`
-//! → `commands` → domain (`subtitle`, `check`, `fix`, `media`) → `time`.
-//! Domain modules never print.
+//! → `commands` → domain → `time`. The domain: `subtitle` (read, write),
+//! `check`, `fix`, `retime`, `sync` (fit cues to speech), `media` (probe,
+//! decode), `cards` (discussion cards) and `kit` (check, build and verify
+//! a screening kit), with `fsutil` and `progress` beneath them. Domain
+//! modules never print; they report progress through `progress::Progress`.
 
 pub mod cards;
 pub mod check;
@@ -14,6 +17,7 @@ pub mod fsutil;
 pub mod kit;
 pub mod media;
 pub mod output;
+pub mod progress;
 pub mod retime;
 pub mod subtitle;
 pub mod sync;

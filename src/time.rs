@@ -16,8 +16,11 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Timestamp(pub i64);
 
-/// The largest time SubRip can write: 99:59:59,999 (two-digit hours).
-pub const MAX_SRT: Timestamp = Timestamp(((99 * 60 + 59) * 60 + 59) * 1000 + 999);
+/// The largest time a SubRip file can hold here: 255:59:59,999. Hours past
+/// 99 take three digits; readers that keep the hour in a byte (srtlib,
+/// which writes our files) stop at 255. `check`, `fix`, `convert`,
+/// `retime` and `sync` all hold to this one limit.
+pub const MAX_SRT: Timestamp = Timestamp::from_hmsm(255, 59, 59, 999);
 
 impl Timestamp {
     /// Milliseconds since the start.
@@ -26,7 +29,7 @@ impl Timestamp {
     }
 
     /// Build from hours, minutes, seconds and milliseconds.
-    pub fn from_hmsm(h: i64, m: i64, s: i64, ms: i64) -> Self {
+    pub const fn from_hmsm(h: i64, m: i64, s: i64, ms: i64) -> Self {
         Timestamp(((h * 60 + m) * 60 + s) * 1000 + ms)
     }
 
@@ -152,7 +155,9 @@ pub fn parse_timecode(s: &str) -> Option<(Timestamp, TimeQuirks)> {
     if hw > 3 || mw > 2 || sw > 2 {
         return None;
     }
-    if hw != 2 || mw != 2 || sw != 2 {
+    // Three hour digits are how SubRip writes 100 hours and more.
+    let hour_width_ok = hw == 2 || (hw == 3 && h >= 100);
+    if !hour_width_ok || mw != 2 || sw != 2 {
         q.odd_width = true;
     }
     let msv = match ms {
@@ -234,7 +239,8 @@ pub fn parse_time_line(line: &str) -> Option<TimeLine> {
 /// `HH:MM:SS,mmm --> HH:MM:SS,mmm` exactly, fields in range: nearly every
 /// line of nearly every file, read without searching for the arrow. A
 /// three-digit hour (a track past 99 hours) is read here too, as the
-/// lenient reader reads it: an odd width and nothing else.
+/// lenient reader reads it: canonical from 100 hours, an odd width with a
+/// leading zero.
 fn canonical_time_line(line: &str) -> Option<TimeLine> {
     let b = line.as_bytes();
     if !(29..=31).contains(&b.len()) {
@@ -274,7 +280,11 @@ fn fast_code(b: &[u8]) -> Option<(Timestamp, bool)> {
         _ if b.len() == 12 => Some((canonical_code(b)?, false)),
         [h @ b'0'..=b'9', code @ ..] if code.len() == 12 => {
             let t = canonical_code(code)?;
-            Some((Timestamp(t.0 + i64::from(h - b'0') * 360_000_000), true))
+            // Odd only with a leading zero: 100 hours and more need three digits.
+            Some((
+                Timestamp(t.0 + i64::from(h - b'0') * 360_000_000),
+                *h == b'0',
+            ))
         }
         _ => None,
     }
@@ -421,11 +431,30 @@ mod tests {
     }
 
     #[test]
+    fn hours_past_99_take_three_digits_up_to_max_srt() {
+        assert_eq!(MAX_SRT.srt(), "255:59:59,999");
+        let (t, q) = parse_timecode("200:00:00,000").unwrap();
+        assert_eq!((t.ms(), q.is_clean()), (200 * 3_600_000, true));
+        // A leading zero is an odd width, whichever reader sees it.
+        assert!(parse_timecode("012:00:00,000").unwrap().1.odd_width);
+        for (line, odd) in [
+            ("200:00:00,000 --> 255:59:59,999", false),
+            ("012:00:00,000 --> 012:00:01,000", true),
+        ] {
+            let fast = parse_time_line(line).unwrap();
+            assert_eq!(fast.quirks.odd_width, odd, "{line}");
+            let lenient = lenient_time_line(line).unwrap();
+            assert_eq!(lenient.quirks.odd_width, odd, "{line}");
+        }
+    }
+
+    #[test]
     fn canonical_round_trip() {
         for (s, ms) in [
             ("00:00:00,000", 0),
             ("01:02:03,004", 3_723_004),
-            ("99:59:59,999", MAX_SRT.0),
+            ("99:59:59,999", 359_999_999),
+            ("255:59:59,999", MAX_SRT.0),
         ] {
             let (t, q) = parse_timecode(s).unwrap();
             assert_eq!(t.ms(), ms, "{s}");

@@ -79,7 +79,7 @@ rules! {
     IndexSequence = "index-sequence", "structure", "S02/F06", "index numbers not 1, 2, 3 … (gaps, repeats, words, spaces)";
     TimecodeFormat = "timecode-format", "structure", "S03", "time line not in canonical HH:MM:SS,mmm --> HH:MM:SS,mmm form, or unreadable";
     AmbiguousMs = "ambiguous-ms", "structure", "S03a", "one or two millisecond digits (,08 is 8 ms to ffmpeg, 80 ms to pysubs2)";
-    TimecodeRange = "timecode-range", "structure", "S08", "minutes or seconds >= 60, or milliseconds > 999";
+    TimecodeRange = "timecode-range", "structure", "S08", "minutes or seconds >= 60, milliseconds > 999, or a time past 255:59:59,999";
     TextAfterTime = "text-after-time", "structure", "S04", "coordinates or other text after the end time";
     BlankLineInCue = "blank-line-in-cue", "structure", "S05", "blank line inside a cue (VLC and browsers drop the rest, DCP-o-matic rejects the file)";
     MissingBlankLine = "missing-blank-line", "structure", "S05", "next cue starts without a blank line before it";
@@ -141,9 +141,9 @@ pub struct Finding {
 /// What a finding says, kept as data and written out only when shown.
 ///
 /// A long file can have tens of thousands of findings of the same few
-/// kinds (a 100k-cue file: 63k short gaps). Formatting each one up front
-/// cost more than the check itself; the human report shows 20 per rule,
-/// and `--json` now writes each message straight into its output.
+/// kinds. Formatting each one up front would cost more than the check
+/// itself, while the human report shows 20 per rule and `--json` writes
+/// each message straight into its output.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
     Text(Cow<'static, str>),

@@ -3,12 +3,10 @@
 
 use super::profile::Limits;
 use super::rules::{Finding, Message, Rule, Severity, TimeLineOdd};
+use crate::subtitle::decode::Charset;
 use crate::subtitle::parse::is_blank;
 use crate::subtitle::{Cue, EncodingHow, Index, OrphanReason, Track};
-
-/// Chinese and Japanese code pages: a screening-blocking error (QC §6),
-/// because short files are easy to mis-detect and players assume UTF-8.
-const CJK_CODE_PAGES: [&str; 6] = ["GBK", "gb18030", "Big5", "EUC-JP", "Shift_JIS", "EUC-KR"];
+use crate::time::MAX_SRT;
 
 fn file_finding(rule: Rule, severity: Severity, line: usize, message: String) -> Finding {
     Finding::file(rule, severity, line, message, true)
@@ -17,9 +15,11 @@ fn file_finding(rule: Rule, severity: Severity, line: usize, message: String) ->
 /// Encoding, BOM, line endings, final newline.
 pub fn file(track: &Track, lim: &Limits, out: &mut Vec<Finding>) {
     let s = &track.source;
-    if s.encoding != "UTF-8" {
-        let cjk = CJK_CODE_PAGES.contains(&s.encoding.as_str());
-        let utf = s.encoding.starts_with("UTF-");
+    if s.encoding != Charset::UTF_8 {
+        // CJK code pages are a screening-blocking error (QC §6): short
+        // files are easy to mis-detect and players assume UTF-8.
+        let cjk = s.encoding.is_cjk_code_page();
+        let utf = s.encoding.is_unicode();
         let severity = if lim.strict_syntax || cjk {
             Severity::Error
         } else {
@@ -196,6 +196,18 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
     }
     if q.out_of_range {
         add(Rule::TimecodeRange, Severity::Error, c.time_line, "a field is out of range (minutes/seconds 60 or more, or 4-digit milliseconds); read with carry-over".into(), true);
+    }
+    if c.start > MAX_SRT || c.end > MAX_SRT {
+        let m = format!(
+            "ends after {MAX_SRT}, the largest time SubRip can hold; move the cues earlier (screenkit retime --shift)"
+        );
+        add(
+            Rule::TimecodeRange,
+            Severity::Error,
+            c.time_line,
+            m.into(),
+            false,
+        );
     }
     if let Some(rest) = &c.time().rest {
         add(

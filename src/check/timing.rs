@@ -8,6 +8,7 @@ use super::profile::{Limits, MinDuration};
 use super::rules::{Finding, Message, Rule, Secs, Severity};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{char_count, visible, word_count};
+use std::collections::BTreeSet;
 
 /// Cue indices in start order (stable: equal starts keep file order).
 pub fn start_order(cues: &[Cue]) -> Vec<usize> {
@@ -106,6 +107,46 @@ pub fn room_for(cues: &[Cue], order: &[usize], k: usize, gap: i64, need: i64) ->
         && lengthened_end(c, end_limit(cues, order, k, gap), need) >= c.start.ms() + need
 }
 
+/// Walks the cues in start order, remembering the earlier cue that ends
+/// last: the one a cue overlaps if it overlaps any.
+#[derive(Default)]
+struct LatestEnd(Option<usize>);
+
+impl LatestEnd {
+    /// The position (in start order) of the cue that ends last among those
+    /// before `order[k]`; then counts `order[k]` in. Call for every `k` in turn.
+    fn before(&mut self, cues: &[Cue], order: &[usize], k: usize) -> Option<usize> {
+        let prev = self.0;
+        if prev.is_none_or(|pk| cues[order[k]].end >= cues[order[pk]].end) {
+            self.0 = Some(k);
+        }
+        prev
+    }
+}
+
+/// Cue positions (1-based, as in the file) that start before the cue above
+/// them or before an earlier cue has ended: the `unsorted` and `overlap`
+/// errors, without the rest of the checker. Stacked cues do not overlap.
+pub fn overlapping(cues: &[Cue]) -> BTreeSet<usize> {
+    let mut out: BTreeSet<usize> = cues
+        .windows(2)
+        .filter(|w| w[1].start < w[0].start)
+        .map(|w| w[1].pos + 1)
+        .collect();
+    let order = start_order(cues);
+    let mut latest = LatestEnd::default();
+    for (k, &i) in order.iter().enumerate() {
+        let c = &cues[i];
+        if let Some(pk) = latest.before(cues, &order, k) {
+            let p = &cues[order[pk]];
+            if !stacked(p, c) && c.start < p.end {
+                out.insert(c.pos + 1);
+            }
+        }
+    }
+    out
+}
+
 /// Run the timing rules; `measures[i]` belongs to `cues[i]`.
 pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Finding>) {
     let mut add = |rule, severity, c: &Cue, message: Message, fixable| {
@@ -128,8 +169,7 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
         }
     }
     let order = start_order(cues);
-    // Position (in start order) of the cue with the latest end so far.
-    let mut latest: Option<usize> = None;
+    let mut latest = LatestEnd::default();
     for (k, &i) in order.iter().enumerate() {
         let c = &cues[i];
         let dur = c.duration_ms();
@@ -186,7 +226,7 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
             reading_ms(m, lim) <= want && room_for(cues, &order, k, lim.min_gap_ms, want)
         };
         reading_speed(c, m, dur, lim, &fixable, &mut add);
-        if let Some(pk) = latest {
+        if let Some(pk) = latest.before(cues, &order, k) {
             let p = &cues[order[pk]];
             if stacked(p, c) {
                 add(
@@ -209,9 +249,6 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                 );
                 add(Rule::Overlap, Severity::Error, c, m.into(), fixable);
             }
-        }
-        if latest.is_none_or(|pk| c.end >= cues[order[pk]].end) {
-            latest = Some(k);
         }
         gaps(cues, &order, k, limit, lim, &mut add);
     }
@@ -300,6 +337,71 @@ fn reading_speed(
                 Message::Wpm { wpm, max },
                 fixable(),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overlapping;
+    use crate::check::profile::{Limits, ProfileName};
+    use crate::check::rules::{Rule, Severity};
+    use crate::check::{CheckOptions, check_track};
+    use crate::subtitle::{Source, parse::parse};
+    use std::collections::BTreeSet;
+
+    fn srt(times: &[(&str, &str)]) -> crate::subtitle::Track {
+        let text: String = times
+            .iter()
+            .enumerate()
+            .map(|(k, (a, b))| format!("{}\n{a} --> {b}\nline {k}\n\n", k + 1))
+            .collect();
+        parse(&text, Source::default())
+    }
+
+    /// The `overlap` and `unsorted` errors of the whole checker.
+    fn by_checker(track: &crate::subtitle::Track) -> BTreeSet<usize> {
+        let opts = CheckOptions {
+            limits: Limits::new(ProfileName::Relaxed, 24.0),
+            ignore: Default::default(),
+            clip_ms: None,
+        };
+        check_track(track, &opts)
+            .into_iter()
+            .filter(|f| {
+                matches!(f.rule, Rule::Overlap | Rule::Unsorted) && f.severity == Severity::Error
+            })
+            .filter_map(|f| f.cue)
+            .collect()
+    }
+
+    #[test]
+    fn overlaps_are_the_checkers_overlap_and_unsorted_errors() {
+        let cases: &[&[(&str, &str)]] = &[
+            &[
+                ("00:00:01,000", "00:00:02,000"),
+                ("00:00:03,000", "00:00:04,000"),
+            ],
+            // 2 overlaps 1; 3 is stacked with 2 (info, not an error).
+            &[
+                ("00:00:01,000", "00:00:03,000"),
+                ("00:00:02,000", "00:00:04,000"),
+                ("00:00:02,000", "00:00:04,000"),
+            ],
+            // 3 starts before 2 (unsorted) and inside the long cue 1.
+            &[
+                ("00:00:01,000", "00:00:09,000"),
+                ("00:00:05,000", "00:00:06,000"),
+                ("00:00:04,000", "00:00:04,500"),
+                ("00:00:09,000", "00:00:10,000"),
+            ],
+        ];
+        let want: [&[usize]; 3] = [&[], &[2], &[2, 3]];
+        for (times, want) in cases.iter().zip(want) {
+            let track = srt(times);
+            let got = overlapping(&track.cues);
+            assert_eq!(got, want.iter().copied().collect(), "{times:?}");
+            assert_eq!(got, by_checker(&track), "{times:?}");
         }
     }
 }

@@ -108,7 +108,7 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
                 }
                 files.push(FileReport {
                     path: shown,
-                    encoding: Some(track.source.encoding.clone()),
+                    encoding: Some(track.source.encoding.to_string()),
                     cues: track.cues.len(),
                     findings,
                     error: None,
@@ -131,8 +131,8 @@ pub fn run(args: &CheckArgs, p: &Printer) -> Exit {
 }
 
 /// Free a big track on another thread, so the next file or the report
-/// need not wait. A 100k-cue track is 200k allocations, a twentieth of the
-/// time to check it; after the last file the process ends and the system
+/// need not wait: a big track is hundreds of thousands of allocations.
+/// After the last file the process ends and the system
 /// takes the memory back in one piece, so that track is not freed at all
 /// (a spare thread freeing it would compete for the cores the report is
 /// rendered on).

@@ -1,7 +1,7 @@
 //! `screenkit convert FILE --to vtt|srt`: SubRip ↔ WebVTT (input format
 //! recognised by content, not extension).
 
-use super::{Exit, charset};
+use super::{Exit, Failure, charset};
 use crate::cli::{ConvertArgs, Format};
 use crate::fsutil::write_atomic;
 use crate::output::{Printer, Style};
@@ -19,14 +19,12 @@ pub fn run(args: &ConvertArgs, p: &Printer) -> Exit {
     }
 }
 
-fn convert(args: &ConvertArgs, p: &Printer) -> Result<(), String> {
+fn convert(args: &ConvertArgs, p: &Printer) -> Result<(), Failure> {
     let shown = args.file.display().to_string();
     let forced = charset(args.encoding.as_deref())?;
-    let track = read_path(&args.file, forced).map_err(|e| format!("{shown}: {e}"))?;
+    let track = read_path(&args.file, forced).map_err(Failure::load(&args.file))?;
     if track.cues.is_empty() {
-        return Err(format!(
-            "{shown}: no cues found; nothing to convert (run `screenkit check {shown}`)"
-        ));
+        return Err(Failure::NothingToConvert(shown));
     }
     let (text, ext, notes) = render(&track, args.to, &shown)?;
     let dest = match &args.output {
@@ -38,19 +36,19 @@ fn convert(args: &ConvertArgs, p: &Printer) -> Result<(), String> {
         None => {
             let d = args.file.with_extension(ext);
             if d == args.file {
-                return Err(format!("{shown} is already .{ext}; give -o OUT"));
+                return Err(Failure::AlreadyThere(shown, ext));
             }
             if d.exists() && !args.force {
-                return Err(format!(
-                    "{} exists; pass --force to replace it, or -o OUT",
-                    d.display()
-                ));
+                return Err(Failure::Exists(d));
             }
             Some(d)
         }
     };
     if let Some(d) = &dest {
-        write_atomic(d, text.as_bytes()).map_err(|e| format!("{}: {e}", d.display()))?;
+        write_atomic(d, text.as_bytes()).map_err(|source| Failure::Io {
+            path: d.clone(),
+            source,
+        })?;
         p.status(&format!(
             "{}: wrote {} ({} cues)",
             p.paint(&shown, Style::Bold),
@@ -69,12 +67,18 @@ fn render(
     track: &Track,
     to: Format,
     shown: &str,
-) -> Result<(String, &'static str, Vec<String>), String> {
+) -> Result<(String, &'static str, Vec<String>), Failure> {
     if to == Format::Srt {
-        let text = to_srt(track, Eol::Lf).map_err(|e| format!("{shown}: {e}"))?;
+        let text = to_srt(track, Eol::Lf).map_err(|source| Failure::Srt {
+            path: shown.to_string(),
+            source,
+        })?;
         return Ok((text, "srt", Vec::new()));
     }
-    let v = to_vtt(track).map_err(|e| format!("{shown}: {e}"))?;
+    let v = to_vtt(track).map_err(|source| Failure::Vtt {
+        path: shown.to_string(),
+        source,
+    })?;
     let mut notes = Vec::new();
     if !v.skipped.is_empty() {
         let list: Vec<String> = v.skipped.iter().map(ToString::to_string).collect();

@@ -2,6 +2,7 @@
 //! input itself (`--in-place`, keeping a numbered backup), `-o OUT`, or a
 //! default file beside the input that is never silently replaced.
 
+use super::Failure;
 use crate::cli::RewriteArgs;
 use crate::fsutil::{replace_with_backup, write_atomic};
 use crate::output::Printer;
@@ -17,24 +18,18 @@ pub enum Dest {
 /// Decide the destination; `suffix` names the default file (`fixed` makes
 /// `talk.fixed.srt`). Refuses `-o` pointing at the input, and an existing
 /// default file without `--force`.
-pub fn destination(input: &Path, args: &RewriteArgs, suffix: &str) -> Result<Dest, String> {
+pub fn destination(input: &Path, args: &RewriteArgs, suffix: &str) -> Result<Dest, Failure> {
     if args.in_place {
         return Ok(Dest::InPlace);
     }
     match &args.output {
         Some(o) if o.as_os_str() == "-" => Ok(Dest::Stdout),
-        Some(o) if same_file(o, input) => Err(format!(
-            "-o {} is the input file; use --in-place to overwrite it (a backup is kept)",
-            o.display()
-        )),
+        Some(o) if same_file(o, input) => Err(Failure::OutputIsInput(o.clone())),
         Some(o) => Ok(Dest::File(o.clone(), false)),
         None => {
             let d = default_output(input, suffix);
             if d.exists() && !args.force && !args.dry_run {
-                return Err(format!(
-                    "{} exists; pass --force to replace it, or -o OUT",
-                    d.display()
-                ));
+                return Err(Failure::Exists(d));
             }
             Ok(Dest::File(d, true))
         }
@@ -51,8 +46,12 @@ pub fn write(
     changed: bool,
     dry_run: bool,
     p: &Printer,
-) -> Result<String, String> {
+) -> Result<String, Failure> {
     let shown = input.display();
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Failure::Io { path, source }
+    };
     Ok(match dest {
         _ if dry_run => "would write".to_string(),
         Dest::Stdout => {
@@ -61,13 +60,12 @@ pub fn write(
         }
         Dest::InPlace if !changed => "left unchanged".into(),
         Dest::InPlace => {
-            let bak =
-                replace_with_backup(input, text.as_bytes()).map_err(|e| format!("{shown}: {e}"))?;
+            let bak = replace_with_backup(input, text.as_bytes()).map_err(io(input))?;
             format!("rewrote {shown} (original kept as {})", bak.display())
         }
         Dest::File(_, true) if !changed => "nothing to change; wrote no file".into(),
         Dest::File(path, _) => {
-            write_atomic(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+            write_atomic(path, text.as_bytes()).map_err(io(path))?;
             format!("wrote {}", path.display())
         }
     })

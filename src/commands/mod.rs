@@ -14,7 +14,10 @@ pub mod retime;
 pub mod sync;
 pub mod verify;
 
-use crate::subtitle::decode::Charset;
+use crate::subtitle::LoadError;
+use crate::subtitle::decode::{Charset, DecodeError};
+use crate::subtitle::write::WriteError;
+use std::path::PathBuf;
 
 /// Exit status, worst wins (`max`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -27,10 +30,82 @@ pub enum Exit {
     Failed = 2,
 }
 
+/// Why a command could not do its job: the domain's error, with the file
+/// or flag it is about in front, as the user reads it.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("--encoding: {0}")]
+    Encoding(DecodeError),
+    /// An input file could not be read as subtitles.
+    #[error("{path}: {source}")]
+    Load { path: String, source: LoadError },
+    /// The result cannot be written as SubRip.
+    #[error("{path}: {source}")]
+    Srt { path: String, source: WriteError },
+    #[error("-o {} is the input file; use --in-place to overwrite it (a backup is kept)", .0.display())]
+    OutputIsInput(PathBuf),
+    #[error("{} exists; pass --force to replace it, or -o OUT", .0.display())]
+    Exists(PathBuf),
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("--map: {0}")]
+    Map(crate::retime::RetimeError),
+    #[error("{path}: {source}")]
+    Clip {
+        path: String,
+        source: crate::media::decode::DecodeError,
+    },
+    #[error("{path}: {source}")]
+    Sync {
+        path: String,
+        source: crate::sync::SyncError,
+    },
+    #[error("--json and -o - would both write to stdout; give -o a file")]
+    JsonAndStdout,
+    #[error("{path}: {source}")]
+    Vtt {
+        path: String,
+        source: crate::subtitle::vtt::VttError,
+    },
+    #[error("{0}: no cues found; nothing to convert (run `screenkit check {0}`)")]
+    NothingToConvert(String),
+    #[error("{0} is already .{1}; give -o OUT")]
+    AlreadyThere(String, &'static str),
+}
+
+/// For the commands whose own errors are still strings (`fix`, `cards`,
+/// `check`), so that `?` works there too.
+impl From<Failure> for String {
+    fn from(f: Failure) -> String {
+        f.to_string()
+    }
+}
+
+impl Failure {
+    /// `Load`, for `read_path(...).map_err(Failure::load(path))`.
+    pub fn load(path: &std::path::Path) -> impl FnOnce(LoadError) -> Failure + '_ {
+        move |source| Failure::Load {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
+    /// `Srt`, for `to_srt(...).map_err(Failure::srt(path))`.
+    pub fn srt(path: &std::path::Path) -> impl FnOnce(WriteError) -> Failure + '_ {
+        move |source| Failure::Srt {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+}
+
 /// Resolve `--encoding`; the error names the flag.
-pub fn charset(label: Option<&str>) -> Result<Option<Charset>, String> {
+pub fn charset(label: Option<&str>) -> Result<Option<Charset>, Failure> {
     label
         .map(Charset::for_label)
         .transpose()
-        .map_err(|e| format!("--encoding: {e}"))
+        .map_err(Failure::Encoding)
 }

@@ -3,17 +3,14 @@
 //! pushed before zero, report overlaps the move creates, write like `fix`.
 
 use super::dest::{destination, write};
-use super::{Exit, charset};
-use crate::check::profile::{Limits, ProfileName};
-use crate::check::rules::{Rule, Severity};
-use crate::check::{CheckOptions, check_track};
+use super::{Exit, Failure, charset};
+use crate::check::timing::overlapping;
 use crate::cli::RetimeArgs;
 use crate::output::{Printer, Style};
 use crate::retime::{Op, drop_negative, retime};
 use crate::subtitle::write::to_srt;
 use crate::subtitle::{Eol, Track, read_path};
 use crate::time::Timestamp;
-use std::collections::BTreeSet;
 
 pub fn run(args: &RetimeArgs, p: &Printer) -> Exit {
     match retime_file(args, p) {
@@ -32,22 +29,6 @@ fn describe(op: &Op) -> String {
         Op::Scale(r) => format!("scaled by {}/{}", r.num, r.den),
         Op::Map(a) => format!("mapped through {} anchors", a.len()),
     }
-}
-
-/// Cue positions (1-based) that overlap or start before the cue above.
-fn overlapping(track: &Track) -> BTreeSet<usize> {
-    let opts = CheckOptions {
-        limits: Limits::new(ProfileName::Relaxed, 24.0),
-        ignore: Default::default(),
-        clip_ms: None,
-    };
-    check_track(track, &opts)
-        .into_iter()
-        .filter(|f| {
-            matches!(f.rule, Rule::Overlap | Rule::Unsorted) && f.severity == Severity::Error
-        })
-        .filter_map(|f| f.cue)
-        .collect()
 }
 
 /// Cues a retime or sync put before 00:00:00,000 (1-based positions): with `drop`,
@@ -90,15 +71,15 @@ pub(super) fn output_eol(track: &Track) -> Eol {
     }
 }
 
-fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, String> {
+fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, Failure> {
     let input = &args.file;
     let shown = input.display().to_string();
-    let track = read_path(input, charset(args.encoding.as_deref())?)
-        .map_err(|e| format!("{shown}: {e}"))?;
+    let track =
+        read_path(input, charset(args.encoding.as_deref())?).map_err(Failure::load(input))?;
     let op = match (&args.shift, &args.fps) {
         (Some(d), _) => Op::Shift(*d),
         (_, Some(op)) => op.clone(),
-        _ => Op::map(args.map.clone()).map_err(|e| format!("--map: {e}"))?,
+        _ => Op::map(args.map.clone()).map_err(Failure::Map)?,
     };
     let range = args.range.unwrap_or_default();
     let mut out = retime(&track, &op, &range);
@@ -113,7 +94,7 @@ fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, String> {
         return Ok(Exit::Problems);
     }
     let eol = output_eol(&track);
-    let text = to_srt(&out.track, eol).map_err(|e| format!("{shown}: {e}"))?;
+    let text = to_srt(&out.track, eol).map_err(Failure::srt(input))?;
     let dest = destination(input, &args.out, "retimed")?;
     let wrote = write(&dest, input, &text, out.moved > 0, args.out.dry_run, p)?;
     p.status(&format!("{}: {wrote}", p.paint(&shown, Style::Bold)));
@@ -123,8 +104,8 @@ fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, String> {
         out.moved,
         track.cues.len()
     ));
-    let before = overlapping(&track);
-    let created: Vec<String> = overlapping(&out.track)
+    let before = overlapping(&track.cues);
+    let created: Vec<String> = overlapping(&out.track.cues)
         .difference(&before)
         .map(ToString::to_string)
         .collect();

@@ -4,7 +4,7 @@
 
 use super::dest::{Dest, destination, write};
 use super::retime::{negative, output_eol};
-use super::{Exit, charset};
+use super::{Exit, Failure, charset};
 use crate::cli::{DecoderArg, SyncArgs};
 use crate::media::decode::Decoder;
 use crate::output::json::{SyncPart, SyncReport};
@@ -14,7 +14,7 @@ use crate::subtitle::read_path;
 use crate::subtitle::write::to_srt;
 use crate::sync::align::Options;
 use crate::sync::speech::Speech;
-use crate::sync::{Outcome, SyncError, confidence, sync};
+use crate::sync::{Outcome, SyncError, confidence, sync, track_speech};
 use std::path::Path;
 
 pub fn run(args: &SyncArgs, p: &Printer) -> Exit {
@@ -42,7 +42,7 @@ pub fn run(args: &SyncArgs, p: &Printer) -> Exit {
         Ok(exit) => exit,
         Err(e) => {
             p.error(&e);
-            report.refused = Some(e);
+            report.refused = Some(e.to_string());
             Exit::Failed
         }
     };
@@ -59,18 +59,12 @@ fn is_subtitles(path: &Path) -> bool {
 }
 
 /// The reference as a speech signal: decoded audio, or a track's cue mask.
-fn reference(args: &SyncArgs, p: &Printer) -> Result<Speech, String> {
+fn reference(args: &SyncArgs, p: &Printer) -> Result<Speech, Failure> {
     let shown = args.to.display();
     if is_subtitles(&args.to) {
         let track = read_path(&args.to, charset(args.encoding.as_deref())?)
-            .map_err(|e| format!("{shown}: {e}"))?;
-        let cues: Vec<(i64, i64)> = track
-            .cues
-            .iter()
-            .map(|c| (c.start.ms(), c.end.ms()))
-            .collect();
-        let end = cues.iter().map(|c| c.1).max().unwrap_or(0);
-        return Ok(Speech::from_cues(&cues, end + 5000));
+            .map_err(Failure::load(&args.to))?;
+        return Ok(track_speech(&track));
     }
     let decoder = match args.decoder {
         DecoderArg::Symphonia => Decoder::Symphonia,
@@ -78,7 +72,10 @@ fn reference(args: &SyncArgs, p: &Printer) -> Result<Speech, String> {
     };
     let bar = Bar::new(&format!("decoding {shown}"), !args.json && !p.quiet);
     let (speech, decoded) =
-        crate::sync::clip_speech(&args.to, decoder, &bar).map_err(|e| format!("{shown}: {e}"))?;
+        crate::sync::clip_speech(&args.to, decoder, &bar).map_err(|source| Failure::Clip {
+            path: shown.to_string(),
+            source,
+        })?;
     if decoded.bad_packets > 0 && !args.json {
         p.status(&format!(
             "{} {shown}: {} audio packet(s) could not be decoded and count as silence",
@@ -147,11 +144,11 @@ fn print_report(p: &Printer, report: &SyncReport, out: &Outcome) {
     ));
 }
 
-fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Exit, String> {
+fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Exit, Failure> {
     let input = &args.file;
     let shown = input.display().to_string();
-    let track = read_path(input, charset(args.encoding.as_deref())?)
-        .map_err(|e| format!("{shown}: {e}"))?;
+    let track =
+        read_path(input, charset(args.encoding.as_deref())?).map_err(Failure::load(input))?;
     report.cues = track.cues.len();
     if args.json
         && args
@@ -160,7 +157,7 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
             .as_ref()
             .is_some_and(|o| o.as_os_str() == "-")
     {
-        return Err("--json and -o - would both write to stdout; give -o a file".into());
+        return Err(Failure::JsonAndStdout);
     }
     // Refuse a bad destination before the (long) decode.
     let dest = destination(input, &args.out, "synced")?;
@@ -175,7 +172,12 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
     drop(aligning);
     let mut out = match result {
         Ok(o) => o,
-        Err(SyncError::NoCues) => return Err(format!("{shown}: {}", SyncError::NoCues)),
+        Err(source @ SyncError::NoCues) => {
+            return Err(Failure::Sync {
+                path: shown,
+                source,
+            });
+        }
         Err(e @ SyncError::NoSpeech { .. }) => {
             let why = format!("{}: {e}; nothing written", args.to.display());
             p.error(&why);
@@ -188,18 +190,8 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
         p.status(&format!("{}:", p.paint(&shown, Style::Bold)));
         print_report(p, report, &out);
     }
-    if !out.accepted && !args.out.force {
-        let why = if out.cues < 5 {
-            format!(
-                "not trusted: {} cue(s) are too few to tell a real fit from chance (confidence {:.2}); nothing written; --force writes it anyway",
-                out.cues, out.confidence
-            )
-        } else {
-            format!(
-                "not trusted: confidence {:.2} is below 0.50 (the cues fit this audio little better than at random offsets). Are these subtitles for another clip, or is the audio music only? nothing written; --force writes it anyway",
-                out.confidence
-            )
-        };
+    if let Some(untrusted) = out.untrusted().filter(|_| !args.out.force) {
+        let why = format!("{untrusted}; nothing written; --force writes it anyway");
         p.error(&format!("{shown}: {why}"));
         report.refused = Some(why);
         return Ok(Exit::Problems);
@@ -216,7 +208,7 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
         return Ok(Exit::Problems);
     }
     let eol = output_eol(&track);
-    let text = to_srt(&out.track, eol).map_err(|e| format!("{shown}: {e}"))?;
+    let text = to_srt(&out.track, eol).map_err(Failure::srt(input))?;
     let changed = out.track.cues != track.cues;
     let wrote = write(&dest, input, &text, changed, args.out.dry_run, p)?;
     // The same cases as `write`: a default file or in place only on change.

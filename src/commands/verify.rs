@@ -24,7 +24,7 @@ pub fn run(args: &VerifyArgs, p: &Printer) -> Exit {
             p.out(&format!(
                 "{}: {} {}: {}",
                 shown,
-                p.paint(pr.kind, Style::Error),
+                p.paint(pr.kind.id(), Style::Error),
                 pr.path,
                 pr.detail
             ));

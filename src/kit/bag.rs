@@ -11,7 +11,7 @@
 //! written to a temp file that is renamed only when complete.
 
 use super::hex;
-use crate::media::probe::Progress;
+use crate::progress::Progress;
 use sha2::{Digest, Sha256};
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -118,8 +118,8 @@ pub fn stamp(epoch: i64) -> (DateTime, String) {
 /// Copy a file into the open zip entry, hashing it on a second thread as
 /// the chunks go by: one read pass, and the hash overlaps the zip write
 /// instead of adding to it. Buffers go round a pool (read → write → hash →
-/// back): a fresh megabyte per chunk costs page faults and zeroing that
-/// showed up as a third of the build. Returns (SHA-256, bytes).
+/// back): a fresh megabyte per chunk would cost page faults and zeroing
+/// every time. Returns (SHA-256, bytes).
 fn stream_file(p: &Path, out: &mut impl Write) -> Result<(String, u64), BuildError> {
     const CHUNK: usize = 1 << 20;
     const POOL: usize = 6;
@@ -370,7 +370,7 @@ mod tests {
                 &info,
                 &dir.path().join(out),
                 1_700_000_000,
-                &crate::media::probe::Quiet,
+                &crate::progress::Quiet,
             )
             .unwrap()
         };

@@ -9,7 +9,8 @@ use super::player::js_string;
 use super::{Kit, player};
 use crate::cards::render::{Layout, markdown, print_html, projection_html};
 use crate::cards::{Kind, parse as parse_cards};
-use crate::media::probe::{Quiet, probe};
+use crate::media::probe::probe;
+use crate::progress::Quiet;
 use crate::subtitle::read_path;
 use crate::subtitle::vtt::to_vtt;
 

@@ -14,7 +14,8 @@ use crate::cards::policy::review;
 use crate::check::rules::{Finding, Rule, Severity};
 use crate::check::{CheckOptions, check_track};
 use crate::media::decode::Decoder;
-use crate::media::probe::{Progress, Quiet, probe};
+use crate::media::probe::{ProblemKind, probe};
+use crate::progress::{Progress, Quiet};
 use crate::subtitle::{Track, read_path};
 use crate::sync::align::Options as SyncOptions;
 use crate::tomlpos::Step;
@@ -191,7 +192,10 @@ pub fn check_kit(
             None => None,
             Some(Ok(info)) => {
                 decodable = !info.audio.is_empty()
-                    && !info.problems.iter().any(|p| p.kind == "undecodable-audio");
+                    && !info
+                        .problems
+                        .iter()
+                        .any(|p| p.kind == ProblemKind::UndecodableAudio);
                 for p in &info.problems {
                     let at = p.at_ms.map(|ms| format!(" at {ms} ms")).unwrap_or_default();
                     clip_findings.push(finding(
@@ -244,7 +248,7 @@ pub fn check_kit(
                 }
                 files.push(KitFile {
                     path: subs,
-                    encoding: Some(track.source.encoding.clone()),
+                    encoding: Some(track.source.encoding.to_string()),
                     cues: track.cues.len(),
                     findings,
                     hints: Vec::new(),

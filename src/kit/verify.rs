@@ -6,7 +6,7 @@
 //! absolute paths) are refused. Folders are hashed in parallel.
 
 use super::hex;
-use crate::media::probe::Progress;
+use crate::progress::Progress;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -26,11 +26,41 @@ pub enum VerifyError {
 /// One thing wrong with a kit.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {
-    /// `missing`, `extra`, `changed`, `unsafe-path`, `damaged-zip`, `oxum`, `structure`.
-    pub kind: &'static str,
+    pub kind: ProblemKind,
     /// Path inside the kit (or the zip itself).
     pub path: String,
     pub detail: String,
+}
+
+/// What is wrong with a file of the kit; serialised as its stable id
+/// (`--json` is API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemKind {
+    Missing,
+    Extra,
+    Changed,
+    UnsafePath,
+    DamagedZip,
+    /// The Payload-Oxum (bytes.files) does not match.
+    Oxum,
+    /// bagit.txt or the manifest is missing or malformed.
+    Structure,
+}
+
+impl ProblemKind {
+    /// The stable id, as in `--json`.
+    pub fn id(self) -> &'static str {
+        match self {
+            ProblemKind::Missing => "missing",
+            ProblemKind::Extra => "extra",
+            ProblemKind::Changed => "changed",
+            ProblemKind::UnsafePath => "unsafe-path",
+            ProblemKind::DamagedZip => "damaged-zip",
+            ProblemKind::Oxum => "oxum",
+            ProblemKind::Structure => "structure",
+        }
+    }
 }
 
 /// What `verify` found.
@@ -138,7 +168,7 @@ pub fn verify(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
                 seen.insert(rel, Seen { sha256, size });
             }
             Err(e) => report.problems.push(Problem {
-                kind: "changed",
+                kind: ProblemKind::Changed,
                 path: rel,
                 detail: format!("cannot be read: {e}"),
             }),
@@ -192,7 +222,7 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
         Ok(z) => z,
         Err(e) => {
             report.problems.push(Problem {
-                kind: "damaged-zip",
+                kind: ProblemKind::DamagedZip,
                 path: shown,
                 detail: format!("the zip cannot be opened ({e}); it may be truncated"),
             });
@@ -209,7 +239,7 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
             Ok(e) => e,
             Err(e) => {
                 report.problems.push(Problem {
-                    kind: "damaged-zip",
+                    kind: ProblemKind::DamagedZip,
                     path: format!("entry {i}"),
                     detail: e.to_string(),
                 });
@@ -219,7 +249,7 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
         let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         if is_unsafe(&name) {
             report.problems.push(Problem {
-                kind: "unsafe-path",
+                kind: ProblemKind::UnsafePath,
                 path: name,
                 detail: "this entry would be written outside the kit folder; refused (zip slip)"
                     .into(),
@@ -232,7 +262,7 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
         let (head, rel) = name.split_once('/').unwrap_or(("", name.as_str()));
         if top.get_or_insert_with(|| head.to_string()) != head {
             report.problems.push(Problem {
-                kind: "structure",
+                kind: ProblemKind::Structure,
                 path: name.clone(),
                 detail: "outside the kit's single top folder".into(),
             });
@@ -261,7 +291,7 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
             // entry as seen (so it is not also "missing"), marked damaged.
             Err(e) => {
                 report.problems.push(Problem {
-                    kind: "changed",
+                    kind: ProblemKind::Changed,
                     path: rel.clone(),
                     detail: format!("damaged in the zip: {e}"),
                 });
@@ -319,14 +349,14 @@ fn compare(
     match contents.get("bagit.txt") {
         Some(b) if String::from_utf8_lossy(b).starts_with("BagIt-Version: ") => {}
         _ => problem(
-            "structure",
+            ProblemKind::Structure,
             "bagit.txt",
             "missing or not a BagIt declaration".into(),
         ),
     }
     let Some(m) = contents.get("manifest-sha256.txt") else {
         problem(
-            "structure",
+            ProblemKind::Structure,
             "manifest-sha256.txt",
             "missing: nothing to check the files against".into(),
         );
@@ -345,13 +375,13 @@ fn compare(
     for (want, p) in payload.iter().chain(&tags) {
         match seen.get(p) {
             None => problem(
-                "missing",
+                ProblemKind::Missing,
                 p,
                 "listed in the manifest but not in the kit".into(),
             ),
             Some(s) if s.sha256 == DAMAGED => {}
             Some(s) if s.sha256 != *want => problem(
-                "changed",
+                ProblemKind::Changed,
                 p,
                 format!(
                     "SHA-256 is {}…, the manifest says {}…",
@@ -367,7 +397,7 @@ fn compare(
         .keys()
         .filter(|p| !listed.contains(p.as_str()) && !standard.contains(&p.as_str()))
     {
-        problem("extra", p, "not listed in any manifest".into());
+        problem(ProblemKind::Extra, p, "not listed in any manifest".into());
     }
     let (count, bytes) = seen
         .iter()
@@ -383,7 +413,7 @@ fn compare(
         && o != format!("{bytes}.{count}")
     {
         problem(
-            "oxum",
+            ProblemKind::Oxum,
             "bag-info.txt",
             format!("Payload-Oxum says {o} (bytes.files) but the kit has {bytes}.{count}"),
         );

@@ -7,8 +7,9 @@
 //! container signals it, and for MP4 from the edit list (`mp4_delay`). With `Decoder::Ffmpeg` an `ffmpeg` process does the decoding; that
 //! is only ever used when asked for.
 
-use super::probe::{Progress, audio_gap, track_duration_ms};
+use super::probe::{audio_gap, track_duration_ms};
 use super::{ProbeError, open};
+use crate::progress::Progress;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -13,6 +13,7 @@ pub mod probe;
 
 use std::fs::File;
 use std::path::Path;
+use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, FormatReader};
 use symphonia::core::io::MediaSourceStream;
@@ -56,19 +57,24 @@ pub(crate) fn open(path: &Path) -> Result<Box<dyn FormatReader>, ProbeError> {
             FormatOptions::default(),
             MetadataOptions::default(),
         )
-        .map_err(|e| {
-            let why = e.to_string();
-            if why.contains("hvcC") {
-                ProbeError::Hevc(why)
-            } else {
-                ProbeError::Format(why)
-            }
-        })
+        .map_err(format_error)
+}
+
+/// symphonia's MP4 reader refuses an hvcC (HEVC configuration) atom over
+/// 1 KB, and x265 writes its settings there: that case gets its own advice.
+/// symphonia says which atom failed only in its static message.
+fn format_error(e: SymError) -> ProbeError {
+    match e {
+        SymError::DecodeError(what) if what.starts_with("isomp4 (hvcC)") => {
+            ProbeError::Hevc(e.to_string())
+        }
+        e => ProbeError::Format(e.to_string()),
+    }
 }
 
 /// The clip's duration in ms: the longest track (headers, or a packet scan).
 pub fn duration_ms(path: &Path) -> Result<i64, ProbeError> {
-    probe::probe(path, false, &probe::Quiet)?
+    probe::probe(path, false, &crate::progress::Quiet)?
         .duration_ms
         .ok_or(ProbeError::NoDuration)
 }

@@ -7,6 +7,7 @@
 //! specific problems that say what to do, never a crash or a wrong number.
 
 use super::{ProbeError, open};
+use crate::progress::Progress;
 use ebur128::{EbuR128, Mode};
 use serde::Serialize;
 use std::path::Path;
@@ -52,23 +53,43 @@ pub struct VideoTrack {
 /// Something that will stop the clip playing well at a venue.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Problem {
-    /// Stable id: `undecodable-audio`, `no-audio`, `decode-error`, `video-codec`.
-    pub kind: &'static str,
+    pub kind: ProblemKind,
     pub message: String,
     /// Where in the clip, for decode errors.
     pub at_ms: Option<i64>,
 }
 
-/// Progress of a deep decode, in ms of media; the default does nothing.
-pub trait Progress {
-    fn start(&self, _total_ms: Option<i64>) {}
-    fn advance(&self, _pos_ms: i64) {}
-    fn finish(&self) {}
+/// What kind of problem a clip has; serialised as its stable id
+/// (`--json` is API).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemKind {
+    /// An audio track symphonia cannot decode.
+    UndecodableAudio,
+    NoAudio,
+    /// The file cannot be read or decoded past some point.
+    DecodeError,
+    /// A video codec that not every browser plays.
+    VideoCodec,
 }
 
-/// No progress reporting.
-pub struct Quiet;
-impl Progress for Quiet {}
+impl ProblemKind {
+    /// The stable id, as in `--json`.
+    pub fn id(self) -> &'static str {
+        match self {
+            ProblemKind::UndecodableAudio => "undecodable-audio",
+            ProblemKind::NoAudio => "no-audio",
+            ProblemKind::DecodeError => "decode-error",
+            ProblemKind::VideoCodec => "video-codec",
+        }
+    }
+}
+
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
 
 const SAFE: &str =
     "re-encode the audio as AAC-LC stereo (MP4 with H.264 + AAC-LC plays everywhere)";
@@ -167,7 +188,7 @@ pub fn probe(path: &Path, deep: bool, progress: &dyn Progress) -> Result<ClipInf
             Some(CodecParameters::Audio(p)) => {
                 if let Some(why) = audio_gap(p) {
                     info.problems.push(Problem {
-                        kind: "undecodable-audio",
+                        kind: ProblemKind::UndecodableAudio,
                         message: why,
                         at_ms: None,
                     });
@@ -190,7 +211,7 @@ pub fn probe(path: &Path, deep: bool, progress: &dyn Progress) -> Result<ClipInf
                         "{codec} video may not play in every browser on a venue laptop; H.264 in MP4 plays everywhere"
                     );
                     info.problems.push(Problem {
-                        kind: "video-codec",
+                        kind: ProblemKind::VideoCodec,
                         message,
                         at_ms: None,
                     });
@@ -207,7 +228,7 @@ pub fn probe(path: &Path, deep: bool, progress: &dyn Progress) -> Result<ClipInf
     }
     if info.audio.is_empty() {
         info.problems.push(Problem {
-            kind: "no-audio",
+            kind: ProblemKind::NoAudio,
             message: "the clip has no audio track".into(),
             at_ms: None,
         });
@@ -280,7 +301,7 @@ fn scan(
                         None => format!("no packet can be read ({e}); is the file truncated?"),
                     };
                     info.problems.push(Problem {
-                        kind: "decode-error",
+                        kind: ProblemKind::DecodeError,
                         message,
                         at_ms: end_ms,
                     });
@@ -322,7 +343,12 @@ fn scan(
     }
     if need_duration {
         info.duration_ms = end_ms;
-    } else if deep.is_some() && !info.problems.iter().any(|p| p.kind == "decode-error") {
+    } else if deep.is_some()
+        && !info
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::DecodeError)
+    {
         // A clean end of stream well before the promised duration: a file
         // cut short (MP3 and FLAC readers just stop).
         let promised = info.duration_ms.unwrap_or(0);
@@ -332,7 +358,7 @@ fn scan(
                 "the media ends at {got} ms but the header promises {promised} ms; the file is probably truncated"
             );
             info.problems.push(Problem {
-                kind: "decode-error",
+                kind: ProblemKind::DecodeError,
                 message,
                 at_ms: Some(got),
             });
@@ -425,7 +451,7 @@ impl Loudness {
             Err(SymError::DecodeError(e)) if !self.failed => {
                 self.failed = true;
                 problems.push(Problem {
-                    kind: "decode-error",
+                    kind: ProblemKind::DecodeError,
                     message: format!("audio cannot be decoded from here on ({e})"),
                     at_ms: ms(self.time_base, packet.pts),
                 });
@@ -449,5 +475,23 @@ impl Loudness {
             .fold(0.0f64, f64::max);
         let dbtp = (peak > 0.0).then(|| (20.0 * peak.log10() * 10.0).round() / 10.0);
         (lufs, dbtp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProblemKind;
+
+    #[test]
+    fn problem_kinds_serialise_as_their_ids() {
+        for k in [
+            ProblemKind::UndecodableAudio,
+            ProblemKind::NoAudio,
+            ProblemKind::DecodeError,
+            ProblemKind::VideoCodec,
+        ] {
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.id()));
+        }
     }
 }

@@ -14,8 +14,8 @@ pub struct CheckReport {
 
 impl CheckReport {
     /// Exactly the bytes `serde_json::to_writer` writes, with each file's
-    /// findings rendered on all cores: a 100k-cue file can have 80k of
-    /// them, and on one core they took a fifth of `check --json`.
+    /// findings rendered on all cores: a long file can have tens of
+    /// thousands of them, too many to render on one core.
     pub fn write_to(&self, w: &mut dyn Write) -> io::Result<()> {
         write!(w, "{{\"version\":{},\"files\":[", self.version)?;
         for (i, f) in self.files.iter().enumerate() {

@@ -93,7 +93,7 @@ impl Printer {
     }
 
     /// An error on stderr, never suppressed.
-    pub fn error(&self, s: &str) {
+    pub fn error(&self, s: &(impl std::fmt::Display + ?Sized)) {
         let tag = if self.color {
             "\x1b[1;31mscreenkit:\x1b[0m"
         } else {

@@ -1,11 +1,11 @@
 //! The only place that knows indicatif. A bar is shown only on a terminal
 //! (stderr), and never with `--quiet` or `--json`.
 
-use crate::media::probe::Progress;
+use crate::progress::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
-/// A progress bar over media time, or a hidden one.
+/// A progress bar (over media time or bytes read), or a hidden one.
 pub struct Bar(ProgressBar);
 
 impl Bar {
@@ -25,14 +25,14 @@ impl Bar {
 }
 
 impl Progress for Bar {
-    fn start(&self, total_ms: Option<i64>) {
-        if let Some(t) = total_ms {
+    fn start(&self, total: Option<i64>) {
+        if let Some(t) = total {
             self.0.set_length(t.max(1) as u64);
         }
     }
 
-    fn advance(&self, pos_ms: i64) {
-        self.0.set_position(pos_ms.max(0) as u64);
+    fn advance(&self, pos: i64) {
+        self.0.set_position(pos.max(0) as u64);
     }
 
     fn finish(&self) {

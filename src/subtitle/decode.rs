@@ -52,12 +52,44 @@ impl Charset {
         }
     }
 
+    pub const UTF_8: Charset = Charset::Rs(encoding_rs::UTF_8);
+
+    /// The WHATWG/encoding_rs name (`UTF-8`, `windows-1252`, `UTF-32LE`…).
     pub fn name(self) -> &'static str {
         match self {
             Charset::Rs(e) => e.name(),
             Charset::Utf32Le => "UTF-32LE",
             Charset::Utf32Be => "UTF-32BE",
         }
+    }
+
+    /// A Unicode encoding (UTF-8, -16 or -32), as opposed to a legacy code page.
+    pub fn is_unicode(self) -> bool {
+        match self {
+            Charset::Rs(e) => {
+                e == encoding_rs::UTF_8 || e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE
+            }
+            Charset::Utf32Le | Charset::Utf32Be => true,
+        }
+    }
+
+    /// A Chinese, Japanese or Korean multi-byte code page.
+    pub fn is_cjk_code_page(self) -> bool {
+        use encoding_rs::{BIG5, EUC_JP, EUC_KR, GB18030, GBK, SHIFT_JIS};
+        matches!(self, Charset::Rs(e) if [GBK, GB18030, BIG5, EUC_JP, SHIFT_JIS, EUC_KR].contains(&e))
+    }
+}
+
+/// Text read from a file is UTF-8 until something says otherwise.
+impl Default for Charset {
+    fn default() -> Charset {
+        Charset::UTF_8
+    }
+}
+
+impl std::fmt::Display for Charset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -79,7 +111,7 @@ pub fn decode(bytes: &[u8], forced: Option<Charset>) -> Result<Decoded, DecodeEr
     };
     let body = &bytes[bom_len..];
     // Valid UTF-8 needs no decoding, only a copy.
-    let utf8 = (charset == Charset::Rs(encoding_rs::UTF_8))
+    let utf8 = (charset == Charset::UTF_8)
         .then(|| std::str::from_utf8(body).ok())
         .flatten();
     let (text, errors) = match charset {
@@ -97,7 +129,7 @@ pub fn decode(bytes: &[u8], forced: Option<Charset>) -> Result<Decoded, DecodeEr
     Ok(Decoded {
         text,
         source: Source {
-            encoding: charset.name().to_string(),
+            encoding: charset,
             encoding_how: how,
             bom: bom_len > 0,
             decode_errors: errors,
@@ -107,7 +139,7 @@ pub fn decode(bytes: &[u8], forced: Option<Charset>) -> Result<Decoded, DecodeEr
 }
 
 /// BOM-less UTF-8 (the common case) as a view of the bytes read: validated
-/// once (simdutf8: several times std's speed on accented text) and never
+/// once (simdutf8, faster than std on accented text) and never
 /// copied. `Ok(None)` when the bytes need `decode`.
 pub fn borrow_utf8(
     bytes: &[u8],
@@ -125,7 +157,7 @@ pub fn borrow_utf8(
     }
     Ok(simdutf8::basic::from_utf8(bytes).ok().map(|text| {
         let source = Source {
-            encoding: "UTF-8".into(),
+            encoding: Charset::UTF_8,
             ..Source::default()
         };
         (text, source)
@@ -205,7 +237,22 @@ mod tests {
 
     fn enc(bytes: &[u8]) -> (String, String, bool) {
         let d = decode(bytes, None).unwrap();
-        (d.text, d.source.encoding, d.source.bom)
+        (d.text, d.source.encoding.name().to_string(), d.source.bom)
+    }
+
+    #[test]
+    fn charset_families() {
+        let cs = |l: &str| Charset::for_label(l).unwrap();
+        for l in ["utf-8", "utf-16le", "utf-16be", "utf-32", "utf-32be"] {
+            assert!(cs(l).is_unicode() && !cs(l).is_cjk_code_page(), "{l}");
+        }
+        for l in ["gbk", "gb18030", "big5", "euc-jp", "shift_jis", "euc-kr"] {
+            assert!(cs(l).is_cjk_code_page() && !cs(l).is_unicode(), "{l}");
+        }
+        for l in ["windows-1252", "koi8-r", "iso-8859-2"] {
+            assert!(!cs(l).is_cjk_code_page() && !cs(l).is_unicode(), "{l}");
+        }
+        assert_eq!(Charset::default(), cs("utf8"));
     }
 
     #[test]
@@ -236,7 +283,7 @@ mod tests {
             .flat_map(u16::to_le_bytes)
             .collect();
         let d = decode(&b, None).unwrap();
-        assert_eq!(d.source.encoding, "UTF-16LE");
+        assert_eq!(d.source.encoding.name(), "UTF-16LE");
         assert_eq!(d.text, "1\n00:00:01,000");
     }
 

@@ -276,8 +276,8 @@ pub enum OrphanReason {
 /// Facts about the file as bytes, gathered by `decode` and `parse`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Source {
-    /// Encoding used, by its WHATWG/encoding_rs name (`UTF-8`, `windows-1252`…).
-    pub encoding: String,
+    /// Encoding the text was read in.
+    pub encoding: decode::Charset,
     /// How the encoding was chosen.
     pub encoding_how: EncodingHow,
     /// A byte-order mark was present.
@@ -373,7 +373,7 @@ impl Track {
             cues,
             orphans: Vec::new(),
             source: Source {
-                encoding: "UTF-8".into(),
+                encoding: decode::Charset::UTF_8,
                 final_newline: true,
                 ..Source::default()
             },

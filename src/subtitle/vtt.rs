@@ -231,7 +231,7 @@ pub fn parse_vtt(text: &str) -> Result<Track, VttError> {
         cues,
         orphans: Vec::new(),
         source: Source {
-            encoding: "UTF-8".into(),
+            encoding: super::decode::Charset::UTF_8,
             eol,
             final_newline,
             ..Source::default()

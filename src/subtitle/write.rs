@@ -6,7 +6,10 @@
 //! line-ending style, and a refusal to write times SubRip cannot hold.
 
 use super::{Eol, Track};
-use crate::time::Timestamp;
+use crate::time::{MAX_SRT, Timestamp};
+
+// srtlib writes the times: it must hold every time up to our limit.
+const _: () = assert!(MAX_SRT.0 == srtlib::Timestamp::MAX_TIMESTAMP_MILLIS as i64);
 use thiserror::Error;
 
 /// Why a track cannot be written as SubRip.
@@ -20,7 +23,7 @@ pub enum WriteError {
         line: usize,
         time: String,
     },
-    #[error("cue {cue} (line {line}) ends after 255:59:59,999, the largest time SubRip can hold")]
+    #[error("cue {cue} (line {line}) ends after {MAX_SRT}, the largest time SubRip can hold")]
     TooLate { cue: usize, line: usize },
 }
 
@@ -34,7 +37,7 @@ fn srt_time(t: Timestamp, cue: usize, line: usize) -> Result<srtlib::Timestamp, 
     }
     u32::try_from(t.ms())
         .ok()
-        .filter(|&ms| ms <= srtlib::Timestamp::MAX_TIMESTAMP_MILLIS)
+        .filter(|_| t <= MAX_SRT)
         .map(srtlib::Timestamp::from_milliseconds)
         .ok_or(WriteError::TooLate { cue, line })
 }

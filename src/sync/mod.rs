@@ -12,7 +12,7 @@ pub mod align;
 pub mod speech;
 
 use crate::media::decode::{DecodeError, Decoded, Decoder, decode_mono};
-use crate::media::probe::Progress;
+use crate::progress::Progress;
 use crate::subtitle::Track;
 use crate::time::Timestamp;
 pub use align::Z_ACCEPT;
@@ -23,6 +23,25 @@ use std::sync::mpsc;
 
 /// A clip with less than this share of speech frames has no speech to sync to.
 const MIN_SPEECH_SHARE: f64 = 0.01;
+
+/// Below this many cues an untrusted fit is blamed on too few cues rather
+/// than on the audio: a handful of cues can line up with any speech.
+const FEW_CUES: usize = 5;
+
+/// Silence a reference track's mask runs on past its last cue, so that a
+/// fit may move the cues a little later than the reference ends.
+const REFERENCE_TAIL_MS: i64 = 5000;
+
+/// A correctly timed track as a speech signal: 1 under its cues, 0 elsewhere.
+pub fn track_speech(track: &Track) -> Speech {
+    let cues: Vec<(i64, i64)> = track
+        .cues
+        .iter()
+        .map(|c| (c.start.ms(), c.end.ms()))
+        .collect();
+    let end = cues.iter().map(|c| c.1).max().unwrap_or(0);
+    Speech::from_cues(&cues, end + REFERENCE_TAIL_MS)
+}
 
 /// Score a clip's speech, decoding on this thread and analysing on another
 /// so that the two overlap; blocks pass through a short queue, so memory
@@ -86,6 +105,35 @@ pub enum SyncError {
         "no speech found in the clip's audio ({share:.1}% of it sounds like speech); is it silent, music only, or the wrong audio track?"
     )]
     NoSpeech { share: f64 },
+}
+
+/// Why a fit that was found is not trusted (and so not written unless forced).
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum Untrusted {
+    #[error(
+        "not trusted: {cues} cue(s) are too few to tell a real fit from chance (confidence {confidence:.2})"
+    )]
+    TooFewCues { cues: usize, confidence: f64 },
+    #[error(
+        "not trusted: confidence {confidence:.2} is below {:.2} (the cues fit this audio little better than at random offsets; are these subtitles for another clip, or is the audio music only?)",
+        crate::sync::confidence(Z_ACCEPT)
+    )]
+    LowConfidence { confidence: f64 },
+}
+
+impl Outcome {
+    /// `None` when the fit is trusted; otherwise why not.
+    pub fn untrusted(&self) -> Option<Untrusted> {
+        let confidence = self.confidence;
+        match () {
+            _ if self.accepted => None,
+            _ if self.cues < FEW_CUES => Some(Untrusted::TooFewCues {
+                cues: self.cues,
+                confidence,
+            }),
+            _ => Some(Untrusted::LowConfidence { confidence }),
+        }
+    }
 }
 
 /// Map a z-score to 0..=1: 0 at chance (z ≤ 3), 0.5 at the acceptance line.

@@ -36,10 +36,6 @@ pub struct Speech {
 }
 
 impl Speech {
-    pub fn duration_ms(&self) -> i64 {
-        self.score.len() as i64 * HOP_MS
-    }
-
     /// Share of frames that are clearly speech.
     pub fn speech_share(&self) -> f64 {
         if self.score.is_empty() {
