@@ -12,7 +12,6 @@ use crate::output::json::{CheckReport, FileReport};
 use crate::output::progress::Bar;
 use crate::output::{Printer, Style};
 use crate::subtitle::{Track, read_path};
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Findings shown per rule per file in the human report, unless `--all`.
@@ -193,7 +192,7 @@ fn counts(p: &Printer, (e, w, i): (usize, usize, usize)) -> String {
 }
 
 fn print_file(p: &Printer, path: &str, track: &Track, findings: &[Finding], all: bool) {
-    print_findings(p, path, findings, all, &|f| Cow::Borrowed(f.hint()));
+    print_findings(p, path, findings, all, &|f| f.hint());
     let summary = counts(p, tally(findings));
     let ok = if findings.iter().any(|f| f.severity == Severity::Error) {
         ""
@@ -219,7 +218,7 @@ fn print_findings<'a>(
     path: &str,
     findings: &'a [Finding],
     all: bool,
-    hint: &dyn Fn(&'a Finding) -> Cow<'a, str>,
+    hint: &dyn Fn(&'a Finding) -> &'a str,
 ) {
     // Per rule, how many so far (rules are a small fieldless enum).
     let mut shown = vec![0usize; Rule::ALL.len()];

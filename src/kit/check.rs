@@ -19,7 +19,6 @@ use crate::progress::{Progress, Quiet};
 use crate::subtitle::{Track, read_path};
 use crate::sync::align::Options as SyncOptions;
 use crate::tomlpos::Step;
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
@@ -48,10 +47,10 @@ impl KitFile {
     }
 
     /// What to do about `f`, for people.
-    pub fn hint(&self, f: &Finding) -> Cow<'_, str> {
+    pub fn hint(&self, f: &Finding) -> &str {
         match self.hints.iter().find(|(r, _)| *r == f.rule && !f.fixable) {
-            Some((_, h)) => Cow::Borrowed(h),
-            None => Cow::Borrowed(f.hint()),
+            Some((_, h)) => h,
+            None => f.hint(),
         }
     }
 }
@@ -467,8 +466,14 @@ fn cards_file(kit: &Kit) -> (KitFile, Vec<Finding>) {
             }
         },
     };
+    let hint = format!(
+        "edit {}; `screenkit cards {}` applies the same card policy",
+        path.display(),
+        kit.dir.display()
+    );
     let file = KitFile {
         encoding: Some("UTF-8".into()),
+        hints: vec![(Rule::CardsInvalid, hint)],
         ..KitFile::new(path, findings)
     };
     (file, listed)
@@ -477,6 +482,20 @@ fn cards_file(kit: &Kit) -> (KitFile, Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reencode_commands_name_the_files_and_quote_only_when_needed() {
+        assert_eq!(
+            reencode_command(Path::new("kits/k/clips/x.mkv")),
+            "ffmpeg -i kits/k/clips/x.mkv -c:v libx264 -crf 18 -preset slow -c:a aac -b:a 192k -ac 2 -movflags +faststart kits/k/clips/x.h264.mp4"
+        );
+        let cmd = reencode_command(Path::new("my clips/Tom's cut.mp4"));
+        assert!(
+            cmd.starts_with("ffmpeg -i 'my clips/Tom'\\''s cut.mp4' ")
+                && cmd.ends_with(" 'my clips/Tom'\\''s cut.h264.mp4'"),
+            "{cmd}"
+        );
+    }
 
     #[test]
     fn names() {
