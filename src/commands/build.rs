@@ -46,7 +46,7 @@ pub fn run(args: &BuildArgs, p: &Printer) -> Exit {
                 })
         })
         .collect();
-    let mut plan = match plan(&kit) {
+    let mut plan = match plan(&kit, &errors) {
         Ok(pl) => pl,
         Err(e) => {
             p.error(&e.to_string());

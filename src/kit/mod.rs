@@ -6,6 +6,9 @@ pub mod bag;
 pub mod build;
 pub mod check;
 pub mod player;
+pub mod playlist;
+pub mod programme;
+pub mod runsheet;
 pub mod scaffold;
 pub mod verify;
 
@@ -65,6 +68,8 @@ pub struct Organizer {
 pub struct Event {
     pub date: Option<String>,
     pub venue: Option<String>,
+    /// Start time, `19:00`: the run sheet's times count from it.
+    pub start: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

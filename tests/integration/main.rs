@@ -10,6 +10,7 @@ mod corpus;
 mod demo;
 mod fix;
 mod kit;
+mod player;
 mod probe;
 mod props;
 mod retime;
