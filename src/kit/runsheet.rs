@@ -369,3 +369,69 @@ pub fn html(sheet: &RunSheet) -> String {
         ],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cards::parse;
+
+    fn manifest() -> Manifest {
+        toml::from_str(
+            "title = \"An evening with a rather long title that goes on and on and on past eighty\"\ncards = \"c.toml\"\nrights = \"r\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"x\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n[event]\nstart = \"23:50\"\n[[clip]]\nid = \"loud\"\ntitle = \"Loud\"\nmedia = \"a.mp4\"\nsubtitles = \"a.srt\"\nminutes = 5\n[[clip]]\nid = \"quiet\"\ntitle = \"Quiet\"\nmedia = \"b.mp4\"\nsubtitles = \"b.srt\"\nminutes = 5\n[[clip]]\nid = \"mute\"\ntitle = \"Unmeasurable\"\nmedia = \"c.mkv\"\nsubtitles = \"c.srt\"\nminutes = 5\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn an_unmeasured_clip_is_named_and_not_counted_as_levelled() {
+        let m = manifest();
+        let cards = parse("").unwrap();
+        let programme = Programme::new(&m, &cards);
+        let facts = [
+            Facts {
+                duration_ms: Some(61_400),
+                lufs: Some(-20.0),
+                ..Default::default()
+            },
+            Facts {
+                duration_ms: Some(30_000),
+                lufs: Some(-26.0),
+                ..Default::default()
+            },
+            Facts::default(),
+        ];
+        let sheet = build(&Input {
+            manifest: &m,
+            cards: &cards,
+            programme: &programme,
+            facts: &facts,
+            forced: &[],
+            playlist: "playlist.xspf",
+        });
+        let t = text(&sheet);
+        let flat = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("plays 2 of 3 clips at the loudness of the quietest, -26.0 LUFS"),
+            "{t}"
+        );
+        assert!(flat.contains("Not levelled (loudness could not be measured): clip 3 \u{201c}Unmeasurable\u{201d} (data/clips/mute.mkv)"), "{t}");
+        assert!(
+            flat.contains("volume: -6.0 dB (the player sets it to 50%)"),
+            "{t}"
+        );
+        // Clock times roll over midnight; 61.4 s rounds to 1:01.
+        assert!(t.contains("23:50:00"), "{t}");
+        assert!(t.contains("  1:01  Clip 1 of 3: Loud"), "{t}");
+        assert!(t.contains("00:01:31"), "{t}");
+        assert!(t.lines().all(|l| l.chars().count() <= WIDTH), "{t}");
+    }
+
+    #[test]
+    fn start_times_parse_only_as_clock_times() {
+        assert_eq!(parse_start("19:30"), Some(19 * 60 + 30));
+        assert_eq!(parse_start(" 7:05 "), Some(7 * 60 + 5));
+        for bad in ["24:00", "7pm", "19:60", ""] {
+            assert_eq!(parse_start(bad), None, "{bad}");
+        }
+    }
+}

@@ -381,3 +381,56 @@ fn the_vlc_playlists_list_every_clip_in_order_with_paths_in_the_bag() {
         assert!(bag.join(l).is_file(), "{l}");
     }
 }
+
+#[test]
+fn an_hevc_clip_in_mkv_gets_the_cannot_play_screen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = tmp.path().join("hevc-kit");
+    std::fs::create_dir(&kit).unwrap();
+    let clip = kit.join("hevc.mkv");
+    let ok = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg("testsrc=size=320x240:rate=25")
+        .args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"])
+        .args([
+            "-t",
+            "3",
+            "-c:v",
+            "libx265",
+            "-x265-params",
+            "log-level=error",
+        ])
+        .args(["-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2"])
+        .arg(&clip)
+        .status()
+        .expect("ffmpeg: run `bash tests/run`");
+    assert!(ok.success());
+    std::fs::write(
+        kit.join("hevc.srt"),
+        "1\n00:00:00,500 --> 00:00:02,000\nHello.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        kit.join("kit.toml"),
+        "title = \"HEVC\"\ncards = \"cards.toml\"\nrights = \"test\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n[[clip]]\nid = \"h\"\ntitle = \"In HEVC\"\nmedia = \"hevc.mkv\"\nsubtitles = \"hevc.srt\"\nminutes = 1\n",
+    )
+    .unwrap();
+    std::fs::write(kit.join("cards.toml"), "").unwrap();
+    let bag = build_bag(&kit, &tmp.path().join("out"), &["--force"]);
+    let r = play(&bag, None);
+    let clip = r["walk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "clip")
+        .unwrap()
+        .clone();
+    let text = clip["text"].as_str().unwrap();
+    assert!(
+        clip["playing"] == false
+            && text.contains("cannot play here")
+            && text.contains("data/clips/h.mkv")
+            && text.contains("VLC"),
+        "{clip}"
+    );
+}
