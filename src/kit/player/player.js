@@ -92,14 +92,17 @@
     if (!s) return "";
     if (s.kind === "welcome") return "Welcome";
     if (s.kind === "end") return "End";
-    if (s.kind === "intro" || s.kind === "clip") return clipLabel(s.clip);
+    if (s.kind === "intro") return "Before " + clipLabel(s.clip).charAt(0).toLowerCase() + clipLabel(s.clip).slice(1);
+    if (s.kind === "clip") return clipLabel(s.clip);
     var card = kit.cards[s.card];
     return card.kind + ": " + card.title;
   }
 
   function updateBar() {
     var s = step(), w;
-    if (s.kind === "clip") {
+    if (s.kind === "clip" && stage.hidden) {
+      w = clipLabel(s.clip) + " (cannot play here: use VLC)";
+    } else if (s.kind === "clip") {
       w = clipLabel(s.clip) + "  " + mmss(video.currentTime * 1000) + (isFinite(video.duration) ? " / " + mmss(video.duration * 1000) : "") + (video.paused ? "  (paused: Space plays)" : "");
     } else {
       w = (at + 1) + " / " + steps.length + "  " + describe(s);
