@@ -250,7 +250,7 @@
     steps.forEach(function (s, i) {
       if (s.kind === "clip" || (s.kind === "card" && s.clip !== null && s.clip !== undefined)) return;
       var li = add(ol, "li", i === at ? "current" : "");
-      var b = add(li, "button", "", describe(s));
+      var b = add(li, "button", "", s.kind === "intro" ? clipLabel(s.clip) : describe(s));
       b.addEventListener("click", function () { overview.hidden = true; go(i); });
     });
     overview.hidden = false;
