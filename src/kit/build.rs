@@ -6,7 +6,7 @@
 //! sheet), and `playlist.xspf`/`playlist.m3u` (the VLC fallback).
 
 use super::bag::{BuildError, Content, Entry};
-use super::programme::{Facts, Programme, levels, media_path, mime, subtitles_path};
+use super::programme::{Facts, Programme, excerpt, levels, media_path, mime, subtitles_path};
 use super::{Kit, player, playlist, runsheet};
 use crate::cards::render::{Layout, markdown, print_html, projection_html};
 use crate::cards::{Card, Kind, parse as parse_cards};
@@ -39,31 +39,43 @@ pub fn plan(kit: &Kit, forced: &[String]) -> Result<Plan, BuildError> {
         ))
     })?;
     let mut facts = Vec::new();
-    for c in &m.clips {
+    for (n, c) in m.clips.iter().enumerate() {
         let media = kit.path(&c.media);
         let subs = kit.path(&c.subtitles);
+        let (start_ms, end_ms) = excerpt(c).map_err(BuildError::Content)?;
         // An unreadable clip was already reported by the kit check; with
         // --force the run sheet names it as unmeasured and of unknown length.
-        facts.push(
-            probe(&media, true, &Quiet)
-                .ok()
-                .map_or_else(Facts::default, |i| Facts {
-                    duration_ms: i.duration_ms,
-                    lufs: i.audio.first().and_then(|a| a.loudness_lufs),
-                    video_codec: i.video.first().map(|v| v.codec.clone()),
-                    audio_codec: i.audio.first().map(|a| a.codec.clone()),
-                }),
-        );
-        let track = read_path(&subs, None)
+        let mut f = probe(&media, true, &Quiet)
+            .ok()
+            .map_or_else(Facts::default, |i| Facts {
+                duration_ms: i.duration_ms,
+                lufs: i.audio.first().and_then(|a| a.loudness_lufs),
+                video_codec: i.video.first().map(|v| v.codec.clone()),
+                audio_codec: i.audio.first().map(|a| a.codec.clone()),
+                ..Facts::default()
+            });
+        if start_ms.is_some() || end_ms.is_some() {
+            let start = start_ms.unwrap_or(0);
+            f.duration_ms = end_ms.or(f.duration_ms).map(|e| e - start);
+            (f.start_ms, f.end_ms) = (start_ms, end_ms);
+        }
+        facts.push(f);
+        let mut track = read_path(&subs, None)
             .map_err(|e| BuildError::Content(format!("{}: {e}", subs.display())))?;
         let vtt = to_vtt(&track)
             .map_err(|e| BuildError::Content(format!("{}: {e}", subs.display())))?
             .text;
+        // An excerpt's player script holds only the cues it shows.
+        let (lo, hi) = (start_ms.unwrap_or(0), end_ms.unwrap_or(i64::MAX));
+        track.cues.retain(|q| q.end.ms() > lo && q.start.ms() < hi);
         let js = player::subtitles_js(&format!("{}.en", c.id), &track);
-        payload.push(Entry {
-            path: media_path(c),
-            content: Content::File(media),
-        });
+        let path = media_path(m, n);
+        if !payload.iter().any(|e: &Entry| e.path == path) {
+            payload.push(Entry {
+                path,
+                content: Content::File(media),
+            });
+        }
         payload.push(Entry {
             path: subtitles_path(c, "en", "srt"),
             content: Content::File(subs),
@@ -172,10 +184,13 @@ fn player_page<'a>(
             .iter()
             .zip(facts)
             .zip(&lv)
-            .map(|((c, f), l)| player::Clip {
+            .enumerate()
+            .map(|(n, ((c, f), l))| player::Clip {
                 id: c.id.clone(),
                 title: c.title.clone(),
-                media: media_path(c),
+                media: media_path(m, n),
+                start_ms: f.start_ms,
+                end_ms: f.end_ms,
                 mime: mime(c, f),
                 video: f.video_codec.is_some(),
                 duration_ms: f.duration_ms,

@@ -85,6 +85,11 @@ pub struct Clip {
     pub cards: Vec<String>,
     /// Minutes of discussion after the clip.
     pub minutes: u32,
+    /// An excerpt of the media file: where it starts and ends (`00:01:30`).
+    #[serde(default)]
+    pub start: Option<String>,
+    #[serde(default)]
+    pub end: Option<String>,
 }
 
 /// A kit on disk.

@@ -54,7 +54,11 @@ pub struct Clip {
     /// Whether the file has a picture (a browser that decodes only its
     /// sound is a failure to report, not a success).
     pub video: bool,
+    /// How long it plays (an excerpt's length).
     pub duration_ms: Option<i64>,
+    /// An excerpt's start and end in the media file.
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<i64>,
     /// Discussion minutes after it.
     pub minutes: u32,
     /// Media-element volume that levels it with the quietest clip.

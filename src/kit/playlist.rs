@@ -28,6 +28,12 @@ fn uri(path: &str) -> String {
         .join("/")
 }
 
+/// Seconds as VLC's options take them (`90.5`).
+fn secs(ms: i64) -> String {
+    let s = format!("{}.{:03}", ms / 1000, ms % 1000);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// `playlist.xspf` (XSPF 1, with VLC's extension for options).
 pub fn xspf(m: &Manifest, facts: &[Facts]) -> String {
     let mut s = String::from(
@@ -41,7 +47,7 @@ pub fn xspf(m: &Manifest, facts: &[Facts]) -> String {
         s.push_str("    <track>\n");
         s.push_str(&format!(
             "      <location>{}</location>\n",
-            escape(&uri(&media_path(c)))
+            escape(&uri(&media_path(m, n)))
         ));
         s.push_str(&format!(
             "      <title>{}. {}</title>\n",
@@ -57,6 +63,14 @@ pub fn xspf(m: &Manifest, facts: &[Facts]) -> String {
             "        <vlc:option>sub-file={}</vlc:option>\n",
             escape(&subtitles_path(c, "en", "srt"))
         ));
+        for (name, ms) in [("start-time", f.start_ms), ("stop-time", f.end_ms)] {
+            if let Some(ms) = ms {
+                s.push_str(&format!(
+                    "        <vlc:option>{name}={}</vlc:option>\n",
+                    secs(ms)
+                ));
+            }
+        }
         s.push_str("      </extension>\n    </track>\n");
     }
     s.push_str("  </trackList>\n</playlist>\n");
@@ -67,15 +81,20 @@ pub fn xspf(m: &Manifest, facts: &[Facts]) -> String {
 pub fn m3u(m: &Manifest, facts: &[Facts]) -> String {
     let mut s = String::from("#EXTM3U\n");
     for (n, (c, f)) in m.clips.iter().zip(facts).enumerate() {
-        let secs = f.duration_ms.map_or(-1, |ms| (ms + 500) / 1000);
+        let length = f.duration_ms.map_or(-1, |ms| (ms + 500) / 1000);
         // One line per entry: a newline in a title would start a new one.
         let title = c.title.replace(['\r', '\n'], " ");
-        s.push_str(&format!("#EXTINF:{secs},{}. {title}\n", n + 1));
+        s.push_str(&format!("#EXTINF:{length},{}. {title}\n", n + 1));
         s.push_str(&format!(
             "#EXTVLCOPT:sub-file={}\n",
             subtitles_path(c, "en", "srt")
         ));
-        s.push_str(&media_path(c));
+        for (name, ms) in [("start-time", f.start_ms), ("stop-time", f.end_ms)] {
+            if let Some(ms) = ms {
+                s.push_str(&format!("#EXTVLCOPT:{name}={}\n", secs(ms)));
+            }
+        }
+        s.push_str(&media_path(m, n));
         s.push('\n');
     }
     s

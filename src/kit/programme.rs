@@ -174,7 +174,11 @@ impl Programme {
 /// What probing a clip learned, for the player and the run sheet.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
+    /// How long it plays: the excerpt's length for an excerpt.
     pub duration_ms: Option<i64>,
+    /// The excerpt's start and end in the media file.
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<i64>,
     /// Integrated loudness of its first audio track (EBU R128).
     pub lufs: Option<f64>,
     pub video_codec: Option<String>,
@@ -213,9 +217,63 @@ pub fn levels(lufs: &[Option<f64>]) -> (Vec<Level>, Option<f64>) {
     (levels, target)
 }
 
-/// Where a clip's media file goes in the bag.
-pub fn media_path(c: &Clip) -> String {
-    format!("data/clips/{}.{}", c.id, c.media_ext())
+/// Where clip `i`'s media file goes in the bag. Excerpts of one file share
+/// it, named after the first clip that uses it.
+pub fn media_path(m: &Manifest, i: usize) -> String {
+    let c = &m.clips[i];
+    let first = m.clips.iter().find(|o| o.media == c.media).unwrap_or(c);
+    format!("data/clips/{}.{}", first.id, first.media_ext())
+}
+
+/// `H:MM:SS`, `M:SS` or `SS`, each with an optional decimal fraction
+/// (`1:50.5` is 110 500 ms), as ms.
+fn clock_ms(s: &str) -> Option<i64> {
+    let (whole, frac) = s.trim().split_once('.').unwrap_or((s.trim(), ""));
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut ms = 0i64;
+    for (n, part) in whole.split(':').enumerate() {
+        if n > 2 || part.is_empty() || part.len() > 2 && n > 0 {
+            return None;
+        }
+        let v: i64 = part
+            .parse()
+            .ok()
+            .filter(|_| part.bytes().all(|b| b.is_ascii_digit()))?;
+        if n > 0 && v >= 60 {
+            return None;
+        }
+        ms = ms.checked_mul(60)?.checked_add(v)?;
+    }
+    Some(ms * 1000 + format!("{frac:0<3}").parse::<i64>().ok()?)
+}
+
+/// A clip's excerpt (start, end) in ms, from kit.toml's `start`/`end`.
+pub fn excerpt(c: &Clip) -> Result<(Option<i64>, Option<i64>), String> {
+    let parse = |field: &str, v: &Option<String>| -> Result<Option<i64>, String> {
+        v.as_deref()
+            .map(|s| {
+                clock_ms(s)
+                    .ok_or_else(|| {
+                        format!(
+                            "kit.toml: clip '{}': {field} = \"{s}\" is not a time like 00:01:30 or 00:01:30.500",
+                            c.id
+                        )
+                    })
+            })
+            .transpose()
+    };
+    let (start, end) = (parse("start", &c.start)?, parse("end", &c.end)?);
+    if let (Some(s), Some(e)) = (start, end)
+        && e <= s
+    {
+        return Err(format!(
+            "kit.toml: clip '{}': end ({e} ms) is not after start ({s} ms)",
+            c.id
+        ));
+    }
+    Ok((start, end))
 }
 
 /// Where a clip's subtitles go in the bag: `ext` is `srt`, `vtt` or `vtt.js`.
@@ -381,6 +439,22 @@ mod tests {
                 "again"
             ]
         );
+    }
+
+    #[test]
+    fn excerpt_times_read_decimal_fractions() {
+        for (s, ms) in [
+            ("00:01:50.5", 110_500),
+            ("1:50.5", 110_500),
+            ("90", 90_000),
+            ("1:00:00.25", 3_600_250),
+            ("0:00:00.007", 7),
+        ] {
+            assert_eq!(clock_ms(s), Some(ms), "{s}");
+        }
+        for bad in ["", "1:60", "a:00", "1:2:3:4", "1.2345", "-5", "1:5x"] {
+            assert_eq!(clock_ms(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -132,7 +132,15 @@ fn programme_rows(i: &Input, base: Option<i64>) -> (Vec<Row>, i64) {
                     (f.duration_ms.unwrap_or(0) + 500) / 1000,
                     format!("Clip {} of {}: {}", clip + 1, m.clips.len(), c.title),
                     vec![
-                        format!("file: {}", media_path(c)),
+                        format!("file: {}", media_path(m, clip))
+                            + &match (f.start_ms, f.end_ms) {
+                                (None, None) => String::new(),
+                                (s, e) => format!(
+                                    " from {} to {}",
+                                    mmss(s.unwrap_or(0) / 1000),
+                                    e.map_or_else(|| "its end".into(), |e| mmss(e / 1000))
+                                ),
+                            },
                         format!("subtitles: {}", subtitles_path(c, "en", "srt")),
                         if f.duration_ms.is_none() {
                             "length unknown (the clip could not be read)".into()
@@ -237,7 +245,7 @@ pub fn build(i: &Input) -> RunSheet {
     let example = m
         .clips
         .first()
-        .map_or_else(|| "data/cards/cards.html".into(), media_path);
+        .map_or_else(|| "data/cards/cards.html".into(), |_| media_path(m, 0));
     sections.push(Section {
         heading: "Check that this stick is intact".into(),
         paragraphs: vec![
@@ -277,7 +285,7 @@ fn loudness(i: &Input) -> Section {
                 "clip {} \u{201c}{}\u{201d} ({})",
                 n + 1,
                 c.title,
-                media_path(c)
+                media_path(m, n)
             )
         })
         .collect();

@@ -434,3 +434,112 @@ fn an_hevc_clip_in_mkv_gets_the_cannot_play_screen() {
         "{clip}"
     );
 }
+
+#[test]
+fn two_excerpts_of_one_file_share_it_and_show_only_their_cues() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = tmp.path().join("excerpts");
+    std::fs::create_dir(&kit).unwrap();
+    let ok = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg("testsrc=size=160x120:rate=10")
+        .args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"])
+        .args(["-t", "120", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
+        .args(["-c:a", "aac", "-ac", "2", "-movflags", "+faststart"])
+        .arg(kit.join("film.mp4"))
+        .status()
+        .expect("ffmpeg: run `bash tests/run`");
+    assert!(ok.success());
+    std::fs::write(
+        kit.join("film.en.srt"),
+        "1\n00:00:10,000 --> 00:00:12,000\nBefore both.\n\n2\n00:00:40,000 --> 00:00:43,000\nInside the first.\n\n3\n00:01:10,000 --> 00:01:13,000\nInside the second.\n\n4\n00:01:40,000 --> 00:01:43,000\nStill the second.\n\n5\n00:01:55,000 --> 00:01:58,000\nAfter both.\n",
+    )
+    .unwrap();
+    let clip = |id: &str, start: &str, end: &str| {
+        format!(
+            "[[clip]]\nid = \"{id}\"\ntitle = \"Part {id}\"\nmedia = \"film.mp4\"\nsubtitles = \"film.en.srt\"\nminutes = 2\nstart = \"{start}\"\nend = \"{end}\"\n"
+        )
+    };
+    std::fs::write(
+        kit.join("kit.toml"),
+        format!(
+            "title = \"Excerpts\"\ncards = \"cards.toml\"\nrights = \"test\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n{}{}",
+            clip("a", "00:00:30", "00:01:00"),
+            clip("b", "00:01:00", "00:01:50.5")
+        ),
+    )
+    .unwrap();
+    std::fs::write(kit.join("cards.toml"), "").unwrap();
+    let bag = build_bag(&kit, &tmp.path().join("out"), &[]);
+    let clips: Vec<String> = std::fs::read_dir(bag.join("data/clips"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(clips, ["a.mp4"], "the film is stored once");
+    let js = |id: &str| {
+        std::fs::read_to_string(bag.join(format!("data/subtitles/{id}.en.vtt.js"))).unwrap()
+    };
+    let (a, b) = (js("a"), js("b"));
+    assert!(a.contains("Inside the first.") && !a.contains("Before") && !a.contains("second"));
+    assert!(b.contains("Inside the second.") && b.contains("Still the second."));
+    assert!(!b.contains("first") && !b.contains("After"));
+    let xspf = std::fs::read_to_string(bag.join("playlist.xspf")).unwrap();
+    roxmltree::Document::parse(&xspf).unwrap();
+    for want in [
+        "<vlc:option>start-time=30</vlc:option>",
+        "<vlc:option>stop-time=60</vlc:option>",
+        "<vlc:option>start-time=60</vlc:option>",
+        "<vlc:option>stop-time=110.5</vlc:option>",
+    ] {
+        assert!(xspf.contains(want), "{want}\n{xspf}");
+    }
+    assert_eq!(
+        xspf.matches("<location>data/clips/a.mp4</location>")
+            .count(),
+        2
+    );
+    let readme = std::fs::read_to_string(bag.join("README.txt")).unwrap();
+    assert!(readme.contains("  0:30  Clip 1 of 2: Part a"), "{readme}");
+    assert!(readme.contains("  0:51  Clip 2 of 2: Part b"), "{readme}");
+    assert!(
+        readme.contains("data/clips/a.mp4 from 1:00 to 1:50"),
+        "{readme}"
+    );
+    let r = play(&bag, None);
+    let shown: Vec<&serde_json::Value> = r["walk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "clip")
+        .collect();
+    assert_eq!(shown[0]["src"], "data/clips/a.mp4#t=30,60");
+    assert_eq!(shown[1]["src"], "data/clips/a.mp4#t=60,110.5");
+    for (s, from) in shown.iter().zip([30.0, 60.0]) {
+        let t = s["time"].as_f64().unwrap();
+        assert!(
+            s["playing"] == true && (from..from + 5.0).contains(&t),
+            "{s}"
+        );
+    }
+    // A start that is not a time is named, with the clip, and nothing is built.
+    let m = std::fs::read_to_string(kit.join("kit.toml"))
+        .unwrap()
+        .replace("start = \"00:00:30\"", "start = \"half past\"");
+    std::fs::write(kit.join("kit.toml"), m).unwrap();
+    let out = tmp.path().join("bad");
+    let run = screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(
+        run.code != 0
+            && run
+                .stderr
+                .contains("clip 'a': start = \"half past\" is not a time like 00:01:30"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.join("excerpts.zip").exists());
+}

@@ -34,6 +34,7 @@ const screenState = () => {
     playing: !stage.hidden,
     src: v.getAttribute("src"),
     ready: v.readyState,
+    time: v.currentTime,
     notice: document.getElementById("notice").hidden ? "" : document.getElementById("notice").textContent,
   };
 };

@@ -75,7 +75,13 @@
       lines.forEach(function (l) { add(add(subs, "div"), "span", "cue", l); });
     }
   }
-  (function loop() { drawSubs(); updateBar(); requestAnimationFrame(loop); })();
+  function excerptEnd() {
+    var s = step();
+    if (s.kind !== "clip" || video.paused) return;
+    var end = kit.clips[s.clip].end_ms;
+    if (end !== null && video.currentTime * 1000 >= end) { video.pause(); go(at + 1); }
+  }
+  (function loop() { excerptEnd(); drawSubs(); updateBar(); requestAnimationFrame(loop); })();
 
   // Discussion countdowns, one per clip: start when its first card shows.
   var timers = {};
@@ -103,7 +109,9 @@
     if (s.kind === "clip" && stage.hidden) {
       w = clipLabel(s.clip) + " (cannot play here: use VLC)";
     } else if (s.kind === "clip") {
-      w = clipLabel(s.clip) + "  " + mmss(video.currentTime * 1000) + (isFinite(video.duration) ? " / " + mmss(video.duration * 1000) : "") + (video.paused ? "  (paused: Space plays)" : "");
+      var c = kit.clips[s.clip], from = c.start_ms || 0;
+      var length = c.duration_ms !== null ? c.duration_ms : (isFinite(video.duration) ? video.duration * 1000 - from : null);
+      w = clipLabel(s.clip) + "  " + mmss(video.currentTime * 1000 - from) + (length !== null ? " / " + mmss(length) : "") + (video.paused ? "  (paused: Space plays)" : "");
     } else {
       w = (at + 1) + " / " + steps.length + "  " + describe(s);
     }
@@ -154,7 +162,10 @@
       if (at === mine && c.video && video.videoWidth === 0) clipFailed(c, "this browser plays its sound but cannot decode its picture.");
     };
     video.onended = function () { if (at === mine) go(at + 1); };
-    video.src = c.media;
+    // An excerpt plays from its start (a media fragment); the loop below
+    // stops it at its end.
+    var excerpt = c.start_ms !== null || c.end_ms !== null;
+    video.src = c.media + (excerpt ? "#t=" + (c.start_ms || 0) / 1000 + (c.end_ms !== null ? "," + c.end_ms / 1000 : "") : "");
     video.volume = Math.max(0, Math.min(1, c.volume));
     var missing = missingSubs(c);
     if (missing.length) say("No subtitles: " + missing.map(function (t) { return t.script; }).join(", ") + " is missing", 15000);
