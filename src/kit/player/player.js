@@ -268,6 +268,11 @@
   }
 
   video.addEventListener("click", function () { if (video.paused) video.play(); else video.pause(); });
+  // While a clip plays the audience sees only the picture: the status bar
+  // comes back when it pauses.
+  video.addEventListener("play", function () { document.body.classList.add("playing"); });
+  video.addEventListener("pause", function () { document.body.classList.remove("playing"); });
+  video.addEventListener("emptied", function () { document.body.classList.remove("playing"); });
 
   window.screenkitKeys({
     next: function () { go(at + 1); },
