@@ -119,6 +119,9 @@ pub fn check_kit(
         let mut decodable = false;
         let clip_ms = match probe(&media, true, progress) {
             Ok(info) => {
+                if let Some(w) = super::browsers::warning(&media, &info) {
+                    clip_findings.push(finding(Rule::ClipProblem, Severity::Warning, 1, w));
+                }
                 decodable = !info.audio.is_empty()
                     && !info.problems.iter().any(|p| p.kind == "undecodable-audio");
                 for p in &info.problems {

@@ -3,6 +3,7 @@
 //! kits come later. Paths in the manifest are relative to the kit folder.
 
 pub mod bag;
+pub mod browsers;
 pub mod build;
 pub mod check;
 pub mod player;

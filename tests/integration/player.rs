@@ -416,6 +416,15 @@ fn an_hevc_clip_in_mkv_gets_the_cannot_play_screen() {
     )
     .unwrap();
     std::fs::write(kit.join("cards.toml"), "").unwrap();
+    // check KIT says which browsers refuse it and how to convert it.
+    let run = screenkit(["check".as_ref(), kit.as_os_str()]);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.contains("MKV plays in Chrome and Edge but not in Firefox or Safari")
+            && all.contains("-c:v libx264")
+            && all.contains("hevc.mp4"),
+        "{all}"
+    );
     let bag = build_bag(&kit, &tmp.path().join("out"), &["--force"]);
     let r = play(&bag, None);
     let clip = r["walk"]
