@@ -88,6 +88,42 @@ fn paragraphs(text: &str) -> String {
         .join("\n")
 }
 
+const CARD: &str = include_str!("pages/card.html");
+const PRINT: &str = include_str!("pages/print.html");
+const PROJECTION: &str = include_str!("pages/projection.html");
+const PROJECTION_JS: &str = include_str!("pages/projection.js");
+
+/// `template` with each `{{name}}` replaced by its value, in one pass (a
+/// value is never scanned for slots). Values go in as given: escape kit
+/// text first. An unknown slot is left as it is.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|v| v.1.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        let slot = after[2..].find("}}").and_then(|close| {
+            values
+                .iter()
+                .find(|(k, _)| *k == &after[2..2 + close])
+                .map(|(k, v)| (k.len(), v))
+        });
+        match slot {
+            Some((len, value)) => {
+                out.push_str(value);
+                rest = &after[4 + len..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = &after[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn card_html(deck: &Deck, c: &Card) -> String {
     let meta: String = deck
         .meta(c)
@@ -99,16 +135,18 @@ fn card_html(deck: &Deck, c: &Card) -> String {
     } else {
         "card"
     };
-    format!(
-        "<section class=\"{class}\" id=\"{}\">\n<p class=\"kind\">{}</p>\n<h2>{}</h2>\n<div class=\"text\">{}</div>\n{meta}</section>\n",
-        escape(&c.id),
-        escape(c.kind.label()),
-        escape(&c.title),
-        paragraphs(&c.text)
+    fill(
+        CARD,
+        &[
+            ("class", class),
+            ("id", &escape(&c.id)),
+            ("kind", &escape(c.kind.label())),
+            ("title", &escape(&c.title)),
+            ("text", &paragraphs(&c.text)),
+            ("meta", &meta),
+        ],
     )
 }
-
-const FONT: &str = "\"DejaVu Sans\", Verdana, Tahoma, Arial, Helvetica, sans-serif";
 
 /// Printable cards: open in a browser and print (no scaling).
 pub fn print_html(deck: &Deck, layout: Layout, large: bool) -> String {
@@ -128,52 +166,30 @@ pub fn print_html(deck: &Deck, layout: Layout, large: bool) -> String {
     for chunk in deck.cards.chunks(per_sheet) {
         let cards: String = chunk.iter().map(|c| card_html(deck, c)).collect();
         if per_sheet > 1 {
-            body.push_str(&format!("<div class=\"sheet\">\n{cards}</div>\n"));
+            body.push_str("<div class=\"sheet\">\n");
+            body.push_str(&cards);
+            body.push_str("</div>\n");
         } else {
             body.push_str(&cards);
         }
     }
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}: discussion cards</title>
-<style>
-@page {{ size: {page}; margin: {margin}; }}
-html, body {{ margin: 0; background: #fff; color: #000; }}
-body {{ font-family: {FONT}; font-size: {size}; line-height: 1.45; }}
-h1 {{ font-size: 1.4em; margin: 0 0 0.4em; }}
-h2 {{ font-size: 1.25em; margin: 0.1em 0 0.5em; line-height: 1.25; }}
-p {{ margin: 0 0 0.6em; }}
-.kind {{ font-weight: bold; letter-spacing: 0.04em; margin: 0; }}
-.meta {{ color: #333; font-size: 1em; border-top: 1pt solid #777; padding-top: 0.3em; }}
-.note .kind {{ background: #000; color: #fff; display: inline-block; padding: 0.05em 0.4em; }}
-.cover {{ break-after: page; }}
-{sheet_css}
-@media screen {{ body {{ max-width: 42em; margin: 1em auto; padding: 0 1em; }} .card, .sheet .card {{ border: 1px solid #999; margin: 0 0 1em; padding: 1em; min-height: 0; }} .sheet {{ display: block; height: auto; }} }}
-</style>
-</head>
-<body>
-<section class="cover card">
-<p class="kind">Discussion cards</p>
-<h1>{title}</h1>
-<p>{film}</p>
-<p>{count} cards, in the order of the evening. Cards marked “For the facilitator” are not for the audience.</p>
-</section>
-{body}</body>
-</html>
-"#,
-        title = escape(deck.title),
-        film = escape(&deck.film),
-        count = deck.cards.len(),
-        margin = if large { "14mm" } else { "8mm" },
+    fill(
+        PRINT,
+        &[
+            ("title", &escape(deck.title)),
+            ("film", &escape(&deck.film)),
+            ("count", &deck.cards.len().to_string()),
+            ("page", page),
+            ("size", size),
+            ("margin", if large { "14mm" } else { "8mm" }),
+            ("sheet_css", sheet_css),
+            ("body", &body),
+        ],
     )
 }
 
-/// One card per screen for a projector: arrow keys, space, Home/End, F for
-/// full screen. Facilitator notes are left out.
+/// One card per screen for a projector, with the player's keys (arrows,
+/// PageUp/PageDown, Space, Home/End, B, F). Facilitator notes are left out.
 pub fn projection_html(deck: &Deck) -> String {
     let slides: String = deck
         .cards
@@ -183,53 +199,14 @@ pub fn projection_html(deck: &Deck) -> String {
             card_html(deck, c).replacen("<section class=\"card", "<section class=\"slide card", 1)
         })
         .collect();
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}: cards for the screen</title>
-<style>
-html, body {{ margin: 0; height: 100%; background: #111; color: #f5f5f5; font-family: {FONT}; }}
-.slide {{ display: none; box-sizing: border-box; height: 100vh; padding: 6vh 8vw; font-size: clamp(24px, 3.6vw, 60px); line-height: 1.35; }}
-.slide.current {{ display: block; }}
-.kind {{ color: #ffd866; font-weight: bold; margin: 0 0 0.4em; font-size: 0.7em; letter-spacing: 0.05em; }}
-h2 {{ font-size: 1.3em; margin: 0 0 0.6em; }}
-p {{ margin: 0 0 0.6em; }}
-.meta {{ color: #cfcfcf; font-size: 0.6em; }}
-#where {{ position: fixed; right: 1em; bottom: 0.6em; color: #cfcfcf; font-size: 18px; }}
-</style>
-</head>
-<body>
-<main>
-{slides}</main>
-<div id="where" aria-live="polite"></div>
-<script>
-(function () {{
-  var slides = document.querySelectorAll(".slide");
-  var where = document.getElementById("where");
-  var i = 0;
-  function show(n) {{
-    if (!slides.length) return;
-    i = Math.max(0, Math.min(slides.length - 1, n));
-    for (var k = 0; k < slides.length; k++) slides[k].classList.toggle("current", k === i);
-    where.textContent = (i + 1) + " / " + slides.length + "  (arrows to move, F for full screen)";
-  }}
-  document.addEventListener("keydown", function (e) {{
-    if (["ArrowRight", "ArrowDown", "PageDown", " ", "Enter"].indexOf(e.key) >= 0) {{ show(i + 1); e.preventDefault(); }}
-    else if (["ArrowLeft", "ArrowUp", "PageUp", "Backspace"].indexOf(e.key) >= 0) {{ show(i - 1); e.preventDefault(); }}
-    else if (e.key === "Home") show(0);
-    else if (e.key === "End") show(slides.length - 1);
-    else if (e.key === "f" || e.key === "F") {{ if (document.fullscreenElement) document.exitFullscreen(); else document.documentElement.requestFullscreen(); }}
-  }});
-  show(0);
-}})();
-</script>
-</body>
-</html>
-"#,
-        title = escape(deck.title),
+    fill(
+        PROJECTION,
+        &[
+            ("title", &escape(deck.title)),
+            ("slides", &slides),
+            ("keys", crate::kit::player::KEYS_JS),
+            ("script", PROJECTION_JS),
+        ],
     )
 }
 

@@ -66,7 +66,7 @@ pub fn run(args: &BuildArgs, p: &Printer) -> Exit {
         p.error(&format!("{} error(s) from `screenkit check`; nothing built. Fix them, or pass --force (recorded in the kit)", errors.len()));
         return Exit::Problems;
     }
-    let mut plan = match plan(&kit) {
+    let mut plan = match plan(&kit, &errors) {
         Ok(pl) => pl,
         Err(e) => {
             p.error(&e.to_string());

@@ -59,7 +59,9 @@ fn cards(args: &CardsArgs, p: &Printer) -> Result<Exit, String> {
             i.message
         ));
     }
-    let deck = kit.deck(&cards);
+    // Printed in the evening's order, as the kit's player shows them.
+    let ordered = crate::kit::programme::Programme::new(m, &cards).print_order(&cards);
+    let deck = kit.deck(&ordered);
     let dir = args
         .output
         .clone()

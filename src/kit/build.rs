@@ -1,14 +1,15 @@
 //! What goes in a kit's bag: the clips, each subtitle track as `.srt`,
 //! `.vtt` and `.vtt.js` (the player needs the last: a `<track src>` is
-//! blocked from `file://`, so cues arrive as a script and become a Blob URL),
-//! the rendered cards, and two tag files at the top: `index.html` (the
-//! player) and `README.txt` (the run sheet).
+//! blocked from `file://`, so cues arrive as a script the player draws from),
+//! the rendered cards (in programme order), and tag files at the top:
+//! `index.html` (the player), `README.txt` and `runsheet.html` (the run
+//! sheet), and `playlist.xspf`/`playlist.m3u` (the VLC fallback).
 
 use super::bag::{BuildError, Content, Entry};
-use super::player::js_string;
-use super::{Kit, player};
+use super::programme::{Facts, Programme, excerpt, levels, media_path, mime, subtitles_path};
+use super::{Kit, player, playlist, runsheet};
 use crate::cards::render::{Layout, markdown, print_html, projection_html};
-use crate::cards::{Kind, parse as parse_cards};
+use crate::cards::{Card, Kind, parse as parse_cards};
 use crate::media::probe::probe;
 use crate::progress::Quiet;
 use crate::subtitle::read_path;
@@ -36,12 +37,10 @@ pub struct Plan {
     pub info: Vec<(String, String)>,
 }
 
-fn mmss(ms: i64) -> String {
-    format!("{}:{:02}", ms / 60_000, ms / 1000 % 60)
-}
-
 /// Plan the bag for `kit` (run `check_kit` first: this only packs).
-pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
+/// `forced` are the check errors a `--force` build lets through; the run
+/// sheet lists them.
+pub fn plan(kit: &Kit, forced: &[String]) -> Result<Plan, BuildError> {
     let m = &kit.manifest;
     let mut payload = Vec::new();
     let cards_path = kit.path(&m.cards);
@@ -55,67 +54,60 @@ pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
             i.message
         ))
     })?;
-    let mut clips = Vec::new();
-    let mut durations = Vec::new();
-    for c in &m.clips {
+    let mut facts = Vec::new();
+    for (n, c) in m.clips.iter().enumerate() {
         let media = kit.path(&c.media);
         let subs = kit.path(&c.subtitles);
-        let ext = c.media_ext();
+        let (start_ms, end_ms) = excerpt(c).map_err(BuildError::Content)?;
         // An unreadable clip was already reported by the kit check; with
-        // --force the run sheet just shows its length as unknown.
-        durations.push(
-            probe(&media, false, &Quiet)
-                .ok()
-                .and_then(|i| i.duration_ms),
-        );
-        let track = read_path(&subs, None)
+        // --force the run sheet names it as unmeasured and of unknown length.
+        let mut f = probe(&media, true, &Quiet)
+            .ok()
+            .map_or_else(Facts::default, |i| Facts {
+                duration_ms: i.duration_ms,
+                lufs: i.audio.first().and_then(|a| a.loudness_lufs),
+                video_codec: i.video.first().map(|v| v.codec.clone()),
+                audio_codec: i.audio.first().map(|a| a.codec.clone()),
+                ..Facts::default()
+            });
+        if start_ms.is_some() || end_ms.is_some() {
+            let start = start_ms.unwrap_or(0);
+            f.duration_ms = end_ms.or(f.duration_ms).map(|e| e - start);
+            (f.start_ms, f.end_ms) = (start_ms, end_ms);
+        }
+        facts.push(f);
+        let mut track = read_path(&subs, None)
             .map_err(|e| BuildError::Content(format!("{}: {e}", subs.display())))?;
         let vtt = to_vtt(&track)
             .map_err(|e| BuildError::Content(format!("{}: {e}", subs.display())))?
             .text;
-        let js = format!(
-            "(window.SCREENKIT_VTT = window.SCREENKIT_VTT || {{}})[{}] = {};\n",
-            js_string(&c.id),
-            js_string(&vtt)
-        );
-        let media_path = format!("data/clips/{}.{ext}", c.id);
+        // An excerpt's player script holds only the cues it shows.
+        let (lo, hi) = (start_ms.unwrap_or(0), end_ms.unwrap_or(i64::MAX));
+        track.cues.retain(|q| q.end.ms() > lo && q.start.ms() < hi);
+        let js = player::subtitles_js(&format!("{}.en", c.id), &track);
+        let path = media_path(m, n);
+        if !payload.iter().any(|e: &Entry| e.path == path) {
+            payload.push(Entry {
+                path,
+                content: Content::File(media),
+            });
+        }
         payload.push(Entry {
-            path: media_path.clone(),
-            content: Content::File(media),
-        });
-        payload.push(Entry {
-            path: format!("data/subtitles/{}.en.srt", c.id),
+            path: subtitles_path(c, "en", "srt"),
             content: Content::File(subs),
         });
         payload.push(Entry {
-            path: format!("data/subtitles/{}.en.vtt", c.id),
+            path: subtitles_path(c, "en", "vtt"),
             content: Content::Bytes(vtt.into_bytes()),
         });
         payload.push(Entry {
-            path: format!("data/subtitles/{}.en.vtt.js", c.id),
+            path: subtitles_path(c, "en", "vtt.js"),
             content: Content::Bytes(js.into_bytes()),
         });
-        let after: Vec<player::Card> = cards
-            .iter()
-            .filter(|k| {
-                (k.follows.contains(&c.id) || c.cards.contains(&k.id))
-                    && k.kind != Kind::FacilitatorNote
-            })
-            .map(|k| player::Card {
-                kind: k.kind.label().into(),
-                title: k.title.clone(),
-                text: k.text.clone(),
-            })
-            .collect();
-        clips.push(player::Clip {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            media: media_path,
-            subtitles: format!("data/subtitles/{}.en.vtt.js", c.id),
-            cards: after,
-        });
     }
-    let deck = kit.deck(&cards);
+    let programme = Programme::new(m, &cards);
+    let ordered = programme.print_order(&cards);
+    let deck = kit.deck(&ordered);
     for (name, body) in [
         ("cards.html", print_html(&deck, Layout::A6, false)),
         ("cards-projection.html", projection_html(&deck)),
@@ -126,16 +118,28 @@ pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
             content: Content::Bytes(body.into_bytes()),
         });
     }
-    let tags = vec![
-        Entry {
-            path: "index.html".into(),
-            content: Content::Bytes(player::html(&m.title, &deck.film, &clips).into_bytes()),
-        },
-        Entry {
-            path: "README.txt".into(),
-            content: Content::Bytes(run_sheet(kit, &durations).into_bytes()),
-        },
-    ];
+    let sheet = runsheet::build(&runsheet::Input {
+        manifest: m,
+        cards: &cards,
+        programme: &programme,
+        facts: &facts,
+        forced,
+        playlist: playlist::XSPF,
+    });
+    let page = player_page(kit, &cards, &programme, &facts);
+    let tags = [
+        ("index.html", player::html(&page)),
+        ("README.txt", runsheet::text(&sheet)),
+        ("runsheet.html", runsheet::html(&sheet)),
+        (playlist::XSPF, playlist::xspf(m, &facts)),
+        (playlist::M3U, playlist::m3u(m, &facts)),
+    ]
+    .into_iter()
+    .map(|(path, body)| Entry {
+        path: path.into(),
+        content: Content::Bytes(body.into_bytes()),
+    })
+    .collect();
     let mut info = vec![
         ("Source-Organization".to_string(), m.organizer.name.clone()),
         ("Contact-Name".to_string(), m.organizer.name.clone()),
@@ -163,57 +167,71 @@ pub fn plan(kit: &Kit) -> Result<Plan, BuildError> {
     })
 }
 
-/// README.txt: the run sheet, the projectionist's checklist, how to verify
-/// the stick, and the rights statement.
-fn run_sheet(kit: &Kit, durations: &[Option<i64>]) -> String {
+/// The player's data: every clip with its levelled volume and subtitle
+/// tracks, every card the audience sees, and the programme.
+fn player_page<'a>(
+    kit: &'a Kit,
+    cards: &[Card],
+    programme: &'a Programme,
+    facts: &[Facts],
+) -> player::Page<'a> {
     let m = &kit.manifest;
-    let mut s = format!("{}\n{}\n\n", m.title, "=".repeat(m.title.chars().count()));
-    s.push_str(&format!(
-        "Film: {} ({}, {}), {} with English subtitles\n",
-        m.film.title,
-        m.film.director,
-        m.film.year,
-        m.film.languages.join(" and ")
-    ));
-    s.push_str(&format!(
-        "Organizer: {} ({})\n",
-        m.organizer.name, m.organizer.contact
-    ));
-    if let Some(e) = &m.event {
-        s.push_str(&format!(
-            "Event: {} {}\n",
-            e.date.as_deref().unwrap_or(""),
-            e.venue.as_deref().unwrap_or("")
-        ));
+    let (lv, _) = levels(&facts.iter().map(|f| f.lufs).collect::<Vec<_>>());
+    let event = m.event.as_ref().and_then(|e| {
+        let parts: Vec<&str> = [e.venue.as_deref(), e.date.as_deref(), e.start.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" \u{b7} "))
+    });
+    player::Page {
+        title: &m.title,
+        event,
+        credit: format!(
+            "{} ({}, {}), in {}, with English subtitles",
+            m.film.title,
+            m.film.director,
+            m.film.year,
+            m.film.languages.join(" and ")
+        ),
+        rights: &m.rights,
+        clips: m
+            .clips
+            .iter()
+            .zip(facts)
+            .zip(&lv)
+            .enumerate()
+            .map(|(n, ((c, f), l))| player::Clip {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                media: media_path(m, n),
+                start_ms: f.start_ms,
+                end_ms: f.end_ms,
+                mime: mime(c, f),
+                video: f.video_codec.is_some(),
+                duration_ms: f.duration_ms,
+                minutes: c.minutes,
+                volume: l.volume,
+                subtitles: vec![player::Subtitles {
+                    lang: "en".into(),
+                    label: "English".into(),
+                    key: format!("{}.en", c.id),
+                    script: subtitles_path(c, "en", "vtt.js"),
+                    srt: subtitles_path(c, "en", "srt"),
+                }],
+            })
+            .collect(),
+        cards: cards
+            .iter()
+            .map(|k| {
+                (k.kind != Kind::FacilitatorNote).then(|| player::Card {
+                    kind: k.kind.label().into(),
+                    title: k.title.clone(),
+                    text: k.text.clone(),
+                })
+            })
+            .collect(),
+        steps: &programme.steps,
+        playlist: playlist::XSPF,
     }
-    s.push_str("\nRUN SHEET (start times from the first clip)\n\n  #  start  clip                                               length  talk\n");
-    let mut at = 0i64;
-    for (n, (c, d)) in m.clips.iter().zip(durations).enumerate() {
-        s.push_str(&format!(
-            "{:>3}  {:>5}  {:<50} {:>6}  {} min\n",
-            n + 1,
-            mmss(at),
-            c.title.chars().take(50).collect::<String>(),
-            d.map_or_else(|| "?".to_string(), mmss),
-            c.minutes
-        ));
-        at += d.unwrap_or(0) + i64::from(c.minutes) * 60_000;
-    }
-    s.push_str(&format!("\n  Total: {} (clips and discussion)\n", mmss(at)));
-    s.push_str("\nPROJECTIONIST CHECKLIST\n\n");
-    for line in [
-        "Copy the whole folder to the laptop or play it from the stick; do not unzip one file at a time.",
-        "Open index.html in Chrome, Edge or Firefox. No internet is needed.",
-        "Play the first seconds of every clip: picture, sound, and English subtitles.",
-        "Set the volume with the loudest clip; all clips are levelled to within 3 LU.",
-        "Press F for full screen; arrows move between clips; C shows the discussion cards.",
-        "Print data/cards/cards.html (one card per A6 page) for the facilitator.",
-    ] {
-        s.push_str(&format!("[ ] {line}\n"));
-    }
-    s.push_str("\nCHECK THAT THIS STICK IS INTACT\n\n");
-    s.push_str("  screenkit verify /path/to/this/folder      (or: bagit.py --validate /path/to/this/folder)\n");
-    s.push_str("  Every file is listed with its SHA-256 in manifest-sha256.txt.\n");
-    s.push_str(&format!("\nRIGHTS\n\n{}\n", m.rights));
-    s
 }

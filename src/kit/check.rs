@@ -190,6 +190,9 @@ pub fn check_kit(
         let clip_ms = match probed {
             None => None,
             Some(Ok(info)) => {
+                if let Some(w) = super::browsers::warning(&media, &info) {
+                    clip_findings.push(finding(Rule::ClipProblem, Severity::Warning, 1, w));
+                }
                 decodable = !info.audio.is_empty()
                     && !info
                         .problems

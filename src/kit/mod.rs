@@ -4,9 +4,13 @@
 //! the manifest are relative to the kit folder.
 
 pub mod bag;
+pub mod browsers;
 pub mod build;
 pub mod check;
 pub mod player;
+pub mod playlist;
+pub mod programme;
+pub mod runsheet;
 pub mod scaffold;
 pub mod verify;
 
@@ -67,6 +71,8 @@ pub struct Organizer {
 pub struct Event {
     pub date: Option<String>,
     pub venue: Option<String>,
+    /// Start time, `19:00`: the run sheet's times count from it.
+    pub start: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -82,6 +88,11 @@ pub struct Clip {
     pub cards: Vec<String>,
     /// Minutes of discussion after the clip.
     pub minutes: u32,
+    /// An excerpt of the media file: where it starts and ends (`00:01:30`).
+    #[serde(default)]
+    pub start: Option<String>,
+    #[serde(default)]
+    pub end: Option<String>,
 }
 
 /// A kit on disk.

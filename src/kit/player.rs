@@ -1,12 +1,27 @@
-//! The kit's `index.html`: plays each clip in order with its English
-//! subtitles, then shows its cards. Works from `file://` with no network:
-//! subtitles come from `.vtt.js` scripts and become Blob URLs (a plain
-//! `<track src>` is blocked from `file://`). All kit text reaches the page
-//! as JSON and is set with `textContent`, so a `<script>` in a cue or a
-//! card shows as text.
+//! The kit's `index.html`: walks the programme (see `programme`) screen by
+//! screen, plays each clip with subtitles the page draws itself, and shows
+//! each clip's cards one per screen with a discussion countdown.
+//!
+//! The page, its CSS and its script are files beside this one; the kit's
+//! data goes in as one JSON blob in `<script type="application/json">`, with
+//! `<` escaped so no kit text can close the element, and the script sets
+//! all kit text with `textContent`. Subtitles come from `.vtt.js` scripts
+//! (a `<track src>` is blocked from `file://`), loaded one by one so a
+//! missing one is named on screen.
 
+use super::programme::{CONTROLS, Step};
+use crate::cards::render::fill;
+use crate::subtitle::Track;
+use crate::subtitle::markup::visible;
 use serde::Serialize;
 
+const PAGE: &str = include_str!("player/index.html");
+const CSS: &str = include_str!("player/player.css");
+const JS: &str = include_str!("player/player.js");
+/// Key handling shared with the cards' projection view.
+pub const KEYS_JS: &str = include_str!("player/keys.js");
+
+/// What the page shows for one card.
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
     pub kind: String,
@@ -14,117 +29,124 @@ pub struct Card {
     pub text: String,
 }
 
+/// One subtitle track of a clip; a clip may have several (languages).
+#[derive(Debug, Clone, Serialize)]
+pub struct Subtitles {
+    /// BCP 47 language, e.g. `en`.
+    pub lang: String,
+    pub label: String,
+    /// The key its script stores the cues under.
+    pub key: String,
+    /// The script's path in the bag.
+    pub script: String,
+    /// The SubRip file's path in the bag (named when the script is missing).
+    pub srt: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Clip {
     pub id: String,
     pub title: String,
+    /// Path in the bag.
     pub media: String,
-    pub subtitles: String,
-    pub cards: Vec<Card>,
+    /// MIME type for `canPlayType` (container, and codecs when known).
+    pub mime: String,
+    /// Whether the file has a picture (a browser that decodes only its
+    /// sound is a failure to report, not a success).
+    pub video: bool,
+    /// How long it plays (an excerpt's length).
+    pub duration_ms: Option<i64>,
+    /// An excerpt's start and end in the media file.
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<i64>,
+    /// Discussion minutes after it.
+    pub minutes: u32,
+    /// Media-element volume that levels it with the quietest clip.
+    pub volume: f64,
+    pub subtitles: Vec<Subtitles>,
 }
 
-/// A JSON string safe inside `<script>` (no `</script>`, no U+2028).
-pub fn js_string(s: &str) -> String {
-    serde_json::to_string(s)
-        .expect("strings serialise")
+/// Everything the page needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<'a> {
+    pub title: &'a str,
+    /// "Venue · date · 19:00", when given.
+    pub event: Option<String>,
+    /// "Last Train Home (Lixin Fan, 2009), in Mandarin and Sichuan dialect".
+    pub credit: String,
+    pub rights: &'a str,
+    pub clips: Vec<Clip>,
+    /// Indexed like the cards file; facilitator notes are `None`.
+    pub cards: Vec<Option<Card>>,
+    pub steps: &'a [Step],
+    /// The VLC playlist's file name.
+    pub playlist: &'a str,
+}
+
+/// JSON safe inside a `<script>` element: no `<` (so no `</script>` or
+/// `<!--`), and no U+2028/2029 for old JavaScript parsers.
+pub fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value)
+        .expect("kit data serialises")
         .replace('<', "\\u003c")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
 }
 
-/// The player page.
-pub fn html(title: &str, film: &str, clips: &[Clip]) -> String {
-    let data = serde_json::json!({ "title": title, "film": film, "clips": clips }).to_string();
-    let data = data.replace('<', "\\u003c");
-    let scripts: String = clips
+/// The `.vtt.js` script of one track: its cues as `[start_ms, end_ms,
+/// text]` with markup removed, stored under `key`.
+pub fn subtitles_js(key: &str, track: &Track) -> String {
+    let cues: Vec<(i64, i64, String)> = track
+        .cues
         .iter()
-        .map(|c| format!("<script src={}></script>\n", js_string(&c.subtitles)))
+        .map(|c| {
+            let text: Vec<String> = c.lines().map(|l| visible(l).into_owned()).collect();
+            (c.start.ms(), c.end.ms(), text.join("\n"))
+        })
         .collect();
     format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Screening kit</title>
-<style>
-html, body {{ margin: 0; background: #111; color: #f5f5f5; font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 20px; }}
-header {{ padding: 0.6em 1em; }}
-h1 {{ font-size: 1.4em; margin: 0; }}
-#help {{ color: #cfcfcf; margin: 0.3em 0 0; }}
-main {{ display: flex; justify-content: center; }}
-video {{ width: 100%; max-height: 78vh; background: #000; }}
-video::cue {{ font-size: 1.5em; line-height: 1.3; color: #fff; background: rgba(0, 0, 0, 0.85); }}
-#cards {{ max-width: 44em; padding: 1em 2em; font-size: 1.4em; line-height: 1.4; }}
-#cards .kind {{ color: #ffd866; font-weight: bold; font-size: 0.75em; margin: 1em 0 0.2em; }}
-#cards h2 {{ margin: 0 0 0.4em; }}
-ol {{ margin: 0.5em 1em 2em 2.5em; color: #cfcfcf; }}
-li.current {{ color: #fff; font-weight: bold; }}
-</style>
-</head>
-<body>
-<header><h1 id="title"></h1><p id="help">Right arrow: next clip. Left arrow: previous. Space: play or pause. C: cards. F: full screen.</p></header>
-<main><video id="video" controls preload="metadata" playsinline></video><section id="cards" hidden></section></main>
-<ol id="list"></ol>
-<script type="application/json" id="kit">{data}</script>
-{scripts}<script>
-(function () {{
-  var kit = JSON.parse(document.getElementById("kit").textContent);
-  var video = document.getElementById("video"), cards = document.getElementById("cards"), list = document.getElementById("list");
-  var i = 0;
-  document.getElementById("title").textContent = kit.title;
-  document.title = kit.title;
-  kit.clips.forEach(function (c, n) {{
-    var li = document.createElement("li");
-    li.textContent = c.title;
-    li.addEventListener("click", function () {{ load(n); }});
-    list.appendChild(li);
-  }});
-  function el(tag, cls, text) {{ var e = document.createElement(tag); if (cls) e.className = cls; e.textContent = text; return e; }}
-  function load(n) {{
-    i = Math.max(0, Math.min(kit.clips.length - 1, n));
-    var c = kit.clips[i];
-    cards.hidden = true;
-    video.hidden = false;
-    while (video.firstChild) video.removeChild(video.firstChild);
-    video.src = c.media;
-    var vtt = (window.SCREENKIT_VTT || {{}})[c.id];
-    if (vtt) {{
-      var track = document.createElement("track");
-      track.kind = "subtitles"; track.srclang = "en"; track.label = "English"; track.default = true;
-      track.src = URL.createObjectURL(new Blob([vtt], {{ type: "text/vtt" }}));
-      video.appendChild(track);
-      track.track.mode = "showing";
-    }}
-    for (var k = 0; k < list.children.length; k++) list.children[k].className = k === i ? "current" : "";
-  }}
-  function showCards() {{
-    var c = kit.clips[i];
-    cards.textContent = "";
-    cards.appendChild(el("h2", "", c.title));
-    if (!c.cards.length) cards.appendChild(el("p", "", "No cards for this clip."));
-    c.cards.forEach(function (card) {{
-      cards.appendChild(el("p", "kind", card.kind));
-      cards.appendChild(el("h3", "", card.title));
-      card.text.split("\n\n").forEach(function (p) {{ cards.appendChild(el("p", "", p)); }});
-    }});
-    video.pause();
-    video.hidden = true;
-    cards.hidden = false;
-  }}
-  video.addEventListener("ended", showCards);
-  document.addEventListener("keydown", function (e) {{
-    if (e.key === "ArrowRight" || e.key === "n") load(i + 1);
-    else if (e.key === "ArrowLeft" || e.key === "p") load(i - 1);
-    else if (e.key === " ") {{ if (!cards.hidden) {{ load(i); }} else if (video.paused) video.play(); else video.pause(); e.preventDefault(); }}
-    else if (e.key === "c" || e.key === "C") {{ if (cards.hidden) showCards(); else load(i); }}
-    else if (e.key === "f" || e.key === "F") {{ if (document.fullscreenElement) document.exitFullscreen(); else document.documentElement.requestFullscreen(); }}
-  }});
-  load(0);
-}})();
-</script>
-</body>
-</html>
-"#
+        "(window.SCREENKIT_SUBS = window.SCREENKIT_SUBS || {{}})[{}] = {};\n",
+        script_json(key),
+        script_json(&cues)
     )
+}
+
+/// The player page.
+pub fn html(page: &Page) -> String {
+    let controls: Vec<[&str; 2]> = CONTROLS.iter().map(|(k, v)| [*k, *v]).collect();
+    let data = serde_json::json!({ "page": page, "controls": controls });
+    fill(
+        PAGE,
+        &[
+            ("css", CSS),
+            ("kit", &script_json(&data)),
+            ("keys", KEYS_JS),
+            ("player", JS),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kit_text_cannot_leave_the_json_blob() {
+        let page = Page {
+            title: "</script><script>alert(1)</script>",
+            event: None,
+            credit: "<!-- \u{2028}".into(),
+            rights: "r",
+            clips: vec![],
+            cards: vec![],
+            steps: &[Step::Welcome, Step::End],
+            playlist: "playlist.xspf",
+        };
+        let html = html(&page);
+        assert!(!html.contains("</script><script>alert"));
+        assert!(!html.contains("<!-- "));
+        assert!(html.contains("\\u003c/script>"));
+        assert_eq!(html.matches("id=\"kit\"").count(), 1);
+        assert!(!html.contains("{{"), "every slot filled");
+    }
 }

@@ -13,6 +13,7 @@ mod help;
 mod kit;
 mod limits;
 mod permissions;
+mod player;
 mod probe;
 mod props;
 mod retime;

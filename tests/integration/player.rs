@@ -1,0 +1,554 @@
+//! The screening day: the player walks the whole programme in Chromium
+//! (tests/node/player.js), draws the right cue and moves it with the delay
+//! keys, names missing files on screen, fetches nothing and runs no kit
+//! text; the run sheet and the VLC playlists hold what a venue needs.
+
+use crate::util::screenkit;
+use screenkit::subtitle::markup::visible;
+use screenkit::subtitle::read_path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Clip ids of the demo kit in kit.toml order.
+fn demo_clips() -> Vec<(String, String)> {
+    let m: toml::Value = toml::from_str(
+        &std::fs::read_to_string(root().join("kits/last-train-home/kit.toml")).unwrap(),
+    )
+    .unwrap();
+    m["clip"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["title"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Build `kit` into `dir` (extra args appended) and unzip it; the bag folder.
+fn build_bag(kit: &Path, dir: &Path, extra: &[&str]) -> PathBuf {
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["build".into(), kit.into(), "-o".into(), dir.into()];
+    args.extend(extra.iter().map(Into::into));
+    screenkit(&args).code(0);
+    let name = kit.file_name().unwrap().to_str().unwrap();
+    let out = Command::new("unzip")
+        .arg("-q")
+        .arg(dir.join(format!("{name}.zip")))
+        .arg("-d")
+        .arg(dir.join("u"))
+        .output()
+        .expect("unzip: run `bash tests/run`");
+    assert!(out.status.success());
+    dir.join("u").join(name)
+}
+
+/// Run tests/node/player.js on a bag; screenshots go to `shots` if given.
+fn play(bag: &Path, shots: Option<&Path>) -> serde_json::Value {
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("tests/node/player.js"))
+        .arg(bag.join("index.html"));
+    if let Some(s) = shots {
+        cmd.arg(s);
+    }
+    let out = cmd
+        .output()
+        .expect("node, playwright-core and chromium: run `bash tests/run`");
+    assert!(
+        out.status.success(),
+        "player.js: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The visible text of the cue of `srt` showing at `ms`, if any.
+fn cue_at(srt: &Path, ms: i64) -> String {
+    let track = read_path(srt, None).unwrap();
+    track
+        .cues
+        .iter()
+        .find(|c| c.start.ms() <= ms && ms < c.end.ms())
+        .map(|c| {
+            c.lines()
+                .map(|l| visible(l).into_owned())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+fn cards_file(path: &Path) -> Vec<toml::Value> {
+    let v: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    v["card"].as_array().unwrap().clone()
+}
+
+#[test]
+fn page_down_walks_every_card_and_clip_in_kit_order_and_cues_follow_the_delay_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = build_bag(&root().join("kits/last-train-home"), tmp.path(), &[]);
+    let shots = std::env::var_os("SCREENKIT_SHOTS").map(PathBuf::from);
+    let r = play(&bag, shots.as_deref());
+    let walk = r["walk"].as_array().unwrap();
+    assert_eq!(walk.first().unwrap()["kind"], "welcome");
+    assert_eq!(walk.last().unwrap()["kind"], "end");
+    // Every clip, in kit.toml order, playable.
+    let clips: Vec<&serde_json::Value> = walk.iter().filter(|s| s["kind"] == "clip").collect();
+    let ids: Vec<String> = demo_clips().into_iter().map(|c| c.0).collect();
+    let srcs: Vec<String> = clips
+        .iter()
+        .map(|c| c["src"].as_str().unwrap().to_string())
+        .collect();
+    let want: Vec<String> = ids
+        .iter()
+        .map(|id| format!("data/clips/{id}.mp4"))
+        .collect();
+    assert_eq!(srcs, want);
+    for c in &clips {
+        assert!(
+            c["ready"].as_u64().unwrap() >= 1 && c["playing"] == true,
+            "{c}"
+        );
+    }
+    // Every card the audience sees, each clip's questions right after it.
+    let titles: Vec<&str> = walk
+        .iter()
+        .filter(|s| s["kind"] == "card")
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    let deck = cards_file(&root().join("kits/last-train-home/cards.toml"));
+    for c in &deck {
+        let title = c["title"].as_str().unwrap();
+        let note = c["kind"].as_str() == Some("facilitator-note");
+        assert_eq!(titles.contains(&title), !note, "{title}");
+    }
+    for (n, id) in ids.iter().enumerate() {
+        let at = walk
+            .iter()
+            .position(|s| s["src"] == format!("data/clips/{id}.mp4").as_str())
+            .unwrap();
+        let next = &walk[at + 1];
+        let first = deck
+            .iter()
+            .find(|c| {
+                c.get("follows")
+                    .and_then(|f| f.as_array())
+                    .is_some_and(|f| f.iter().any(|x| x.as_str() == Some(id.as_str())))
+            })
+            .unwrap();
+        assert_eq!(
+            next["title"].as_str(),
+            first["title"].as_str(),
+            "clip {n} is followed by its first card"
+        );
+    }
+    // The cue showing at a time inside it, and the delay keys at a boundary.
+    let srt = |id: &str| root().join(format!("subtitles/{id}.en.srt"));
+    let cue = &r["cue"];
+    let id = cue["clip"].as_str().unwrap();
+    let text = cue_at(&srt(id), cue["ms"].as_i64().unwrap());
+    assert!(!text.is_empty());
+    assert_eq!(cue["text"], text.as_str());
+    let d = &r["delay"];
+    let ms = d["ms"].as_i64().unwrap();
+    assert_eq!(d["before"], cue_at(&srt(id), ms).as_str());
+    assert_eq!(d["after"], cue_at(&srt(id), ms - 100).as_str());
+    assert_ne!(d["before"], d["after"], "+100 ms moves which cue shows");
+    assert!(d["notice"].as_str().unwrap().contains("+100 ms"), "{d}");
+    assert_eq!(r["network"].as_array().unwrap().len(), 0, "{r}");
+    assert_eq!(r["errors"].as_array().unwrap().len(), 0, "{r}");
+    assert_eq!(r["pwned"], false);
+}
+
+#[test]
+fn a_missing_clip_or_subtitles_file_is_named_on_screen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = build_bag(&root().join("kits/last-train-home"), tmp.path(), &[]);
+    std::fs::remove_file(bag.join("data/clips/trailer.mp4")).unwrap();
+    std::fs::remove_file(bag.join("data/subtitles/mother-leaves.en.vtt.js")).unwrap();
+    let r = play(&bag, None);
+    let walk = r["walk"].as_array().unwrap();
+    let trailer = walk
+        .iter()
+        .find(|s| s["kind"] == "clip" && s["src"] == "data/clips/trailer.mp4")
+        .unwrap();
+    let text = trailer["text"].as_str().unwrap();
+    assert!(
+        trailer["playing"] == false
+            && text.contains("cannot play here")
+            && text.contains("data/clips/trailer.mp4")
+            && text.contains("playlist.xspf"),
+        "{trailer}"
+    );
+    let intro = walk
+        .iter()
+        .find(|s| {
+            s["kind"] == "intro" && s["title"] == "A Mother Leaves Her Child for Work in the City"
+        })
+        .unwrap();
+    assert!(
+        intro["text"]
+            .as_str()
+            .unwrap()
+            .contains("data/subtitles/mother-leaves.en.vtt.js"),
+        "{intro}"
+    );
+    let clip = walk
+        .iter()
+        .find(|s| s["kind"] == "clip" && s["src"] == "data/clips/mother-leaves.mp4")
+        .unwrap();
+    assert!(
+        clip["notice"]
+            .as_str()
+            .unwrap()
+            .contains("data/subtitles/mother-leaves.en.vtt.js"),
+        "{clip}"
+    );
+    // The other clips still play.
+    let ok = walk
+        .iter()
+        .filter(|s| s["kind"] == "clip" && s["playing"] == true)
+        .count();
+    assert_eq!(ok, 8);
+}
+
+#[test]
+fn kit_text_never_runs_as_script_and_the_run_sheet_names_what_force_let_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = tmp.path().join("evil-kit");
+    std::fs::create_dir(&kit).unwrap();
+    std::fs::write(kit.join("evil.srt"), "1\n00:00:01,000 --> 00:00:03,000\n<script>window.PWNED=1</script>\n\n2\n00:00:02,000 --> 00:00:06,000\n</c><img src=x onerror=\"window.PWNED=1\">\n").unwrap();
+    let manifest = format!(
+        "title = \"<script>window.PWNED=1</script>\"\ncards = \"cards.toml\"\nrights = \"<img src=x onerror=window.PWNED=1>\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n[[clip]]\nid = \"c1\"\ntitle = \"</script><script>window.PWNED=1</script>\"\nmedia = \"{}\"\nsubtitles = \"evil.srt\"\nminutes = 1\n",
+        root().join("clips/any-feelings.mp4").display()
+    );
+    std::fs::write(kit.join("kit.toml"), manifest).unwrap();
+    std::fs::write(kit.join("cards.toml"), "[[card]]\nid = \"x\"\nkind = \"question\"\ntitle = \"<img src=x onerror=window.PWNED=1>\"\ntext = \"</script><script>window.PWNED=1</script>\"\nfollows = [\"c1\"]\n").unwrap();
+    let out = tmp.path().join("out");
+    let bag = build_bag(&kit, &out, &["--force"]);
+    let r = play(&bag, None);
+    assert_eq!(r["pwned"], false, "{r}");
+    let card = r["walk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "card")
+        .unwrap();
+    assert_eq!(card["title"], "<img src=x onerror=window.PWNED=1>");
+    assert!(card["text"].as_str().unwrap().contains("</script><script>"));
+    let readme = std::fs::read_to_string(bag.join("README.txt")).unwrap();
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("built with --force despite 1 error(s)") && flat.contains("error[overlap]"),
+        "{readme}"
+    );
+}
+
+/// Rows of README.txt's programme: (start seconds, length seconds, line).
+fn rows(readme: &str) -> Vec<(i64, i64, String)> {
+    let secs = |t: &str| -> Option<i64> {
+        let p: Vec<i64> = t
+            .trim_start_matches('+')
+            .split(':')
+            .map(|x| x.parse().ok())
+            .collect::<Option<_>>()?;
+        Some(p.iter().fold(0, |a, x| a * 60 + x))
+    };
+    readme
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let (s, len) = (w.next()?, w.next()?);
+            (s.matches(':').count() == 2 && len.matches(':').count() == 1)
+                .then(|| Some((secs(s)?, secs(len)?, l.to_string())))?
+        })
+        .collect()
+}
+
+fn check_run_sheet(bag: &Path, first_start: i64) {
+    let readme = std::fs::read_to_string(bag.join("README.txt")).unwrap();
+    for l in readme.lines() {
+        assert!(l.chars().count() <= 80, "over 80 columns: {l}");
+    }
+    // Joined back, the wrapped text holds every title whole: no word was cut.
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (id, title) in demo_clips() {
+        assert!(flat.contains(&title), "{title} cut or missing");
+        for f in [
+            format!("data/clips/{id}.mp4"),
+            format!("data/subtitles/{id}.en.srt"),
+        ] {
+            assert!(readme.contains(&f), "{f}");
+            assert!(bag.join(&f).is_file(), "{f}");
+        }
+    }
+    let rows = rows(&readme);
+    assert!(rows.len() > 20, "{readme}");
+    assert_eq!(rows[0].0, first_start);
+    for w in rows.windows(2) {
+        assert_eq!(w[0].0 + w[0].1, w[1].0, "{} then {}", w[0].2, w[1].2);
+    }
+    let total = rows.last().unwrap().0 - first_start;
+    let shown = format!(
+        "Total: {}:{:02}:{:02}",
+        total / 3600,
+        total / 60 % 60,
+        total % 60
+    );
+    assert!(readme.contains(&shown), "{shown}");
+    for needle in [
+        "certutil -hashfile",
+        "shasum -a 256",
+        "sha256sum",
+        "manifest-sha256.txt",
+        "playlist.xspf",
+        "9 of 9 clips",
+    ] {
+        assert!(flat.contains(needle), "{needle}");
+    }
+    let html = std::fs::read_to_string(bag.join("runsheet.html")).unwrap();
+    assert!(html.contains("\"rows\"") && html.contains("certutil"));
+}
+
+#[test]
+fn the_run_sheet_wraps_whole_words_names_every_file_and_its_times_add_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = build_bag(&root().join("kits/last-train-home"), tmp.path(), &[]);
+    check_run_sheet(&bag, 0);
+    // With event.start the times are clock times from it.
+    let kit = tmp.path().join("timed");
+    std::fs::create_dir(&kit).unwrap();
+    let m = std::fs::read_to_string(root().join("kits/last-train-home/kit.toml"))
+        .unwrap()
+        .replace("../../", &format!("{}/", root().display()))
+        .replace("[event]\n", "[event]\nstart = \"19:30\"\n");
+    std::fs::write(kit.join("kit.toml"), m).unwrap();
+    std::fs::copy(
+        root().join("kits/last-train-home/cards.toml"),
+        kit.join("cards.toml"),
+    )
+    .unwrap();
+    let bag = build_bag(&kit, &tmp.path().join("t"), &[]);
+    check_run_sheet(&bag, 19 * 3600 + 30 * 60);
+}
+
+#[test]
+fn the_vlc_playlists_list_every_clip_in_order_with_paths_in_the_bag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = build_bag(&root().join("kits/last-train-home"), tmp.path(), &[]);
+    let xml = std::fs::read_to_string(bag.join("playlist.xspf")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("playlist.xspf is XML");
+    let tracks: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("track"))
+        .collect();
+    let ids: Vec<String> = demo_clips().into_iter().map(|c| c.0).collect();
+    assert_eq!(tracks.len(), ids.len());
+    for (t, id) in tracks.iter().zip(&ids) {
+        let text = |name: &str| {
+            t.descendants()
+                .find(|n| n.tag_name().name() == name)
+                .and_then(|n| n.text())
+                .unwrap()
+                .to_string()
+        };
+        let location = text("location");
+        assert_eq!(location, format!("data/clips/{id}.mp4"));
+        assert!(bag.join(&location).is_file());
+        let sub = text("option");
+        let sub = sub.strip_prefix("sub-file=").unwrap();
+        assert!(bag.join(sub).is_file(), "{sub}");
+        assert!(sub.contains(id.as_str()));
+    }
+    let m3u = std::fs::read_to_string(bag.join("playlist.m3u")).unwrap();
+    let files: Vec<&str> = m3u.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(files.len(), ids.len());
+    for (f, id) in files.iter().zip(&ids) {
+        assert_eq!(*f, format!("data/clips/{id}.mp4"));
+        assert!(bag.join(f).is_file());
+    }
+    for l in m3u
+        .lines()
+        .filter_map(|l| l.strip_prefix("#EXTVLCOPT:sub-file="))
+    {
+        assert!(bag.join(l).is_file(), "{l}");
+    }
+}
+
+#[test]
+fn an_hevc_clip_in_mkv_gets_the_cannot_play_screen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = tmp.path().join("hevc-kit");
+    std::fs::create_dir(&kit).unwrap();
+    let clip = kit.join("hevc.mkv");
+    let ok = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg("testsrc=size=320x240:rate=25")
+        .args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"])
+        .args([
+            "-t",
+            "3",
+            "-c:v",
+            "libx265",
+            "-x265-params",
+            "log-level=error",
+        ])
+        .args(["-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2"])
+        .arg(&clip)
+        .status()
+        .expect("ffmpeg: run `bash tests/run`");
+    assert!(ok.success());
+    std::fs::write(
+        kit.join("hevc.srt"),
+        "1\n00:00:00,500 --> 00:00:02,000\nHello.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        kit.join("kit.toml"),
+        "title = \"HEVC\"\ncards = \"cards.toml\"\nrights = \"test\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n[[clip]]\nid = \"h\"\ntitle = \"In HEVC\"\nmedia = \"hevc.mkv\"\nsubtitles = \"hevc.srt\"\nminutes = 1\n",
+    )
+    .unwrap();
+    std::fs::write(kit.join("cards.toml"), "").unwrap();
+    // check KIT says which browsers refuse it and how to convert it.
+    let run = screenkit(["check".as_ref(), kit.as_os_str()]);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.contains("MKV plays in Chrome and Edge but not in Firefox or Safari")
+            && all.contains("-c:v libx264")
+            && all.contains("hevc.mp4"),
+        "{all}"
+    );
+    let bag = build_bag(&kit, &tmp.path().join("out"), &["--force"]);
+    let r = play(&bag, None);
+    let clip = r["walk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "clip")
+        .unwrap()
+        .clone();
+    let text = clip["text"].as_str().unwrap();
+    assert!(
+        clip["playing"] == false
+            && text.contains("cannot play here")
+            && text.contains("data/clips/h.mkv")
+            && text.contains("VLC"),
+        "{clip}"
+    );
+}
+
+#[test]
+fn two_excerpts_of_one_file_share_it_and_show_only_their_cues() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = tmp.path().join("excerpts");
+    std::fs::create_dir(&kit).unwrap();
+    let ok = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg("testsrc=size=160x120:rate=10")
+        .args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"])
+        .args(["-t", "120", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
+        .args(["-c:a", "aac", "-ac", "2", "-movflags", "+faststart"])
+        .arg(kit.join("film.mp4"))
+        .status()
+        .expect("ffmpeg: run `bash tests/run`");
+    assert!(ok.success());
+    std::fs::write(
+        kit.join("film.en.srt"),
+        "1\n00:00:10,000 --> 00:00:12,000\nBefore both.\n\n2\n00:00:40,000 --> 00:00:43,000\nInside the first.\n\n3\n00:01:10,000 --> 00:01:13,000\nInside the second.\n\n4\n00:01:40,000 --> 00:01:43,000\nStill the second.\n\n5\n00:01:55,000 --> 00:01:58,000\nAfter both.\n",
+    )
+    .unwrap();
+    let clip = |id: &str, start: &str, end: &str| {
+        format!(
+            "[[clip]]\nid = \"{id}\"\ntitle = \"Part {id}\"\nmedia = \"film.mp4\"\nsubtitles = \"film.en.srt\"\nminutes = 2\nstart = \"{start}\"\nend = \"{end}\"\n"
+        )
+    };
+    std::fs::write(
+        kit.join("kit.toml"),
+        format!(
+            "title = \"Excerpts\"\ncards = \"cards.toml\"\nrights = \"test\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n{}{}",
+            clip("a", "00:00:30", "00:01:00"),
+            clip("b", "00:01:00", "00:01:50.5")
+        ),
+    )
+    .unwrap();
+    std::fs::write(kit.join("cards.toml"), "").unwrap();
+    let bag = build_bag(&kit, &tmp.path().join("out"), &[]);
+    let clips: Vec<String> = std::fs::read_dir(bag.join("data/clips"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(clips, ["a.mp4"], "the film is stored once");
+    let js = |id: &str| {
+        std::fs::read_to_string(bag.join(format!("data/subtitles/{id}.en.vtt.js"))).unwrap()
+    };
+    let (a, b) = (js("a"), js("b"));
+    assert!(a.contains("Inside the first.") && !a.contains("Before") && !a.contains("second"));
+    assert!(b.contains("Inside the second.") && b.contains("Still the second."));
+    assert!(!b.contains("first") && !b.contains("After"));
+    let xspf = std::fs::read_to_string(bag.join("playlist.xspf")).unwrap();
+    roxmltree::Document::parse(&xspf).unwrap();
+    for want in [
+        "<vlc:option>start-time=30</vlc:option>",
+        "<vlc:option>stop-time=60</vlc:option>",
+        "<vlc:option>start-time=60</vlc:option>",
+        "<vlc:option>stop-time=110.5</vlc:option>",
+    ] {
+        assert!(xspf.contains(want), "{want}\n{xspf}");
+    }
+    assert_eq!(
+        xspf.matches("<location>data/clips/a.mp4</location>")
+            .count(),
+        2
+    );
+    let readme = std::fs::read_to_string(bag.join("README.txt")).unwrap();
+    assert!(readme.contains("  0:30  Clip 1 of 2: Part a"), "{readme}");
+    assert!(readme.contains("  0:51  Clip 2 of 2: Part b"), "{readme}");
+    assert!(
+        readme.contains("data/clips/a.mp4 from 1:00 to 1:50"),
+        "{readme}"
+    );
+    let r = play(&bag, None);
+    let shown: Vec<&serde_json::Value> = r["walk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "clip")
+        .collect();
+    assert_eq!(shown[0]["src"], "data/clips/a.mp4#t=30,60");
+    assert_eq!(shown[1]["src"], "data/clips/a.mp4#t=60,110.5");
+    for (s, from) in shown.iter().zip([30.0, 60.0]) {
+        let t = s["time"].as_f64().unwrap();
+        assert!(
+            s["playing"] == true && (from..from + 5.0).contains(&t),
+            "{s}"
+        );
+    }
+    // A start that is not a time is named, with the clip, and nothing is built.
+    let m = std::fs::read_to_string(kit.join("kit.toml"))
+        .unwrap()
+        .replace("start = \"00:00:30\"", "start = \"half past\"");
+    std::fs::write(kit.join("kit.toml"), m).unwrap();
+    let out = tmp.path().join("bad");
+    let run = screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(
+        run.code != 0
+            && run
+                .stderr
+                .contains("clip 'a': start = \"half past\" is not a time like 00:01:30"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.join("excerpts.zip").exists());
+}
