@@ -395,10 +395,11 @@ fn build_and_verify_counts_reconcile() {
     run.code(0);
     let zip = out.join("k.zip");
     // One clip: the clip, its .srt, .vtt and .vtt.js, and three card files;
-    // bagit.txt, bag-info.txt, two manifests, index.html and README.txt.
+    // bagit.txt, bag-info.txt, two manifests, index.html, README.txt,
+    // runsheet.html and the two VLC playlists.
     assert!(
         run.stderr.contains(
-            "13 files in the bag = 7 payload (1 clip, 3 subtitle files, 3 card files) + 6 tag files"
+            "16 files in the bag = 7 payload (1 clip, 3 subtitle files, 3 card files) + 9 tag files"
         ),
         "{}",
         run.stderr
@@ -407,7 +408,7 @@ fn build_and_verify_counts_reconcile() {
     assert!(
         run.code(0)
             .stdout
-            .contains("intact (13 files checked = 7 payload + 6 tag files"),
+            .contains("intact (16 files checked = 7 payload + 9 tag files"),
         "{}",
         run.stdout
     );

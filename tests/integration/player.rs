@@ -328,7 +328,7 @@ fn the_run_sheet_wraps_whole_words_names_every_file_and_its_times_add_up() {
     let m = std::fs::read_to_string(root().join("kits/last-train-home/kit.toml"))
         .unwrap()
         .replace("../../", &format!("{}/", root().display()))
-        .replace("[event]\n", "[event]\nstart = \"19:30\"\n");
+        + "\n[event]\nstart = \"19:30\"\n";
     std::fs::write(kit.join("kit.toml"), m).unwrap();
     std::fs::copy(
         root().join("kits/last-train-home/cards.toml"),
