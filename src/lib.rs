@@ -19,6 +19,7 @@ pub mod media;
 pub mod output;
 pub mod progress;
 pub mod retime;
+pub mod shell;
 pub mod subtitle;
 pub mod sync;
 pub mod time;

@@ -157,7 +157,7 @@ fn report_lost(p: &Printer, lost: &[Lost], clip_end: i64) {
 fn next_step(dest: &Dest, args: &FixArgs, changed: bool) -> String {
     let input = args.file.as_path();
     let clip = match &args.clip {
-        Some(c) => format!(" --clip {}", shell_quote(&c.display().to_string())),
+        Some(c) => format!(" --clip {}", crate::shell::quote(&c.display().to_string())),
         None => String::new(),
     };
     let written = match dest {
@@ -167,7 +167,7 @@ fn next_step(dest: &Dest, args: &FixArgs, changed: bool) -> String {
         Dest::File(..) => Some(input),
         Dest::Stdout => None,
     };
-    let quoted = |p: &Path| shell_quote(&p.display().to_string());
+    let quoted = |p: &Path| crate::shell::quote(&p.display().to_string());
     match written {
         Some(path) if args.out.dry_run => {
             format!(
@@ -183,29 +183,9 @@ fn next_step(dest: &Dest, args: &FixArgs, changed: bool) -> String {
     }
 }
 
-/// `s` as one word for a POSIX shell: as it is when that is safe, else in
-/// single quotes.
-pub fn shell_quote(s: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./,:+@%=".contains(c);
-    if !s.is_empty() && s.chars().all(safe) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shell_quote_quotes_only_when_needed() {
-        assert_eq!(shell_quote("dir/talk.fixed.srt"), "dir/talk.fixed.srt");
-        assert_eq!(shell_quote("my talk.srt"), "'my talk.srt'");
-        assert_eq!(shell_quote("it's.srt"), r"'it'\''s.srt'");
-        assert_eq!(shell_quote("$x.srt"), "'$x.srt'");
-        assert_eq!(shell_quote(""), "''");
-    }
 
     #[test]
     fn cue_lists_name_lines_when_short_and_are_capped() {

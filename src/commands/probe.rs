@@ -4,6 +4,7 @@
 use super::Exit;
 use crate::cli::ProbeArgs;
 use crate::media::probe::{ClipInfo, probe};
+use crate::media::{ProbeError, reencode_command};
 use crate::output::json::{ClipReport, ProbeReport};
 use crate::output::progress::Bar;
 use crate::output::{Printer, Style};
@@ -17,6 +18,12 @@ pub fn run(args: &ProbeArgs, p: &Printer) -> Exit {
         match probe(path, args.deep, &bar) {
             Err(e) => {
                 p.error(&format!("{shown}: {e}"));
+                if matches!(e, ProbeError::Format(_) | ProbeError::Hevc(_)) {
+                    p.status(&format!(
+                        "    hint: convert it to H.264 + AAC-LC in MP4, which plays everywhere: {}",
+                        reencode_command(path)
+                    ));
+                }
                 exit = exit.max(Exit::Failed);
                 clips.push(ClipReport {
                     path: shown,
@@ -30,6 +37,12 @@ pub fn run(args: &ProbeArgs, p: &Printer) -> Exit {
                 }
                 if !args.json {
                     print_clip(p, &shown, &info);
+                    if !info.problems.is_empty() {
+                        p.out(&format!(
+                            "  hint: convert it to H.264 + AAC-LC in MP4, which plays everywhere: {}",
+                            reencode_command(path)
+                        ));
+                    }
                 }
                 clips.push(ClipReport {
                     path: shown,

@@ -6,34 +6,6 @@
 use crate::media::probe::ClipInfo;
 use std::path::Path;
 
-/// Quote a path for a POSIX shell when it needs it.
-fn quote(p: &Path) -> String {
-    let s = p.display().to_string();
-    if s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-_./+".contains(&b))
-    {
-        s
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
-/// The ffmpeg command that converts `media` to H.264 + AAC-LC in MP4.
-pub fn convert_command(media: &Path) -> String {
-    let stem = media.with_extension("");
-    let ext = media.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let out = if ext.eq_ignore_ascii_case("mp4") {
-        stem.with_extension("h264.mp4")
-    } else {
-        stem.with_extension("mp4")
-    };
-    format!(
-        "ffmpeg -i {} -c:v libx264 -crf 18 -preset slow -c:a aac -b:a 192k -movflags +faststart {}",
-        quote(media),
-        quote(&out)
-    )
-}
-
 /// Why some current browser will not play `media`, with the fix.
 pub fn warning(media: &Path, info: &ClipInfo) -> Option<String> {
     let ext = media
@@ -56,7 +28,7 @@ pub fn warning(media: &Path, info: &ClipInfo) -> Option<String> {
     };
     Some(format!(
         "{why}; convert it to H.264 + AAC-LC in MP4: {}",
-        convert_command(media)
+        crate::media::reencode_command(media)
     ))
 }
 

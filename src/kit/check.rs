@@ -55,31 +55,6 @@ impl KitFile {
     }
 }
 
-/// A path for a shell command line, quoted only when it needs to be.
-fn shell_word(p: &Path) -> String {
-    let s = p.display().to_string();
-    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:=@%".contains(c);
-    if !s.is_empty() && s.chars().all(plain) {
-        s
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
-/// The ffmpeg command that re-encodes `input` as H.264 + AAC-LC stereo in
-/// MP4 (which plays everywhere) to `STEM.h264.mp4` beside it.
-pub fn reencode_command(input: &Path) -> String {
-    let stem = input
-        .file_stem()
-        .map_or_else(|| "clip".into(), |s| s.to_string_lossy());
-    let out = input.with_file_name(format!("{stem}.h264.mp4"));
-    format!(
-        "ffmpeg -i {} -c:v libx264 -crf 18 -preset slow -c:a aac -b:a 192k -ac 2 -movflags +faststart {}",
-        shell_word(input),
-        shell_word(&out)
-    )
-}
-
 /// `not found: KIT/clips/x.mp4 (from kit.toml line N)`.
 fn not_found(path: &Path, line: usize) -> Finding {
     finding(
@@ -227,7 +202,7 @@ pub fn check_kit(
             Rule::ClipProblem,
             format!(
                 "re-encode as H.264 + AAC-LC stereo in MP4, which plays everywhere, and point kit.toml at the result: {}",
-                reencode_command(&media)
+                crate::media::reencode_command(&media)
             ),
         ));
         files.push(clip_file);
@@ -485,20 +460,6 @@ fn cards_file(kit: &Kit) -> (KitFile, Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reencode_commands_name_the_files_and_quote_only_when_needed() {
-        assert_eq!(
-            reencode_command(Path::new("kits/k/clips/x.mkv")),
-            "ffmpeg -i kits/k/clips/x.mkv -c:v libx264 -crf 18 -preset slow -c:a aac -b:a 192k -ac 2 -movflags +faststart kits/k/clips/x.h264.mp4"
-        );
-        let cmd = reencode_command(Path::new("my clips/Tom's cut.mp4"));
-        assert!(
-            cmd.starts_with("ffmpeg -i 'my clips/Tom'\\''s cut.mp4' ")
-                && cmd.ends_with(" 'my clips/Tom'\\''s cut.h264.mp4'"),
-            "{cmd}"
-        );
-    }
 
     #[test]
     fn names() {

@@ -78,3 +78,37 @@ pub fn duration_ms(path: &Path) -> Result<i64, ProbeError> {
         .duration_ms
         .ok_or(ProbeError::NoDuration)
 }
+
+/// The ffmpeg command that re-encodes `input` as H.264 + AAC-LC stereo in
+/// MP4, which every current browser and VLC play, to `STEM.h264.mp4` beside it.
+pub fn reencode_command(input: &std::path::Path) -> String {
+    let stem = input
+        .file_stem()
+        .map_or_else(|| "clip".into(), |s| s.to_string_lossy());
+    let out = input.with_file_name(format!("{stem}.h264.mp4"));
+    format!(
+        "ffmpeg -i {} -c:v libx264 -crf 18 -preset slow -c:a aac -b:a 192k -ac 2 -movflags +faststart {}",
+        crate::shell::quote_path(input),
+        crate::shell::quote_path(&out)
+    )
+}
+
+#[cfg(test)]
+mod reencode_tests {
+    use super::reencode_command;
+    use std::path::Path;
+
+    #[test]
+    fn reencode_commands_name_the_files_and_quote_only_when_needed() {
+        assert_eq!(
+            reencode_command(Path::new("kits/k/clips/x.mkv")),
+            "ffmpeg -i kits/k/clips/x.mkv -c:v libx264 -crf 18 -preset slow -c:a aac -b:a 192k -ac 2 -movflags +faststart kits/k/clips/x.h264.mp4"
+        );
+        let cmd = reencode_command(Path::new("my clips/Tom's cut.mp4"));
+        assert!(
+            cmd.starts_with("ffmpeg -i 'my clips/Tom'\\''s cut.mp4' ")
+                && cmd.ends_with(" 'my clips/Tom'\\''s cut.h264.mp4'"),
+            "{cmd}"
+        );
+    }
+}

@@ -299,10 +299,29 @@ fn x265_mp4s_symphonia_rejects_get_a_specific_message() {
         "{}",
         run.stderr
     );
+    // The hint is the command itself, naming this file and where it writes.
+    let want = format!(
+        "hint: convert it to H.264 + AAC-LC in MP4, which plays everywhere: ffmpeg -i {} ",
+        bad.display()
+    );
+    assert!(
+        run.stderr.contains(&want) && run.stderr.contains("x265.h264.mp4"),
+        "{}",
+        run.stderr
+    );
     let ok = ffmpeg(
         tmp.path(),
         "x265-ok.mp4",
         &format!("{VIDEO} -t 1 -c:v libx265 -x265-params info=0 -pix_fmt yuv420p"),
+    );
+    let human = screenkit(["probe".as_ref(), ok.as_os_str()]);
+    assert!(
+        human.code(1).stdout.contains(&format!(
+            "hint: convert it to H.264 + AAC-LC in MP4, which plays everywhere: ffmpeg -i {} ",
+            ok.display()
+        )),
+        "{}",
+        human.stdout
     );
     let (code, c) = probe(&ok, false);
     assert_eq!((code, c.video[0].codec.as_str()), (1, "hevc"));
