@@ -12,7 +12,7 @@
 //!
 //! Temp directories print as `[TMP]` and the checkout as `[REPO]`.
 
-use crate::util::{Run, fixture, screenkit};
+use crate::util::{Run, fixture, screenkit, write_srt};
 use std::ffi::OsString;
 use std::path::Path;
 
@@ -67,25 +67,6 @@ fn fix_summary() {
         let run = screenkit(args(&[&"fix", &defect(name), &"-o", &out]));
         insta::assert_snapshot!(format!("fix_summary_{name}"), shown(&run, tmp.path()));
     }
-}
-
-/// A SubRip file of `cues` (start, end in ms), one line of text each.
-fn write_srt(path: &Path, cues: &[(i64, i64)]) {
-    let t = |ms: i64| {
-        format!(
-            "{:02}:{:02}:{:02},{:03}",
-            ms / 3_600_000,
-            ms / 60_000 % 60,
-            ms / 1000 % 60,
-            ms % 1000
-        )
-    };
-    let text: String = cues
-        .iter()
-        .enumerate()
-        .map(|(i, &(s, e))| format!("{}\n{} --> {}\nLine {}.\n\n", i + 1, t(s), t(e), i + 1))
-        .collect();
-    std::fs::write(path, text).unwrap();
 }
 
 /// The cues of the sync fixture `speech-b`, from its truth track.

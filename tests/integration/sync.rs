@@ -5,7 +5,7 @@
 //! speech. Each test distorts a truth track, syncs it back and compares
 //! every cue with the truth; the refusals must exit 1 and write nothing.
 
-use crate::util::{Run, fixture, screenkit};
+use crate::util::{Run, fixture, screenkit, write_srt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -26,24 +26,6 @@ fn times(srt: &str) -> Vec<(i64, i64)> {
         .filter_map(|l| l.split_once(" --> "))
         .map(|(a, b)| (ms(a), ms(b)))
         .collect()
-}
-
-fn write_srt(path: &Path, cues: &[(i64, i64)]) {
-    let t = |ms: i64| {
-        format!(
-            "{:02}:{:02}:{:02},{:03}",
-            ms / 3_600_000,
-            ms / 60_000 % 60,
-            ms / 1000 % 60,
-            ms % 1000
-        )
-    };
-    let text: String = cues
-        .iter()
-        .enumerate()
-        .map(|(i, &(s, e))| format!("{}\n{} --> {}\nLine {}.\n\n", i + 1, t(s), t(e), i + 1))
-        .collect();
-    std::fs::write(path, text).unwrap();
 }
 
 fn truth(name: &str) -> Vec<(i64, i64)> {

@@ -132,3 +132,22 @@ pub fn check_json(path: &Path, extra: &[&str]) -> (i32, FileReport) {
     assert_eq!(report.files.len(), 1);
     (run.code, report.files.remove(0))
 }
+
+/// A SubRip file of `cues` (start, end in ms), one line of text each.
+pub fn write_srt(path: &Path, cues: &[(i64, i64)]) {
+    let t = |ms: i64| {
+        format!(
+            "{:02}:{:02}:{:02},{:03}",
+            ms / 3_600_000,
+            ms / 60_000 % 60,
+            ms / 1000 % 60,
+            ms % 1000
+        )
+    };
+    let text: String = cues
+        .iter()
+        .enumerate()
+        .map(|(i, &(s, e))| format!("{}\n{} --> {}\nLine {}.\n\n", i + 1, t(s), t(e), i + 1))
+        .collect();
+    std::fs::write(path, text).unwrap();
+}
