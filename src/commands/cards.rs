@@ -3,6 +3,7 @@
 //! render them.
 
 use super::Exit;
+use super::Failure;
 use crate::cards::parse;
 use crate::cards::policy::review;
 use crate::cards::render::{Layout, markdown, print_html, projection_html, text};
@@ -22,12 +23,15 @@ pub fn run(args: &CardsArgs, p: &Printer) -> Exit {
     }
 }
 
-fn cards(args: &CardsArgs, p: &Printer) -> Result<Exit, String> {
-    let kit = Kit::open(&args.kit).map_err(|e| e.to_string())?;
+fn cards(args: &CardsArgs, p: &Printer) -> Result<Exit, Failure> {
+    let kit = Kit::open(&args.kit)?;
     let m = &kit.manifest;
     let path = kit.dir.join(&m.cards);
     let shown = path.display().to_string();
-    let source = std::fs::read_to_string(&path).map_err(|e| format!("{shown}: {e}"))?;
+    let source = std::fs::read_to_string(&path).map_err(|source| Failure::Io {
+        path: path.clone(),
+        source,
+    })?;
     let cards = match parse(&source) {
         Ok(c) => c,
         Err(issue) => {
@@ -66,7 +70,10 @@ fn cards(args: &CardsArgs, p: &Printer) -> Result<Exit, String> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from("dist").join(kit.name()).join("cards"));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir).map_err(|source| Failure::Io {
+        path: dir.clone(),
+        source,
+    })?;
     let layout = match args.layout {
         CardLayout::A6 => Layout::A6,
         CardLayout::A4 => Layout::A4,
@@ -84,7 +91,10 @@ fn cards(args: &CardsArgs, p: &Printer) -> Result<Exit, String> {
     }
     for (name, body) in outputs {
         let out = dir.join(name);
-        write_atomic(&out, body.as_bytes()).map_err(|e| format!("{}: {e}", out.display()))?;
+        write_atomic(&out, body.as_bytes()).map_err(|source| Failure::Io {
+            path: out.clone(),
+            source,
+        })?;
         p.status(&format!("wrote {} ({} cards)", out.display(), cards.len()));
     }
     Ok(Exit::Ok)

@@ -1,6 +1,7 @@
 //! `screenkit check FILE...`: read every file, run every rule, report like a
 //! compiler (or one JSON object), exit with the worst result.
 
+use super::Failure;
 use super::{Exit, charset};
 use crate::check::profile::{Limits, ProfileName};
 use crate::check::rules::{Finding, Rule, Severity};
@@ -147,7 +148,7 @@ fn drop_later(track: Track, last: bool) {
     let _ = std::thread::Builder::new().spawn(move || drop(track));
 }
 
-fn options(args: &CheckArgs, limits: Limits) -> Result<CheckOptions, String> {
+fn options(args: &CheckArgs, limits: Limits) -> Result<CheckOptions, Failure> {
     let mut ignore = HashSet::new();
     for id in args
         .ignore
@@ -155,16 +156,18 @@ fn options(args: &CheckArgs, limits: Limits) -> Result<CheckOptions, String> {
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
     {
-        let rule = Rule::from_id(id).ok_or_else(|| {
-            format!("--ignore: unknown rule '{id}' (see `screenkit check --list-rules`)")
-        })?;
+        let rule = Rule::from_id(id).ok_or_else(|| Failure::UnknownRule(id.to_string()))?;
         ignore.insert(rule);
     }
     let clip_ms = match &args.clip {
-        Some(clip) => Some(
-            crate::media::duration_ms(clip)
-                .map_err(|e| format!("--clip {}: {e}", clip.display()))?,
-        ),
+        Some(clip) => {
+            Some(
+                crate::media::duration_ms(clip).map_err(|source| Failure::ClipFlag {
+                    path: clip.clone(),
+                    source,
+                })?,
+            )
+        }
         None => None,
     };
     Ok(CheckOptions {

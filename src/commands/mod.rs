@@ -74,6 +74,16 @@ pub enum Failure {
     NothingToConvert(String),
     #[error("{0} is already .{1}; give -o OUT")]
     AlreadyThere(String, &'static str),
+    #[error("--ignore: unknown rule '{0}' (see `screenkit check --list-rules`)")]
+    UnknownRule(String),
+    /// The clip given with `--clip` has no duration screenkit can read.
+    #[error("--clip {}: {source}", .path.display())]
+    ClipFlag {
+        path: PathBuf,
+        source: crate::media::ProbeError,
+    },
+    #[error(transparent)]
+    Kit(#[from] crate::kit::KitError),
 }
 
 /// For the commands whose own errors are still strings (`fix`, `cards`,
