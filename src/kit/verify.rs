@@ -46,6 +46,8 @@ pub enum ProblemKind {
     Oxum,
     /// bagit.txt or the manifest is missing or malformed.
     Structure,
+    /// Two entries that unzip tools would write to the same file.
+    Duplicate,
 }
 
 impl ProblemKind {
@@ -59,6 +61,7 @@ impl ProblemKind {
             ProblemKind::DamagedZip => "damaged-zip",
             ProblemKind::Oxum => "oxum",
             ProblemKind::Structure => "structure",
+            ProblemKind::Duplicate => "duplicate",
         }
     }
 }
@@ -102,6 +105,25 @@ pub fn is_unsafe(name: &str) -> bool {
         || name.contains('\\')
         || name.split('/').any(|p| p == "..")
         || name.as_bytes().get(1) == Some(&b':')
+}
+
+/// A name some unzip tools rewrite before writing it (`a//b`, `./a`,
+/// `a/./b`): `build` never writes one, and which file it lands in depends on
+/// the tool, so it can never be part of an intact kit.
+pub fn is_uncanonical(name: &str) -> bool {
+    let name = name.strip_suffix('/').unwrap_or(name);
+    name.split('/').any(|p| p.is_empty() || p == ".")
+}
+
+/// The file an entry lands in on the most forgiving file system a stick
+/// uses (FAT32/exFAT, also Windows and macOS defaults): case-folded and
+/// NFC-normalised, so names that differ only there collide.
+fn landing_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.trim_end_matches('/')
+        .nfc()
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// The hash recorded for an entry whose data failed its CRC.
@@ -232,6 +254,20 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
     let mut seen = BTreeMap::new();
     let mut contents = BTreeMap::new();
     let mut top: Option<String> = None;
+    // The zip crate keeps one entry per name, so repeated names are looked
+    // for in the central directory itself.
+    let names = match std::fs::File::open(path).and_then(central_names) {
+        Ok(n) => n,
+        Err(e) => {
+            report.problems.push(Problem {
+                kind: ProblemKind::DamagedZip,
+                path: shown,
+                detail: format!("the central directory cannot be read ({e})"),
+            });
+            return Ok(report);
+        }
+    };
+    let skip = name_problems(&names, &mut report);
     progress.start(std::fs::metadata(path).ok().map(|m| m.len() as i64));
     let mut done = 0u64;
     for i in 0..z.len() {
@@ -254,6 +290,9 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
                 detail: "this entry would be written outside the kit folder; refused (zip slip)"
                     .into(),
             });
+            continue;
+        }
+        if skip.contains(&name) {
             continue;
         }
         if entry.is_dir() || is_clutter(&name) {
@@ -308,6 +347,128 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
     progress.finish();
     compare(&seen, &contents, &mut report);
     Ok(report)
+}
+
+/// Report names that are repeated, collide on a stick's file system, or
+/// are not in the form `build` writes; returns the names to leave out
+/// (an exact repeat is kept once: the zip crate reads one of them).
+fn name_problems(names: &[String], report: &mut Report) -> std::collections::HashSet<String> {
+    use std::collections::hash_map::Entry;
+    let mut skip = std::collections::HashSet::new();
+    // landing key -> the first entry name that lands there
+    let mut landed = std::collections::HashMap::<String, String>::new();
+    for name in names {
+        if is_unsafe(name) {
+            continue;
+        }
+        let problem = |kind, detail: String| Problem {
+            kind,
+            path: name.clone(),
+            detail,
+        };
+        if is_uncanonical(name) {
+            report.problems.push(problem(
+                ProblemKind::UnsafePath,
+                "an empty or '.' part in the name: unzip tools differ on where it goes".into(),
+            ));
+            skip.insert(name.clone());
+            continue;
+        }
+        match landed.entry(landing_key(name)) {
+            Entry::Occupied(first) if first.get() == name => {
+                report.problems.push(problem(
+                    ProblemKind::Duplicate,
+                    "the zip holds this name more than once; unzip tools differ on which one they extract".into(),
+                ));
+            }
+            Entry::Occupied(first) => {
+                report.problems.push(problem(
+                    ProblemKind::Duplicate,
+                    format!(
+                        "lands on the same file as {} on FAT32/exFAT, Windows and macOS (names differ only in case or Unicode form)",
+                        first.get()
+                    ),
+                ));
+                skip.insert(name.clone());
+            }
+            Entry::Vacant(v) => {
+                v.insert(name.clone());
+            }
+        }
+    }
+    skip
+}
+
+fn le16(b: &[u8], at: usize) -> Option<u64> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?).into())
+}
+fn le32(b: &[u8], at: usize) -> Option<u64> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?).into())
+}
+fn le64(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// Every entry name in the central directory, in order, repeats included
+/// (APPNOTE 4.3.12–4.3.16, zip64 included).
+fn central_names(mut f: std::fs::File) -> std::io::Result<Vec<String>> {
+    use std::io::{Seek, SeekFrom};
+    let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+    let len = f.seek(SeekFrom::End(0))?;
+    let tail_len = len.min(22 + 65_535 + 20);
+    let mut tail = vec![0u8; tail_len as usize];
+    f.seek(SeekFrom::Start(len - tail_len))?;
+    f.read_exact(&mut tail)?;
+    let eocd = tail
+        .windows(4)
+        .rposition(|w| w == b"PK\x05\x06")
+        .ok_or_else(|| bad("no end of central directory"))?;
+    let short = || bad("truncated end of central directory");
+    let mut count = le16(&tail, eocd + 10).ok_or_else(short)?;
+    let mut size = le32(&tail, eocd + 12).ok_or_else(short)?;
+    let mut offset = le32(&tail, eocd + 16).ok_or_else(short)?;
+    if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF {
+        let loc = eocd
+            .checked_sub(20)
+            .filter(|&l| tail[l..].starts_with(b"PK\x06\x07"))
+            .ok_or_else(|| bad("zip64 locator missing"))?;
+        let at = le64(&tail, loc + 8).ok_or_else(short)?;
+        let mut z64 = [0u8; 56];
+        f.seek(SeekFrom::Start(at))?;
+        f.read_exact(&mut z64)?;
+        if !z64.starts_with(b"PK\x06\x06") {
+            return Err(bad("zip64 end of central directory missing"));
+        }
+        (count, size, offset) = (
+            le64(&z64, 32).ok_or_else(short)?,
+            le64(&z64, 40).ok_or_else(short)?,
+            le64(&z64, 48).ok_or_else(short)?,
+        );
+    }
+    if offset.checked_add(size).is_none_or(|end| end > len) {
+        return Err(bad("central directory outside the file"));
+    }
+    let mut cd = vec![0u8; size as usize];
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(&mut cd)?;
+    let mut names = Vec::new();
+    let mut at = 0usize;
+    while names.len() < count as usize {
+        let head = cd
+            .get(at..at + 46)
+            .ok_or_else(|| bad("central directory too short"))?;
+        if !head.starts_with(b"PK\x01\x02") {
+            return Err(bad("bad central directory entry"));
+        }
+        let n = le16(head, 28).ok_or_else(short)? as usize;
+        let rest = (le16(head, 30).ok_or_else(short)? + le16(head, 32).ok_or_else(short)?) as usize;
+        let name = cd
+            .get(at + 46..at + 46 + n)
+            .ok_or_else(|| bad("name past the end"))?;
+        names.push(String::from_utf8_lossy(name).into_owned());
+        at += 46 + n + rest;
+    }
+    Ok(names)
 }
 
 fn decode_path(p: &str) -> String {

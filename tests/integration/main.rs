@@ -18,4 +18,5 @@ mod props;
 mod retime;
 mod snapshots;
 mod sync;
+mod trust;
 mod util;
