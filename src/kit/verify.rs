@@ -48,6 +48,9 @@ pub enum ProblemKind {
     Structure,
     /// Two entries that unzip tools would write to the same file.
     Duplicate,
+    /// A symlink, FIFO, device or socket in a kit folder: never followed
+    /// or opened (a kit on a stick holds regular files and folders only).
+    NotRegular,
 }
 
 impl ProblemKind {
@@ -62,6 +65,7 @@ impl ProblemKind {
             ProblemKind::Oxum => "oxum",
             ProblemKind::Structure => "structure",
             ProblemKind::Duplicate => "duplicate",
+            ProblemKind::NotRegular => "not-regular",
         }
     }
 }
@@ -156,17 +160,15 @@ pub fn verify(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
     }
     let root = bag_root(path)?;
     let mut files = Vec::new();
-    walk(&root, &root, &mut files).map_err(|e| VerifyError::Io(root.display().to_string(), e))?;
-    let total: u64 = files
-        .iter()
-        .filter_map(|(_, p)| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
+    let mut specials = Vec::new();
+    walk(&root, &root, &mut files, &mut specials)
+        .map_err(|e| VerifyError::Io(root.display().to_string(), e))?;
+    let total: u64 = files.iter().map(|(_, _, len)| len).sum();
     progress.start(Some(total as i64));
     let done = AtomicU64::new(0);
     let hashed: Vec<(String, std::io::Result<(String, u64)>)> = files
         .par_iter()
-        .map(|(rel, abs)| {
+        .map(|(rel, abs, _)| {
             let r = std::fs::File::open(abs).and_then(hash_reader);
             if let Ok((_, n)) = &r {
                 progress.advance((done.fetch_add(*n, Ordering::Relaxed) + n) as i64);
@@ -196,6 +198,21 @@ pub fn verify(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
             }),
         }
     }
+    for (rel, what) in specials {
+        report.problems.push(Problem {
+            kind: ProblemKind::NotRegular,
+            path: rel.clone(),
+            detail: format!("not a regular file ({what}); not followed or read"),
+        });
+        // Named once: not also "missing" or "extra".
+        seen.insert(
+            rel,
+            Seen {
+                sha256: DAMAGED.into(),
+                size: 0,
+            },
+        );
+    }
     compare(&seen, &contents, &mut report);
     Ok(report)
 }
@@ -208,6 +225,7 @@ fn bag_root(path: &Path) -> Result<PathBuf, VerifyError> {
     let inner: Vec<PathBuf> = std::fs::read_dir(path)
         .map_err(|e| VerifyError::Io(path.display().to_string(), e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()))
         .filter(|p| p.join("bagit.txt").is_file())
         .collect();
     match inner.as_slice() {
@@ -216,9 +234,18 @@ fn bag_root(path: &Path) -> Result<PathBuf, VerifyError> {
     }
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
+/// Regular files under `dir` as (path in the kit, path, length); anything
+/// else but a folder goes to `specials` with what it is. Nothing is
+/// followed: a symlink is judged as a link, whatever it points at.
+fn walk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, PathBuf, u64)>,
+    specials: &mut Vec<(String, &'static str)>,
+) -> std::io::Result<()> {
     for e in std::fs::read_dir(dir)? {
-        let p = e?.path();
+        let e = e?;
+        let p = e.path();
         let rel = p
             .strip_prefix(root)
             .unwrap_or(&p)
@@ -227,13 +254,38 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::R
         if is_clutter(&rel) {
             continue;
         }
-        if p.is_dir() {
-            walk(root, &p, out)?;
+        let meta = std::fs::symlink_metadata(&p)?;
+        let kind = meta.file_type();
+        if kind.is_dir() {
+            walk(root, &p, out, specials)?;
+        } else if kind.is_file() {
+            out.push((rel, p, meta.len()));
         } else {
-            out.push((rel, p));
+            specials.push((rel, special_kind(&kind)));
         }
     }
     Ok(())
+}
+
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_symlink() {
+        "a symlink"
+    } else {
+        "not a file or folder"
+    }
 }
 
 fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, VerifyError> {
@@ -554,10 +606,9 @@ fn compare(
         }
     }
     let standard = ["bagit.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"];
-    for p in seen
-        .keys()
-        .filter(|p| !listed.contains(p.as_str()) && !standard.contains(&p.as_str()))
-    {
+    for (p, _) in seen.iter().filter(|(p, s)| {
+        !listed.contains(p.as_str()) && !standard.contains(&p.as_str()) && s.sha256 != DAMAGED
+    }) {
         problem(ProblemKind::Extra, p, "not listed in any manifest".into());
     }
     let (count, bytes) = seen

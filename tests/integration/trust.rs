@@ -116,3 +116,82 @@ fn duplicate_and_colliding_entry_names_are_never_intact() {
         );
     }
 }
+
+/// Unpack `zip` into `dir`; returns the kit folder.
+fn unpack(zip: &Path, dir: &Path) -> PathBuf {
+    zip::ZipArchive::new(std::fs::File::open(zip).unwrap())
+        .unwrap()
+        .extract(dir)
+        .unwrap();
+    dir.join("last-train-home")
+}
+
+/// Run screenkit, killed after `secs`: a hang fails the test, not the run.
+fn screenkit_within(secs: u64, args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_screenkit"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed().as_secs() >= secs {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return (None, String::new());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// Item 3: a FIFO, a symlink to /dev/zero, to /etc, and a listed file
+/// replaced by a symlink to an identical copy outside the kit are each
+/// "not a regular file": never opened, never followed, never a hang.
+#[cfg(unix)]
+#[test]
+fn folder_verify_never_follows_links_or_opens_special_files() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build(&demo_copy(tmp.path()), tmp.path());
+    let kit = unpack(&zip, &tmp.path().join("stick"));
+    verify(&kit).code(0);
+    let fifo = kit.join("data/pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    symlink("/dev/zero", kit.join("data/zero")).unwrap();
+    symlink("/etc", kit.join("data/etc")).unwrap();
+    let listed = kit.join("data/cards/cards.md");
+    let outside = tmp.path().join("cards.md");
+    std::fs::rename(&listed, &outside).unwrap();
+    symlink(&outside, &listed).unwrap();
+    let (code, stdout) = screenkit_within(60, &["verify".as_ref(), kit.as_os_str()]);
+    assert_eq!(code, Some(1), "a hang is killed after 60 s\n{stdout}");
+    for (name, what) in [
+        ("data/pipe", "a FIFO"),
+        ("data/zero", "a symlink"),
+        ("data/etc", "a symlink"),
+        ("data/cards/cards.md", "a symlink"),
+    ] {
+        assert!(
+            stdout.contains(&format!("not-regular {name}: not a regular file ({what})")),
+            "{name}: {stdout}"
+        );
+    }
+    assert!(!stdout.contains("passwd"), "{stdout}");
+    assert_eq!(
+        stdout.matches("cards.md").count(),
+        1,
+        "named once: {stdout}"
+    );
+}
