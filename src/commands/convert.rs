@@ -4,7 +4,7 @@
 use super::{Exit, Failure, charset};
 use crate::cli::{ConvertArgs, Format};
 use crate::fsutil::write_atomic;
-use crate::output::{Printer, Style};
+use crate::output::{Printer, Style, name, path};
 use crate::subtitle::vtt::to_vtt;
 use crate::subtitle::write::to_srt;
 use crate::subtitle::{Eol, Track, read_path};
@@ -51,8 +51,8 @@ fn convert(args: &ConvertArgs, p: &Printer) -> Result<(), Failure> {
         })?;
         p.status(&format!(
             "{}: wrote {} ({} cues)",
-            p.paint(&shown, Style::Bold),
-            d.display(),
+            p.paint(&name(&shown), Style::Bold),
+            path(d),
             track.cues.len()
         ));
     }

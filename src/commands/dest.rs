@@ -47,7 +47,7 @@ pub fn write(
     dry_run: bool,
     p: &Printer,
 ) -> Result<String, Failure> {
-    let shown = input.display();
+    let shown = crate::output::path(input);
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Failure::Io { path, source }
@@ -61,12 +61,15 @@ pub fn write(
         Dest::InPlace if !changed => "left unchanged".into(),
         Dest::InPlace => {
             let bak = replace_with_backup(input, text.as_bytes()).map_err(io(input))?;
-            format!("rewrote {shown} (original kept as {})", bak.display())
+            format!(
+                "rewrote {shown} (original kept as {})",
+                crate::output::path(&bak)
+            )
         }
         Dest::File(_, true) if !changed => "nothing to change; wrote no file".into(),
         Dest::File(path, _) => {
             write_atomic(path, text.as_bytes()).map_err(io(path))?;
-            format!("wrote {}", path.display())
+            format!("wrote {}", crate::output::path(path))
         }
     })
 }

@@ -195,3 +195,42 @@ fn folder_verify_never_follows_links_or_opens_special_files() {
         "named once: {stdout}"
     );
 }
+
+/// Item 5: a name with ESC ] 0 ; … BEL (sets the terminal's title) or a
+/// bidi override is printed escaped, by verify and by the subtitle
+/// commands alike.
+#[test]
+fn names_reach_the_terminal_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build(&demo_copy(tmp.path()), tmp.path());
+    let kit = unpack(&zip, &tmp.path().join("stick"));
+    let evil = "\u{1b}]0;pwned\u{7}\u{202e}txt.exe";
+    std::fs::write(kit.join("data").join(evil), "x").unwrap();
+    let run = verify(&kit);
+    run.code(1);
+    let raw = |s: &str| s.contains(['\u{1b}', '\u{7}', '\u{202e}']);
+    assert!(!raw(&run.stdout), "{:?}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(r"extra data/\x1b]0;pwned\x07\u{202e}txt.exe"),
+        "{}",
+        run.stdout
+    );
+    let srt = tmp.path().join(format!("{evil}.srt"));
+    std::fs::write(&srt, "1\n00:00:01,000 --> 00:00:02,000\nHi  there\n").unwrap();
+    let run = screenkit(["fix".as_ref(), srt.as_os_str()]);
+    assert!(!raw(&run.stdout) && !raw(&run.stderr), "{:?}", run.stderr);
+    assert!(run.stderr.contains(r"\x1b]0;pwned\x07"), "{}", run.stderr);
+    // --json stays JSON: the name round-trips exactly.
+    let run = screenkit(["verify".as_ref(), "--json".as_ref(), kit.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        v["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["path"] == format!("data/{evil}")),
+        "{}",
+        run.stdout
+    );
+}
