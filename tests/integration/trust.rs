@@ -234,3 +234,32 @@ fn names_reach_the_terminal_escaped() {
         run.stdout
     );
 }
+
+/// Item 7: a clip id that climbs out of the kit never becomes a `..`
+/// entry, with or without --force. (A clip's source path outside the kit
+/// is normal, as in the demo kit: it is packed under its id.)
+#[test]
+fn build_never_writes_an_entry_outside_the_kit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = demo_copy(tmp.path());
+    let toml = std::fs::read_to_string(kit.join("kit.toml")).unwrap();
+    std::fs::write(
+        kit.join("kit.toml"),
+        toml.replace("id = \"trailer\"", "id = \"../../evil\""),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let run = screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "--force".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(
+        run.code(2).stderr.contains("--force cannot override this"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.join("last-train-home.zip").exists() && !tmp.path().join("evil.mp4").exists());
+}
