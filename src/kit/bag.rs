@@ -204,10 +204,17 @@ pub fn write_bag(
     }
     let total: u64 = sizes.iter().sum();
     let (when, date) = stamp(epoch);
-    let mut bag_info: String = info
+    // One line per tag: a line break in a value would forge a tag line
+    // (`check KIT` names the kit.toml line; this holds under --force too).
+    if let Some((k, _)) = info
         .iter()
-        .map(|(k, v)| format!("{k}: {}\n", v.replace('\n', "\n  ")))
-        .collect();
+        .find(|(_, v)| v.chars().any(super::check::breaks_tag_line))
+    {
+        return Err(BuildError::Content(format!(
+            "bag-info.txt: the {k} value has a line break or control character; nothing built (run `screenkit check` on the kit)"
+        )));
+    }
+    let mut bag_info: String = info.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
     bag_info.push_str(&format!(
         "Bagging-Date: {date}\nPayload-Oxum: {total}.{}\n",
         payload.len()

@@ -543,6 +543,62 @@ fn manifest(bytes: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Tags that may appear once only (RFC 8493 §2.2.2).
+const ONCE: [&str; 6] = [
+    "Payload-Oxum",
+    "Bagging-Date",
+    "Bag-Size",
+    "Bag-Count",
+    "BagIt-Profile-Identifier",
+    "Bag-Group-Identifier",
+];
+
+/// bag-info.txt as (label, value) tag lines, read as BagIt tools read it:
+/// CR, LF and CRLF all end a line; a line starting with a space or tab
+/// continues the tag above. Refused: a line that is not `Label: value`, a
+/// label repeated that may appear once, a value that carries other control
+/// or line-separator characters.
+fn bag_info(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut tags: Vec<(String, String)> = Vec::new();
+    let lines = text.split("\r\n").flat_map(|l| l.split(['\r', '\n']));
+    for (n, line) in lines.enumerate() {
+        let at = n + 1;
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            let Some(last) = tags.last_mut() else {
+                return Err(format!("line {at}: a continuation line with no tag above"));
+            };
+            last.1.push(' ');
+            last.1.push_str(line.trim());
+        } else {
+            let Some((k, v)) = line.split_once(':') else {
+                return Err(format!("line {at} is not a 'Label: value' tag line"));
+            };
+            if k.is_empty() || k.trim() != k {
+                return Err(format!("line {at}: a tag label cannot be empty or padded"));
+            }
+            if let Some(once) = ONCE.iter().find(|o| o.eq_ignore_ascii_case(k))
+                && tags.iter().any(|(t, _)| t.eq_ignore_ascii_case(k))
+            {
+                return Err(format!("line {at}: {once} appears more than once"));
+            }
+            tags.push((k.to_string(), v.trim().to_string()));
+        }
+        if let Some(c) = line
+            .chars()
+            .find(|&c| c != '\t' && super::check::breaks_tag_line(c))
+        {
+            return Err(format!(
+                "line {at} holds U+{:04X}, a control or line-separator character",
+                c as u32
+            ));
+        }
+    }
+    Ok(tags)
+}
+
 fn compare(
     seen: &BTreeMap<String, Seen>,
     contents: &BTreeMap<String, Vec<u8>>,
@@ -615,12 +671,20 @@ fn compare(
         .iter()
         .filter(|(p, _)| p.starts_with("data/"))
         .fold((0usize, 0u64), |(c, b), (_, s)| (c + 1, b + s.size));
-    let oxum = contents.get("bag-info.txt").and_then(|b| {
-        String::from_utf8_lossy(b).lines().find_map(|l| {
-            l.strip_prefix("Payload-Oxum:")
-                .map(|v| v.trim().to_string())
-        })
-    });
+    let info = match contents.get("bag-info.txt") {
+        Some(b) => match bag_info(&String::from_utf8_lossy(b)) {
+            Ok(tags) => tags,
+            Err(why) => {
+                problem(ProblemKind::Structure, "bag-info.txt", why);
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    let oxum = info
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("Payload-Oxum"))
+        .map(|(_, v)| v.trim().to_string());
     if let Some(o) = oxum
         && o != format!("{bytes}.{count}")
     {

@@ -263,3 +263,123 @@ fn build_never_writes_an_entry_outside_the_kit() {
     );
     assert!(!out.join("last-train-home.zip").exists() && !tmp.path().join("evil.mp4").exists());
 }
+
+fn bagit_py() -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join("bagit.py"))
+        .find(|p| p.is_file());
+    on_path.unwrap_or_else(|| PathBuf::from("/work/main/target/test-tools/venv/bin/bagit.py"))
+}
+
+/// Rewrite an unpacked kit's bag-info.txt and its line in the tag
+/// manifest, as a forger would.
+fn forge_bag_info(kit: &Path, edit: impl Fn(&str) -> String) {
+    use sha2::Digest;
+    let info = kit.join("bag-info.txt");
+    let forged = edit(&std::fs::read_to_string(&info).unwrap());
+    std::fs::write(&info, &forged).unwrap();
+    let sha: String = sha2::Sha256::digest(forged.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let tm = kit.join("tagmanifest-sha256.txt");
+    let lines: String = std::fs::read_to_string(&tm)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            if l.ends_with("  bag-info.txt") {
+                format!("{sha}  bag-info.txt\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&tm, lines).unwrap();
+}
+
+/// Item 8: a CR in kit.toml text is refused by check KIT (with its line)
+/// and by build, even with --force; a bag-info.txt with an injected tag
+/// line, a repeated Payload-Oxum or a line that is no tag fails verify,
+/// and bagit.py agrees on the injected one.
+#[test]
+fn bag_info_tags_are_one_line_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = demo_copy(tmp.path());
+    let good = std::fs::read_to_string(kit.join("kit.toml")).unwrap();
+    let line = good
+        .lines()
+        .position(|l| l.starts_with("name = \"screenkit demo\""))
+        .unwrap()
+        + 1;
+    std::fs::write(
+        kit.join("kit.toml"),
+        good.replace(
+            "name = \"screenkit demo\"",
+            "name = \"demo\\rPayload-Oxum: 1.1\"",
+        ),
+    )
+    .unwrap();
+    let run = screenkit(["check".as_ref(), kit.as_os_str()]);
+    run.code(1);
+    assert!(
+        run.stdout.contains(&format!("kit.toml:{line}:"))
+            && run.stdout.contains("bag-info-text")
+            && run.stdout.contains("organizer.name contains U+000D"),
+        "{}",
+        run.stdout
+    );
+    let out = tmp.path().join("out");
+    for force in [false, true] {
+        let mut args = vec![
+            "build".as_ref(),
+            kit.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ];
+        if force {
+            args.push("--force".as_ref());
+        }
+        let run = screenkit(&args);
+        assert_ne!(run.code, 0, "--force {force}: {}", run.stderr);
+        assert!(!out.join("last-train-home.zip").exists(), "--force {force}");
+    }
+
+    std::fs::write(kit.join("kit.toml"), &good).unwrap();
+    let zip = build(&kit, &out);
+    type Edit = fn(&str) -> String;
+    let cases: [(&str, Edit); 3] = [
+        ("injected", |s| {
+            s.replace(
+                "Source-Organization: screenkit demo",
+                "Source-Organization: x\rPayload-Oxum: 1.1",
+            )
+        }),
+        ("repeated", |s| {
+            let oxum = s.lines().find(|l| l.starts_with("Payload-Oxum")).unwrap();
+            format!("{s}{oxum}\n")
+        }),
+        ("not a tag", |s| format!("{s}just some words\n")),
+    ];
+    for (n, (what, edit)) in cases.into_iter().enumerate() {
+        let bag = unpack(&zip, &tmp.path().join(format!("stick{n}")));
+        verify(&bag).code(0);
+        forge_bag_info(&bag, edit);
+        let run = verify(&bag);
+        run.code(1);
+        assert!(
+            run.stdout.contains("structure bag-info.txt")
+                || run.stdout.contains("oxum bag-info.txt"),
+            "{what}: {}",
+            run.stdout
+        );
+        if what == "injected" {
+            let py = std::process::Command::new(bagit_py())
+                .args(["--validate".as_ref(), bag.as_os_str()])
+                .output()
+                .expect("bagit.py (bash tests/run installs it)");
+            assert!(!py.status.success(), "bagit.py agrees: invalid");
+        }
+    }
+}
