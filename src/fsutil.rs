@@ -83,6 +83,32 @@ fn keep_access(file: &File, old: &Metadata) -> std::io::Result<()> {
     file.set_permissions(old.permissions())
 }
 
+/// Whether `a` and `b` are one file: the same device and inode, however
+/// each is spelt (`./x`, a symlink, a hard link). A path that does not
+/// exist is no file's twin.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        #[cfg(unix)]
+        (Ok(x), Ok(y)) => {
+            use std::os::unix::fs::MetadataExt;
+            (x.dev(), x.ino()) == (y.dev(), y.ino())
+        }
+        #[cfg(not(unix))]
+        (Ok(_), Ok(_)) => match (a.canonicalize(), b.canonicalize()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The first of `inputs` that writing `output` would overwrite, if any.
+/// Every command that writes a file checks this before writing: only
+/// `--in-place` may replace an input, and it keeps a backup.
+pub fn overwrites_input<'a>(output: &Path, inputs: &[&'a Path]) -> Option<&'a Path> {
+    inputs.iter().copied().find(|i| same_file(output, i))
+}
+
 /// A backup path for `file` that does not exist yet: `FILE.bak`, then
 /// `FILE.bak.2`, `FILE.bak.3` … so a second `--in-place` never overwrites
 /// the first (original) backup.

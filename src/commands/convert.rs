@@ -45,6 +45,7 @@ fn convert(args: &ConvertArgs, p: &Printer) -> Result<(), Failure> {
         }
     };
     if let Some(d) = &dest {
+        super::dest::not_an_input(d, &[args.file.as_path()])?;
         write_atomic(d, text.as_bytes()).map_err(|source| Failure::Io {
             path: d.clone(),
             source,

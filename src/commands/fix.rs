@@ -84,7 +84,7 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
         .filter(|f| f.severity == Severity::Warning)
         .count();
 
-    let dest = destination(input, &args.out, "fixed")?;
+    let dest = destination(input, &[], &args.out, "fixed")?;
     let changed = !changes.is_empty();
     let wrote = write(&dest, input, &text, changed, args.out.dry_run, p)?;
     p.status(&format!(

@@ -95,7 +95,7 @@ fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, Failure> {
     }
     let eol = output_eol(&track);
     let text = to_srt(&out.track, eol).map_err(Failure::srt(input))?;
-    let dest = destination(input, &args.out, "retimed")?;
+    let dest = destination(input, &[], &args.out, "retimed")?;
     let wrote = write(&dest, input, &text, out.moved > 0, args.out.dry_run, p)?;
     p.status(&format!("{}: {wrote}", p.paint(&name(&shown), Style::Bold)));
     p.status(&format!(

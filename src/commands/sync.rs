@@ -160,7 +160,7 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
         return Err(Failure::JsonAndStdout);
     }
     // Refuse a bad destination before the (long) decode.
-    let dest = destination(input, &args.out, "synced")?;
+    let dest = destination(input, &[args.to.as_path()], &args.out, "synced")?;
     let speech = reference(args, p)?;
     let opts = Options {
         max_offset_ms: args.max_offset,

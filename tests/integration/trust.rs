@@ -383,3 +383,91 @@ fn bag_info_tags_are_one_line_each() {
         }
     }
 }
+
+const SRT: &str = "1\r\n00:00:01,000 --> 00:00:02,500\r\nCaf\u{e9}  ol\u{e9}\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000\r\nNext\r\n";
+
+/// Item 10: an output that is the same file as an input (same device and
+/// inode: the same name, `./name`, a symlink or a hard link) is refused
+/// unless it is the --in-place path, and the input is left as it was.
+#[cfg(unix)]
+#[test]
+fn no_input_is_overwritten_without_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let w = d.join("w.srt");
+    std::fs::write(&w, SRT).unwrap();
+    std::os::unix::fs::symlink(&w, d.join("link.srt")).unwrap();
+    std::fs::hard_link(&w, d.join("hard.srt")).unwrap();
+    let p = |n: &str| d.join(n).into_os_string();
+    let same = [
+        p("w.srt"),
+        d.join(".").join("w.srt").into_os_string(),
+        p("link.srt"),
+        p("hard.srt"),
+    ];
+    let mut runs: Vec<Vec<std::ffi::OsString>> = Vec::new();
+    for o in &same {
+        runs.push(vec![
+            "convert".into(),
+            p("w.srt"),
+            "--to".into(),
+            "srt".into(),
+            "-o".into(),
+            o.clone(),
+        ]);
+        runs.push(vec![
+            "convert".into(),
+            p("w.srt"),
+            "--to".into(),
+            "vtt".into(),
+            "-o".into(),
+            o.clone(),
+        ]);
+        runs.push(vec!["fix".into(), p("w.srt"), "-o".into(), o.clone()]);
+        runs.push(vec![
+            "retime".into(),
+            p("w.srt"),
+            "--shift".into(),
+            "1s".into(),
+            "-o".into(),
+            o.clone(),
+        ]);
+        // The reference is an input too.
+        let late = d.join("late.srt");
+        std::fs::write(&late, SRT.replace("00:00:0", "00:00:1")).unwrap();
+        runs.push(vec![
+            "sync".into(),
+            late.into_os_string(),
+            "--to".into(),
+            p("w.srt"),
+            "-o".into(),
+            o.clone(),
+        ]);
+    }
+    for args in runs {
+        let run = screenkit(&args);
+        assert_eq!(run.code, 2, "{args:?}\n{}", run.stderr);
+        assert!(
+            run.stderr.contains("is the same file as the input"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&w).unwrap(), SRT, "{args:?}");
+        assert!(
+            std::fs::symlink_metadata(d.join("link.srt"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+    // A different file is still fine.
+    screenkit([
+        "convert".as_ref(),
+        w.as_os_str(),
+        "--to".as_ref(),
+        "vtt".as_ref(),
+        "-o".as_ref(),
+        d.join("w.vtt").as_os_str(),
+    ])
+    .code(0);
+}
