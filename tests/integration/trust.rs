@@ -471,3 +471,72 @@ fn no_input_is_overwritten_without_in_place() {
     ])
     .code(0);
 }
+
+/// Item 11: `fix --in-place` that cannot write its backup (here: a file
+/// size limit, as a full disk would stop it) fails with the original
+/// untouched and no backup left, partial or whole; on a symlink it
+/// rewrites the target and the link stays a link.
+#[cfg(unix)]
+#[test]
+fn a_failed_in_place_leaves_no_partial_backup() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let talk = d.join("talk.srt");
+    let body: String = (1..=4000)
+        .map(|n| {
+            format!(
+                "{n}\n00:{:02}:{:02},000 --> 00:{:02}:{:02},500\nLine  number {n} \n\n",
+                n / 60 % 60,
+                n % 60,
+                n / 60 % 60,
+                n % 60
+            )
+        })
+        .collect();
+    std::fs::write(&talk, &body).unwrap();
+    assert!(body.len() > 200 * 1024);
+    // SIGXFSZ ignored (inherited across exec), so the write fails with
+    // EFBIG and screenkit reports it, as it would a full disk.
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 100; exec \"$0\" fix --in-place \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_screenkit"))
+        .arg(&talk)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&talk).unwrap(), body);
+    let left: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "talk.srt")
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?} ({stderr})");
+
+    // Through a symlink: the target is rewritten, the link stays.
+    let real = d.join("real");
+    std::fs::create_dir(&real).unwrap();
+    std::fs::write(
+        real.join("talk.srt"),
+        "1\n00:00:01,000 --> 00:00:02,000\nHi  there\n",
+    )
+    .unwrap();
+    let link = d.join("link.srt");
+    std::os::unix::fs::symlink(real.join("talk.srt"), &link).unwrap();
+    screenkit(["fix".as_ref(), "--in-place".as_ref(), link.as_os_str()]).code(0);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(real.join("talk.srt")).unwrap(),
+        "1\n00:00:01,000 --> 00:00:02,000\nHi there\n\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("link.srt.bak")).unwrap(),
+        "1\n00:00:01,000 --> 00:00:02,000\nHi  there\n"
+    );
+}
