@@ -83,6 +83,32 @@ fn keep_access(file: &File, old: &Metadata) -> std::io::Result<()> {
     file.set_permissions(old.permissions())
 }
 
+/// Whether `a` and `b` are one file: the same device and inode, however
+/// each is spelt (`./x`, a symlink, a hard link). A path that does not
+/// exist is no file's twin.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        #[cfg(unix)]
+        (Ok(x), Ok(y)) => {
+            use std::os::unix::fs::MetadataExt;
+            (x.dev(), x.ino()) == (y.dev(), y.ino())
+        }
+        #[cfg(not(unix))]
+        (Ok(_), Ok(_)) => match (a.canonicalize(), b.canonicalize()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The first of `inputs` that writing `output` would overwrite, if any.
+/// Every command that writes a file checks this before writing: only
+/// `--in-place` may replace an input, and it keeps a backup.
+pub fn overwrites_input<'a>(output: &Path, inputs: &[&'a Path]) -> Option<&'a Path> {
+    inputs.iter().copied().find(|i| same_file(output, i))
+}
+
 /// A backup path for `file` that does not exist yet: `FILE.bak`, then
 /// `FILE.bak.2`, `FILE.bak.3` … so a second `--in-place` never overwrites
 /// the first (original) backup.
@@ -98,12 +124,51 @@ pub fn free_backup_path(file: &Path) -> PathBuf {
 }
 
 /// Replace `file` with `data`, keeping the old content as a backup; returns
-/// the backup path.
+/// the backup path. The backup is complete and synced under a temp name,
+/// then renamed to a free `.bak` name, before the file is touched: a run
+/// that fails (a full disk) leaves the original as it was and no backup.
+/// A symlink stays a link: its target is rewritten (the backup sits beside
+/// the link, under the name the user gave).
 pub fn replace_with_backup(file: &Path, data: &[u8]) -> std::io::Result<PathBuf> {
-    let backup = free_backup_path(file);
-    std::fs::copy(file, &backup)?;
-    write_atomic(file, data)?;
+    let target = std::fs::canonicalize(file)?;
+    let mut original = File::open(&target)?;
+    let mut tmp = temp_beside(file, ".bak.tmp")?;
+    std::io::copy(&mut original, tmp.as_file_mut())?;
+    keep_access(tmp.as_file(), &original.metadata()?)?;
+    tmp.as_file().sync_all()?;
+    let backup = persist_new(tmp, file)?;
+    sync_dir(&backup);
+    write_atomic(&target, data)?;
     Ok(backup)
+}
+
+/// Rename `tmp` to the first free backup name of `file`, never over an
+/// existing file (another run may take a name between look and rename).
+fn persist_new(mut tmp: NamedTempFile, file: &Path) -> std::io::Result<PathBuf> {
+    loop {
+        let candidate = free_backup_path(file);
+        match tmp.persist_noclobber(&candidate) {
+            Ok(_) => return Ok(candidate),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.file,
+            Err(e) => return Err(e.error),
+        }
+    }
+}
+
+/// Make a rename in `path`'s folder durable before going on; best effort
+/// (not every system can sync a folder).
+fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::{Exit, Failure, charset};
 use crate::cli::{ConvertArgs, Format};
 use crate::fsutil::write_atomic;
-use crate::output::{Printer, Style};
+use crate::output::{Printer, Style, name, path};
 use crate::subtitle::vtt::to_vtt;
 use crate::subtitle::write::to_srt;
 use crate::subtitle::{Eol, Track, read_path};
@@ -45,14 +45,15 @@ fn convert(args: &ConvertArgs, p: &Printer) -> Result<(), Failure> {
         }
     };
     if let Some(d) = &dest {
+        super::dest::not_an_input(d, &[args.file.as_path()])?;
         write_atomic(d, text.as_bytes()).map_err(|source| Failure::Io {
             path: d.clone(),
             source,
         })?;
         p.status(&format!(
             "{}: wrote {} ({} cues)",
-            p.paint(&shown, Style::Bold),
-            d.display(),
+            p.paint(&name(&shown), Style::Bold),
+            path(d),
             track.cues.len()
         ));
     }

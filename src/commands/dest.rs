@@ -4,7 +4,7 @@
 
 use super::Failure;
 use crate::cli::RewriteArgs;
-use crate::fsutil::{replace_with_backup, write_atomic};
+use crate::fsutil::{overwrites_input, replace_with_backup, write_atomic};
 use crate::output::Printer;
 use std::path::{Path, PathBuf};
 
@@ -16,23 +16,43 @@ pub enum Dest {
 }
 
 /// Decide the destination; `suffix` names the default file (`fixed` makes
-/// `talk.fixed.srt`). Refuses `-o` pointing at the input, and an existing
-/// default file without `--force`.
-pub fn destination(input: &Path, args: &RewriteArgs, suffix: &str) -> Result<Dest, Failure> {
+/// `talk.fixed.srt`). Refuses an output that is the same file as `input`
+/// or any of `others` (a reference track, say), and an existing default
+/// file without `--force`.
+pub fn destination(
+    input: &Path,
+    others: &[&Path],
+    args: &RewriteArgs,
+    suffix: &str,
+) -> Result<Dest, Failure> {
     if args.in_place {
         return Ok(Dest::InPlace);
     }
-    match &args.output {
-        Some(o) if o.as_os_str() == "-" => Ok(Dest::Stdout),
-        Some(o) if same_file(o, input) => Err(Failure::OutputIsInput(o.clone())),
-        Some(o) => Ok(Dest::File(o.clone(), false)),
+    let path = match &args.output {
+        Some(o) if o.as_os_str() == "-" => return Ok(Dest::Stdout),
+        Some(o) => Dest::File(o.clone(), false),
         None => {
             let d = default_output(input, suffix);
             if d.exists() && !args.force && !args.dry_run {
                 return Err(Failure::Exists(d));
             }
-            Ok(Dest::File(d, true))
+            Dest::File(d, true)
         }
+    };
+    if let Dest::File(out, _) = &path {
+        not_an_input(out, &[&[input], others].concat())?;
+    }
+    Ok(path)
+}
+
+/// Refuse `output` when it is the same file as one of `inputs`.
+pub fn not_an_input(output: &Path, inputs: &[&Path]) -> Result<(), Failure> {
+    match overwrites_input(output, inputs) {
+        Some(input) => Err(Failure::OutputIsInput {
+            output: output.to_path_buf(),
+            input: input.to_path_buf(),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -47,7 +67,7 @@ pub fn write(
     dry_run: bool,
     p: &Printer,
 ) -> Result<String, Failure> {
-    let shown = input.display();
+    let shown = crate::output::path(input);
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Failure::Io { path, source }
@@ -61,21 +81,17 @@ pub fn write(
         Dest::InPlace if !changed => "left unchanged".into(),
         Dest::InPlace => {
             let bak = replace_with_backup(input, text.as_bytes()).map_err(io(input))?;
-            format!("rewrote {shown} (original kept as {})", bak.display())
+            format!(
+                "rewrote {shown} (original kept as {})",
+                crate::output::path(&bak)
+            )
         }
         Dest::File(_, true) if !changed => "nothing to change; wrote no file".into(),
         Dest::File(path, _) => {
             write_atomic(path, text.as_bytes()).map_err(io(path))?;
-            format!("wrote {}", path.display())
+            format!("wrote {}", crate::output::path(path))
         }
     })
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
 }
 
 /// `talk.srt` → `talk.SUFFIX.srt`.

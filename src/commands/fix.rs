@@ -9,7 +9,7 @@ use crate::check::rules::Severity;
 use crate::check::{CheckOptions, check_track};
 use crate::cli::{EolArg, FixArgs};
 use crate::fix::{CueRef, Fixed, Lost, fix_for_clip, output_eol, source_changes};
-use crate::output::{Printer, Style};
+use crate::output::{Printer, Style, name};
 use crate::subtitle::write::to_srt;
 use crate::subtitle::{Eol, read_bytes, read_path};
 use crate::time::Timestamp;
@@ -84,12 +84,12 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
         .filter(|f| f.severity == Severity::Warning)
         .count();
 
-    let dest = destination(input, &args.out, "fixed")?;
+    let dest = destination(input, &[], &args.out, "fixed")?;
     let changed = !changes.is_empty();
     let wrote = write(&dest, input, &text, changed, args.out.dry_run, p)?;
     p.status(&format!(
         "{}: {wrote}",
-        p.paint(&shown.to_string(), Style::Bold)
+        p.paint(&name(&shown.to_string()), Style::Bold)
     ));
     for (what, cues) in changes.iter() {
         p.status(&format!("  - {what}{}", cue_list(cues)));

@@ -42,8 +42,8 @@ pub enum Failure {
     /// The result cannot be written as SubRip.
     #[error("{path}: {source}")]
     Srt { path: String, source: WriteError },
-    #[error("-o {} is the input file; use --in-place to overwrite it (a backup is kept)", .0.display())]
-    OutputIsInput(PathBuf),
+    #[error("{} is the same file as the input {}; nothing written. Give another output (-o), or use --in-place to rewrite an input (a backup is kept)", crate::output::path(.output), crate::output::path(.input))]
+    OutputIsInput { output: PathBuf, input: PathBuf },
     #[error("{} exists; pass --force to replace it, or -o OUT", .0.display())]
     Exists(PathBuf),
     #[error("{}: {source}", .path.display())]

@@ -6,7 +6,7 @@ use super::dest::{destination, write};
 use super::{Exit, Failure, charset};
 use crate::check::timing::overlapping;
 use crate::cli::RetimeArgs;
-use crate::output::{Printer, Style};
+use crate::output::{Printer, Style, name};
 use crate::retime::{Op, drop_negative, retime};
 use crate::subtitle::write::to_srt;
 use crate::subtitle::{Eol, Track, read_path};
@@ -95,9 +95,9 @@ fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, Failure> {
     }
     let eol = output_eol(&track);
     let text = to_srt(&out.track, eol).map_err(Failure::srt(input))?;
-    let dest = destination(input, &args.out, "retimed")?;
+    let dest = destination(input, &[], &args.out, "retimed")?;
     let wrote = write(&dest, input, &text, out.moved > 0, args.out.dry_run, p)?;
-    p.status(&format!("{}: {wrote}", p.paint(&shown, Style::Bold)));
+    p.status(&format!("{}: {wrote}", p.paint(&name(&shown), Style::Bold)));
     p.status(&format!(
         "  - {} {} of {} cues",
         describe(&op),

@@ -9,7 +9,7 @@ use crate::cli::{DecoderArg, SyncArgs};
 use crate::media::decode::Decoder;
 use crate::output::json::{SyncPart, SyncReport};
 use crate::output::progress::{Bar, Spinner};
-use crate::output::{Printer, Style};
+use crate::output::{Printer, Style, name};
 use crate::subtitle::read_path;
 use crate::subtitle::write::to_srt;
 use crate::sync::align::Options;
@@ -160,7 +160,7 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
         return Err(Failure::JsonAndStdout);
     }
     // Refuse a bad destination before the (long) decode.
-    let dest = destination(input, &args.out, "synced")?;
+    let dest = destination(input, &[args.to.as_path()], &args.out, "synced")?;
     let speech = reference(args, p)?;
     let opts = Options {
         max_offset_ms: args.max_offset,
@@ -187,7 +187,7 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
     };
     fill(report, &out);
     if !args.json {
-        p.status(&format!("{}:", p.paint(&shown, Style::Bold)));
+        p.status(&format!("{}:", p.paint(&name(&shown), Style::Bold)));
         print_report(p, report, &out);
     }
     if let Some(untrusted) = out.untrusted().filter(|_| !args.out.force) {

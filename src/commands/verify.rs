@@ -4,7 +4,7 @@ use super::Exit;
 use crate::cli::VerifyArgs;
 use crate::kit::verify::verify;
 use crate::output::progress::Bar;
-use crate::output::{Printer, Style};
+use crate::output::{Printer, Style, name};
 
 pub fn run(args: &VerifyArgs, p: &Printer) -> Exit {
     let shown = args.path.display().to_string();
@@ -23,17 +23,17 @@ pub fn run(args: &VerifyArgs, p: &Printer) -> Exit {
         for pr in &report.problems {
             p.out(&format!(
                 "{}: {} {}: {}",
-                shown,
+                name(&shown),
                 p.paint(pr.kind.id(), Style::Error),
-                pr.path,
-                pr.detail
+                name(&pr.path),
+                name(&pr.detail)
             ));
         }
         let mb = report.bytes as f64 / 1e6;
         if intact {
             p.out(&format!(
                 "{}: intact ({} files checked = {} payload + {} tag files, {mb:.1} MB, every SHA-256 checked)",
-                p.paint(&shown, Style::Bold),
+                p.paint(&name(&shown), Style::Bold),
                 report.files,
                 report.payload_files,
                 report.tag_files
@@ -41,7 +41,7 @@ pub fn run(args: &VerifyArgs, p: &Printer) -> Exit {
         } else {
             p.out(&format!(
                 "{}: {} problem(s)",
-                p.paint(&shown, Style::Bold),
+                p.paint(&name(&shown), Style::Bold),
                 report.problems.len()
             ));
         }

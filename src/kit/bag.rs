@@ -204,10 +204,17 @@ pub fn write_bag(
     }
     let total: u64 = sizes.iter().sum();
     let (when, date) = stamp(epoch);
-    let mut bag_info: String = info
+    // One line per tag: a line break in a value would forge a tag line
+    // (`check KIT` names the kit.toml line; this holds under --force too).
+    if let Some((k, _)) = info
         .iter()
-        .map(|(k, v)| format!("{k}: {}\n", v.replace('\n', "\n  ")))
-        .collect();
+        .find(|(_, v)| v.chars().any(super::check::breaks_tag_line))
+    {
+        return Err(BuildError::Content(format!(
+            "bag-info.txt: the {k} value has a line break or control character; nothing built (run `screenkit check` on the kit)"
+        )));
+    }
+    let mut bag_info: String = info.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
     bag_info.push_str(&format!(
         "Bagging-Date: {date}\nPayload-Oxum: {total}.{}\n",
         payload.len()
@@ -241,6 +248,18 @@ pub fn write_bag(
     }
     slots.push(("manifest-sha256.txt".into(), Slot::Manifest));
     slots.push(("tagmanifest-sha256.txt".into(), Slot::TagManifest));
+    // Paths come from ids and fixed names, never from where a source file
+    // sits; this guard holds whatever check said and whatever --force let
+    // through: a zip build writes must be one verify calls intact.
+    use super::verify::{is_uncanonical, is_unsafe};
+    for (p, _) in &slots {
+        let full = format!("{name}/{p}");
+        if name.is_empty() || name.contains('/') || is_unsafe(&full) || is_uncanonical(&full) {
+            return Err(BuildError::Content(format!(
+                "{full}: not a safe path inside the kit (from a clip id or the kit's folder name?); nothing built, and --force cannot override this"
+            )));
+        }
+    }
     slots.sort_by(|a, b| a.0.cmp(&b.0));
     for w in slots.windows(2) {
         if w[0].0 == w[1].0 {

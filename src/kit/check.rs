@@ -115,6 +115,7 @@ pub fn check_kit(
     let mut total = 0u64;
     let mut names: HashMap<String, String> = HashMap::new();
     kit_findings.extend(placeholders(kit));
+    kit_findings.extend(bag_info_text(kit));
     for (n, c) in m.clips.iter().enumerate() {
         let media = kit.path(&c.media);
         let subs = kit.path(&c.subtitles);
@@ -282,6 +283,58 @@ pub fn check_kit(
 
 /// A warning for each text `screenkit new` left in kit.toml, naming the
 /// field; an error for `rights`, which a kit must not ship without.
+/// A character that would break a bag-info.txt tag line, or hide in one:
+/// line breaks (CR, LF, NEL, U+2028/U+2029) and other control characters.
+pub fn breaks_tag_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// kit.toml text that `build` writes into bag-info.txt must be one line:
+/// a CR or U+2028 in an organizer name could add a forged tag line such as
+/// `Payload-Oxum: 1.1` that BagIt tools then read.
+fn bag_info_text(kit: &Kit) -> Vec<Finding> {
+    let m = &kit.manifest;
+    let fields: [(&str, Vec<Step>, &str); 6] = [
+        ("title", vec![Step::Key("title")], &m.title),
+        ("rights", vec![Step::Key("rights")], &m.rights),
+        (
+            "film.title",
+            vec![Step::Key("film"), Step::Key("title")],
+            &m.film.title,
+        ),
+        (
+            "film.director",
+            vec![Step::Key("film"), Step::Key("director")],
+            &m.film.director,
+        ),
+        (
+            "organizer.name",
+            vec![Step::Key("organizer"), Step::Key("name")],
+            &m.organizer.name,
+        ),
+        (
+            "organizer.contact",
+            vec![Step::Key("organizer"), Step::Key("contact")],
+            &m.organizer.contact,
+        ),
+    ];
+    fields
+        .into_iter()
+        .filter_map(|(name, at, value)| {
+            let c = value.chars().find(|c| breaks_tag_line(*c))?;
+            Some(finding(
+                Rule::BagInfoText,
+                Severity::Error,
+                kit.line(&at),
+                format!(
+                    "{name} contains U+{:04X}; it goes into bag-info.txt, where every tag is one line",
+                    c as u32
+                ),
+            ))
+        })
+        .collect()
+}
+
 fn placeholders(kit: &Kit) -> Vec<Finding> {
     let m = &kit.manifest;
     let mut fields: Vec<(String, Vec<Step>, &str)> = vec![

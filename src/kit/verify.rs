@@ -46,6 +46,11 @@ pub enum ProblemKind {
     Oxum,
     /// bagit.txt or the manifest is missing or malformed.
     Structure,
+    /// Two entries that unzip tools would write to the same file.
+    Duplicate,
+    /// A symlink, FIFO, device or socket in a kit folder: never followed
+    /// or opened (a kit on a stick holds regular files and folders only).
+    NotRegular,
 }
 
 impl ProblemKind {
@@ -59,6 +64,8 @@ impl ProblemKind {
             ProblemKind::DamagedZip => "damaged-zip",
             ProblemKind::Oxum => "oxum",
             ProblemKind::Structure => "structure",
+            ProblemKind::Duplicate => "duplicate",
+            ProblemKind::NotRegular => "not-regular",
         }
     }
 }
@@ -104,6 +111,25 @@ pub fn is_unsafe(name: &str) -> bool {
         || name.as_bytes().get(1) == Some(&b':')
 }
 
+/// A name some unzip tools rewrite before writing it (`a//b`, `./a`,
+/// `a/./b`): `build` never writes one, and which file it lands in depends on
+/// the tool, so it can never be part of an intact kit.
+pub fn is_uncanonical(name: &str) -> bool {
+    let name = name.strip_suffix('/').unwrap_or(name);
+    name.split('/').any(|p| p.is_empty() || p == ".")
+}
+
+/// The file an entry lands in on the most forgiving file system a stick
+/// uses (FAT32/exFAT, also Windows and macOS defaults): case-folded and
+/// NFC-normalised, so names that differ only there collide.
+fn landing_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.trim_end_matches('/')
+        .nfc()
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// The hash recorded for an entry whose data failed its CRC.
 const DAMAGED: &str = "damaged";
 
@@ -134,17 +160,15 @@ pub fn verify(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
     }
     let root = bag_root(path)?;
     let mut files = Vec::new();
-    walk(&root, &root, &mut files).map_err(|e| VerifyError::Io(root.display().to_string(), e))?;
-    let total: u64 = files
-        .iter()
-        .filter_map(|(_, p)| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
+    let mut specials = Vec::new();
+    walk(&root, &root, &mut files, &mut specials)
+        .map_err(|e| VerifyError::Io(root.display().to_string(), e))?;
+    let total: u64 = files.iter().map(|(_, _, len)| len).sum();
     progress.start(Some(total as i64));
     let done = AtomicU64::new(0);
     let hashed: Vec<(String, std::io::Result<(String, u64)>)> = files
         .par_iter()
-        .map(|(rel, abs)| {
+        .map(|(rel, abs, _)| {
             let r = std::fs::File::open(abs).and_then(hash_reader);
             if let Ok((_, n)) = &r {
                 progress.advance((done.fetch_add(*n, Ordering::Relaxed) + n) as i64);
@@ -174,6 +198,21 @@ pub fn verify(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
             }),
         }
     }
+    for (rel, what) in specials {
+        report.problems.push(Problem {
+            kind: ProblemKind::NotRegular,
+            path: rel.clone(),
+            detail: format!("not a regular file ({what}); not followed or read"),
+        });
+        // Named once: not also "missing" or "extra".
+        seen.insert(
+            rel,
+            Seen {
+                sha256: DAMAGED.into(),
+                size: 0,
+            },
+        );
+    }
     compare(&seen, &contents, &mut report);
     Ok(report)
 }
@@ -186,6 +225,7 @@ fn bag_root(path: &Path) -> Result<PathBuf, VerifyError> {
     let inner: Vec<PathBuf> = std::fs::read_dir(path)
         .map_err(|e| VerifyError::Io(path.display().to_string(), e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()))
         .filter(|p| p.join("bagit.txt").is_file())
         .collect();
     match inner.as_slice() {
@@ -194,9 +234,18 @@ fn bag_root(path: &Path) -> Result<PathBuf, VerifyError> {
     }
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
+/// Regular files under `dir` as (path in the kit, path, length); anything
+/// else but a folder goes to `specials` with what it is. Nothing is
+/// followed: a symlink is judged as a link, whatever it points at.
+fn walk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, PathBuf, u64)>,
+    specials: &mut Vec<(String, &'static str)>,
+) -> std::io::Result<()> {
     for e in std::fs::read_dir(dir)? {
-        let p = e?.path();
+        let e = e?;
+        let p = e.path();
         let rel = p
             .strip_prefix(root)
             .unwrap_or(&p)
@@ -205,13 +254,38 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::R
         if is_clutter(&rel) {
             continue;
         }
-        if p.is_dir() {
-            walk(root, &p, out)?;
+        let meta = std::fs::symlink_metadata(&p)?;
+        let kind = meta.file_type();
+        if kind.is_dir() {
+            walk(root, &p, out, specials)?;
+        } else if kind.is_file() {
+            out.push((rel, p, meta.len()));
         } else {
-            out.push((rel, p));
+            specials.push((rel, special_kind(&kind)));
         }
     }
     Ok(())
+}
+
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_symlink() {
+        "a symlink"
+    } else {
+        "not a file or folder"
+    }
 }
 
 fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, VerifyError> {
@@ -232,6 +306,20 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
     let mut seen = BTreeMap::new();
     let mut contents = BTreeMap::new();
     let mut top: Option<String> = None;
+    // The zip crate keeps one entry per name, so repeated names are looked
+    // for in the central directory itself.
+    let names = match std::fs::File::open(path).and_then(central_names) {
+        Ok(n) => n,
+        Err(e) => {
+            report.problems.push(Problem {
+                kind: ProblemKind::DamagedZip,
+                path: shown,
+                detail: format!("the central directory cannot be read ({e})"),
+            });
+            return Ok(report);
+        }
+    };
+    let skip = name_problems(&names, &mut report);
     progress.start(std::fs::metadata(path).ok().map(|m| m.len() as i64));
     let mut done = 0u64;
     for i in 0..z.len() {
@@ -254,6 +342,9 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
                 detail: "this entry would be written outside the kit folder; refused (zip slip)"
                     .into(),
             });
+            continue;
+        }
+        if skip.contains(&name) {
             continue;
         }
         if entry.is_dir() || is_clutter(&name) {
@@ -310,6 +401,128 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
     Ok(report)
 }
 
+/// Report names that are repeated, collide on a stick's file system, or
+/// are not in the form `build` writes; returns the names to leave out
+/// (an exact repeat is kept once: the zip crate reads one of them).
+fn name_problems(names: &[String], report: &mut Report) -> std::collections::HashSet<String> {
+    use std::collections::hash_map::Entry;
+    let mut skip = std::collections::HashSet::new();
+    // landing key -> the first entry name that lands there
+    let mut landed = std::collections::HashMap::<String, String>::new();
+    for name in names {
+        if is_unsafe(name) {
+            continue;
+        }
+        let problem = |kind, detail: String| Problem {
+            kind,
+            path: name.clone(),
+            detail,
+        };
+        if is_uncanonical(name) {
+            report.problems.push(problem(
+                ProblemKind::UnsafePath,
+                "an empty or '.' part in the name: unzip tools differ on where it goes".into(),
+            ));
+            skip.insert(name.clone());
+            continue;
+        }
+        match landed.entry(landing_key(name)) {
+            Entry::Occupied(first) if first.get() == name => {
+                report.problems.push(problem(
+                    ProblemKind::Duplicate,
+                    "the zip holds this name more than once; unzip tools differ on which one they extract".into(),
+                ));
+            }
+            Entry::Occupied(first) => {
+                report.problems.push(problem(
+                    ProblemKind::Duplicate,
+                    format!(
+                        "lands on the same file as {} on FAT32/exFAT, Windows and macOS (names differ only in case or Unicode form)",
+                        first.get()
+                    ),
+                ));
+                skip.insert(name.clone());
+            }
+            Entry::Vacant(v) => {
+                v.insert(name.clone());
+            }
+        }
+    }
+    skip
+}
+
+fn le16(b: &[u8], at: usize) -> Option<u64> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?).into())
+}
+fn le32(b: &[u8], at: usize) -> Option<u64> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?).into())
+}
+fn le64(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// Every entry name in the central directory, in order, repeats included
+/// (APPNOTE 4.3.12–4.3.16, zip64 included).
+fn central_names(mut f: std::fs::File) -> std::io::Result<Vec<String>> {
+    use std::io::{Seek, SeekFrom};
+    let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+    let len = f.seek(SeekFrom::End(0))?;
+    let tail_len = len.min(22 + 65_535 + 20);
+    let mut tail = vec![0u8; tail_len as usize];
+    f.seek(SeekFrom::Start(len - tail_len))?;
+    f.read_exact(&mut tail)?;
+    let eocd = tail
+        .windows(4)
+        .rposition(|w| w == b"PK\x05\x06")
+        .ok_or_else(|| bad("no end of central directory"))?;
+    let short = || bad("truncated end of central directory");
+    let mut count = le16(&tail, eocd + 10).ok_or_else(short)?;
+    let mut size = le32(&tail, eocd + 12).ok_or_else(short)?;
+    let mut offset = le32(&tail, eocd + 16).ok_or_else(short)?;
+    if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF {
+        let loc = eocd
+            .checked_sub(20)
+            .filter(|&l| tail[l..].starts_with(b"PK\x06\x07"))
+            .ok_or_else(|| bad("zip64 locator missing"))?;
+        let at = le64(&tail, loc + 8).ok_or_else(short)?;
+        let mut z64 = [0u8; 56];
+        f.seek(SeekFrom::Start(at))?;
+        f.read_exact(&mut z64)?;
+        if !z64.starts_with(b"PK\x06\x06") {
+            return Err(bad("zip64 end of central directory missing"));
+        }
+        (count, size, offset) = (
+            le64(&z64, 32).ok_or_else(short)?,
+            le64(&z64, 40).ok_or_else(short)?,
+            le64(&z64, 48).ok_or_else(short)?,
+        );
+    }
+    if offset.checked_add(size).is_none_or(|end| end > len) {
+        return Err(bad("central directory outside the file"));
+    }
+    let mut cd = vec![0u8; size as usize];
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(&mut cd)?;
+    let mut names = Vec::new();
+    let mut at = 0usize;
+    while names.len() < count as usize {
+        let head = cd
+            .get(at..at + 46)
+            .ok_or_else(|| bad("central directory too short"))?;
+        if !head.starts_with(b"PK\x01\x02") {
+            return Err(bad("bad central directory entry"));
+        }
+        let n = le16(head, 28).ok_or_else(short)? as usize;
+        let rest = (le16(head, 30).ok_or_else(short)? + le16(head, 32).ok_or_else(short)?) as usize;
+        let name = cd
+            .get(at + 46..at + 46 + n)
+            .ok_or_else(|| bad("name past the end"))?;
+        names.push(String::from_utf8_lossy(name).into_owned());
+        at += 46 + n + rest;
+    }
+    Ok(names)
+}
+
 fn decode_path(p: &str) -> String {
     p.replace("%0A", "\n")
         .replace("%0D", "\r")
@@ -328,6 +541,62 @@ fn manifest(bytes: &[u8]) -> Vec<(String, String)> {
             ))
         })
         .collect()
+}
+
+/// Tags that may appear once only (RFC 8493 §2.2.2).
+const ONCE: [&str; 6] = [
+    "Payload-Oxum",
+    "Bagging-Date",
+    "Bag-Size",
+    "Bag-Count",
+    "BagIt-Profile-Identifier",
+    "Bag-Group-Identifier",
+];
+
+/// bag-info.txt as (label, value) tag lines, read as BagIt tools read it:
+/// CR, LF and CRLF all end a line; a line starting with a space or tab
+/// continues the tag above. Refused: a line that is not `Label: value`, a
+/// label repeated that may appear once, a value that carries other control
+/// or line-separator characters.
+fn bag_info(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut tags: Vec<(String, String)> = Vec::new();
+    let lines = text.split("\r\n").flat_map(|l| l.split(['\r', '\n']));
+    for (n, line) in lines.enumerate() {
+        let at = n + 1;
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            let Some(last) = tags.last_mut() else {
+                return Err(format!("line {at}: a continuation line with no tag above"));
+            };
+            last.1.push(' ');
+            last.1.push_str(line.trim());
+        } else {
+            let Some((k, v)) = line.split_once(':') else {
+                return Err(format!("line {at} is not a 'Label: value' tag line"));
+            };
+            if k.is_empty() || k.trim() != k {
+                return Err(format!("line {at}: a tag label cannot be empty or padded"));
+            }
+            if let Some(once) = ONCE.iter().find(|o| o.eq_ignore_ascii_case(k))
+                && tags.iter().any(|(t, _)| t.eq_ignore_ascii_case(k))
+            {
+                return Err(format!("line {at}: {once} appears more than once"));
+            }
+            tags.push((k.to_string(), v.trim().to_string()));
+        }
+        if let Some(c) = line
+            .chars()
+            .find(|&c| c != '\t' && super::check::breaks_tag_line(c))
+        {
+            return Err(format!(
+                "line {at} holds U+{:04X}, a control or line-separator character",
+                c as u32
+            ));
+        }
+    }
+    Ok(tags)
 }
 
 fn compare(
@@ -393,22 +662,29 @@ fn compare(
         }
     }
     let standard = ["bagit.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"];
-    for p in seen
-        .keys()
-        .filter(|p| !listed.contains(p.as_str()) && !standard.contains(&p.as_str()))
-    {
+    for (p, _) in seen.iter().filter(|(p, s)| {
+        !listed.contains(p.as_str()) && !standard.contains(&p.as_str()) && s.sha256 != DAMAGED
+    }) {
         problem(ProblemKind::Extra, p, "not listed in any manifest".into());
     }
     let (count, bytes) = seen
         .iter()
         .filter(|(p, _)| p.starts_with("data/"))
         .fold((0usize, 0u64), |(c, b), (_, s)| (c + 1, b + s.size));
-    let oxum = contents.get("bag-info.txt").and_then(|b| {
-        String::from_utf8_lossy(b).lines().find_map(|l| {
-            l.strip_prefix("Payload-Oxum:")
-                .map(|v| v.trim().to_string())
-        })
-    });
+    let info = match contents.get("bag-info.txt") {
+        Some(b) => match bag_info(&String::from_utf8_lossy(b)) {
+            Ok(tags) => tags,
+            Err(why) => {
+                problem(ProblemKind::Structure, "bag-info.txt", why);
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    let oxum = info
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("Payload-Oxum"))
+        .map(|(_, v)| v.trim().to_string());
     if let Some(o) = oxum
         && o != format!("{bytes}.{count}")
     {

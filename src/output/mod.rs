@@ -6,7 +6,84 @@ pub mod json;
 pub mod progress;
 
 use crate::cli::ColorWhen;
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
+
+/// Characters a name must never send to a terminal raw: C0 controls, DEL,
+/// C1 controls (an ESC or CSI starts a sequence that can set the title or
+/// rewrite the screen), and the bidi overrides and isolates that make text
+/// read in another order than it is.
+fn is_unsafe_char(c: char) -> bool {
+    matches!(c, '\0'..='\x1f' | '\x7f'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escape_char(c: char, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = if (c as u32) < 0x100 {
+        write!(out, "\\x{:02x}", c as u32)
+    } else {
+        write!(out, "\\u{{{:x}}}", c as u32)
+    };
+}
+
+/// A path or name as printed in human output: every control character and
+/// bidi override escaped (`\x1b`, `\u{202e}`), the rest as it is.
+/// `--json` needs none of this: serde escapes controls itself.
+pub fn name(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_char(c) {
+            escape_char(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`name`] for a path.
+pub fn path(p: &std::path::Path) -> String {
+    name(&p.to_string_lossy()).into_owned()
+}
+
+/// A whole line about to be printed, as a last guard for any name that
+/// reached it without [`name`]: line breaks and tabs stay, and with colour
+/// on, the `ESC [ … m` styles `paint` makes; every other unsafe character
+/// is escaped.
+fn guard(s: &str, color: bool) -> Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| is_unsafe_char(c) && c != '\n' && c != '\t')
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if color && c == '\x1b' {
+            let body = &rest[1..];
+            let sgr = body.strip_prefix('[').and_then(|b| {
+                let n = b.find(|c: char| !c.is_ascii_digit() && c != ';')?;
+                (b.as_bytes()[n] == b'm').then_some(n + 3)
+            });
+            if let Some(len) = sgr {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        if is_unsafe_char(c) && c != '\n' && c != '\t' {
+            escape_char(c, &mut out);
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
 
 /// ANSI styles used in human output.
 #[derive(Debug, Clone, Copy)]
@@ -81,14 +158,14 @@ impl Printer {
     /// A result line on stdout (suppressed by `--quiet`).
     pub fn out(&self, s: &str) {
         if !self.quiet {
-            write_or_exit(&mut std::io::stdout().lock(), s);
+            write_or_exit(&mut std::io::stdout().lock(), &guard(s, self.color));
         }
     }
 
     /// A status line on stderr (suppressed by `--quiet`).
     pub fn status(&self, s: &str) {
         if !self.quiet {
-            write_or_exit(&mut std::io::stderr().lock(), s);
+            write_or_exit(&mut std::io::stderr().lock(), &guard(s, self.color));
         }
     }
 
@@ -99,7 +176,11 @@ impl Printer {
         } else {
             "screenkit:"
         };
-        write_or_exit(&mut std::io::stderr().lock(), &format!("{tag} {s}"));
+        let s = s.to_string();
+        write_or_exit(
+            &mut std::io::stderr().lock(),
+            &format!("{tag} {}", guard(&s, self.color)),
+        );
     }
 
     /// One JSON value on stdout, streamed compactly (suppressed by `--quiet`).
@@ -166,6 +247,23 @@ fn exit_on_pipe(e: std::io::Error) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_and_lines_never_carry_controls() {
+        assert_eq!(name("plain/ä.srt"), "plain/ä.srt");
+        assert_eq!(
+            name("a\x1b]0;x\x07\u{9b}\u{202e}b\u{2066}\n\x7f"),
+            "a\\x1b]0;x\\x07\\x9b\\u{202e}b\\u{2066}\\x0a\\x7f"
+        );
+        let p = Printer {
+            color: true,
+            quiet: false,
+        };
+        let painted = p.paint("ok", Style::Good);
+        assert_eq!(guard(&painted, true), painted, "our own styles stay");
+        assert_eq!(guard(&painted, false), "\\x1b[1;32mok\\x1b[0m");
+        assert_eq!(guard("a\x1b]0;t\x07\n\tb", true), "a\\x1b]0;t\\x07\n\tb");
+    }
 
     #[test]
     fn colour_decision() {

@@ -124,6 +124,7 @@ fn every_rule_has_a_defect_fixture_and_is_listed() {
             "usb-total-size",
             "missing-file",
             "placeholder",
+            "bag-info-text",
         ];
         let covered = DEFECTS.iter().any(|(_, r, ..)| r == rule)
             || *rule == "past-clip-end"

@@ -19,4 +19,5 @@ mod props;
 mod retime;
 mod snapshots;
 mod sync;
+mod trust;
 mod util;

@@ -1,0 +1,542 @@
+//! Trust (issue 16): a kit, a zip or a stick that lies, breaks or attacks
+//! never passes as intact, and no input is overwritten unasked. Every
+//! hostile zip, kit and file here is made by the test.
+
+use crate::util::screenkit;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A copy of the demo kit in `dir` whose clip paths point back into the
+/// repo, so the test may change its kit.toml.
+fn demo_copy(dir: &Path) -> PathBuf {
+    let kit = dir.join("last-train-home");
+    std::fs::create_dir_all(&kit).unwrap();
+    for e in std::fs::read_dir(repo().join("kits/last-train-home")).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), kit.join(e.file_name())).unwrap();
+        }
+    }
+    let toml = std::fs::read_to_string(kit.join("kit.toml")).unwrap();
+    let root = format!("{}/", repo().display());
+    std::fs::write(kit.join("kit.toml"), toml.replace("../../", &root)).unwrap();
+    kit
+}
+
+/// Build `kit` into `out`; returns the zip.
+fn build(kit: &Path, out: &Path) -> PathBuf {
+    let run = screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    run.code(0);
+    let name = kit.file_name().unwrap().to_string_lossy().into_owned();
+    out.join(format!("{name}.zip"))
+}
+
+/// A copy of `zip` with `extra` (name, bytes) entries written before the
+/// kit's own, the originals copied raw.
+fn with_entries_first(zip: &Path, extra: &[(&str, &[u8])], out: &Path) {
+    let mut src = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    let mut w = zip::ZipWriter::new(std::fs::File::create(out).unwrap());
+    for (name, body) in extra {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(body).unwrap();
+    }
+    for i in 0..src.len() {
+        w.raw_copy_file(src.by_index_raw(i).unwrap()).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+fn verify(path: &Path) -> crate::util::Run {
+    screenkit(["verify".as_ref(), path.as_os_str()])
+}
+
+/// Item 2: a fake index.html before the real one. The zip writer refuses a
+/// repeated name, so the fake is written as `index.htmX` and renamed in the
+/// bytes (same length, the CRC covers only the data).
+#[test]
+fn duplicate_and_colliding_entry_names_are_never_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build(&demo_copy(tmp.path()), tmp.path());
+    verify(&zip).code(0);
+    let fake = tmp.path().join("fake.zip");
+    with_entries_first(
+        &zip,
+        &[("last-train-home/index.htmX", b"<h1>fake</h1>")],
+        &fake,
+    );
+    let mut bytes = std::fs::read(&fake).unwrap();
+    let from = b"last-train-home/index.htmX";
+    let mut renamed = 0;
+    for i in 0..bytes.len() - from.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i + from.len() - 1] = b'l';
+            renamed += 1;
+        }
+    }
+    assert_eq!(renamed, 2, "local and central header");
+    std::fs::write(&fake, &bytes).unwrap();
+    let run = verify(&fake);
+    run.code(1);
+    assert!(
+        run.stdout.contains(
+            "duplicate last-train-home/index.html: the zip holds this name more than once"
+        ),
+        "{}",
+        run.stdout
+    );
+    // Names two unzip tools could put in one file.
+    for (name, kind) in [
+        ("last-train-home/INDEX.html", "duplicate"),
+        ("last-train-home/data/Clips/trailer.mp4", "duplicate"),
+        ("last-train-home//index.html", "unsafe-path"),
+        ("last-train-home/./README.txt", "unsafe-path"),
+        ("./last-train-home/README.txt", "unsafe-path"),
+    ] {
+        let z = tmp.path().join("colliding.zip");
+        with_entries_first(&zip, &[(name, b"x")], &z);
+        let run = verify(&z);
+        run.code(1);
+        // The later of two colliding names is the one named.
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.contains(&format!(": {kind} ")) && l.contains(name)),
+            "{name}: {}",
+            run.stdout
+        );
+    }
+}
+
+/// Unpack `zip` into `dir`; returns the kit folder.
+fn unpack(zip: &Path, dir: &Path) -> PathBuf {
+    zip::ZipArchive::new(std::fs::File::open(zip).unwrap())
+        .unwrap()
+        .extract(dir)
+        .unwrap();
+    dir.join("last-train-home")
+}
+
+/// Run screenkit, killed after `secs`: a hang fails the test, not the run.
+fn screenkit_within(secs: u64, args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_screenkit"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed().as_secs() >= secs {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return (None, String::new());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// Item 3: a FIFO, a symlink to /dev/zero, to /etc, and a listed file
+/// replaced by a symlink to an identical copy outside the kit are each
+/// "not a regular file": never opened, never followed, never a hang.
+#[cfg(unix)]
+#[test]
+fn folder_verify_never_follows_links_or_opens_special_files() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build(&demo_copy(tmp.path()), tmp.path());
+    let kit = unpack(&zip, &tmp.path().join("stick"));
+    verify(&kit).code(0);
+    let fifo = kit.join("data/pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    symlink("/dev/zero", kit.join("data/zero")).unwrap();
+    symlink("/etc", kit.join("data/etc")).unwrap();
+    let listed = kit.join("data/cards/cards.md");
+    let outside = tmp.path().join("cards.md");
+    std::fs::rename(&listed, &outside).unwrap();
+    symlink(&outside, &listed).unwrap();
+    let (code, stdout) = screenkit_within(60, &["verify".as_ref(), kit.as_os_str()]);
+    assert_eq!(code, Some(1), "a hang is killed after 60 s\n{stdout}");
+    for (name, what) in [
+        ("data/pipe", "a FIFO"),
+        ("data/zero", "a symlink"),
+        ("data/etc", "a symlink"),
+        ("data/cards/cards.md", "a symlink"),
+    ] {
+        assert!(
+            stdout.contains(&format!("not-regular {name}: not a regular file ({what})")),
+            "{name}: {stdout}"
+        );
+    }
+    assert!(!stdout.contains("passwd"), "{stdout}");
+    assert_eq!(
+        stdout.matches("cards.md").count(),
+        1,
+        "named once: {stdout}"
+    );
+}
+
+/// Item 5: a name with ESC ] 0 ; … BEL (sets the terminal's title) or a
+/// bidi override is printed escaped, by verify and by the subtitle
+/// commands alike.
+#[test]
+fn names_reach_the_terminal_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build(&demo_copy(tmp.path()), tmp.path());
+    let kit = unpack(&zip, &tmp.path().join("stick"));
+    let evil = "\u{1b}]0;pwned\u{7}\u{202e}txt.exe";
+    std::fs::write(kit.join("data").join(evil), "x").unwrap();
+    let run = verify(&kit);
+    run.code(1);
+    let raw = |s: &str| s.contains(['\u{1b}', '\u{7}', '\u{202e}']);
+    assert!(!raw(&run.stdout), "{:?}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(r"extra data/\x1b]0;pwned\x07\u{202e}txt.exe"),
+        "{}",
+        run.stdout
+    );
+    let srt = tmp.path().join(format!("{evil}.srt"));
+    std::fs::write(&srt, "1\n00:00:01,000 --> 00:00:02,000\nHi  there\n").unwrap();
+    let run = screenkit(["fix".as_ref(), srt.as_os_str()]);
+    assert!(!raw(&run.stdout) && !raw(&run.stderr), "{:?}", run.stderr);
+    assert!(run.stderr.contains(r"\x1b]0;pwned\x07"), "{}", run.stderr);
+    // --json stays JSON: the name round-trips exactly.
+    let run = screenkit(["verify".as_ref(), "--json".as_ref(), kit.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        v["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["path"] == format!("data/{evil}")),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Item 7: a clip id that climbs out of the kit never becomes a `..`
+/// entry, with or without --force. (A clip's source path outside the kit
+/// is normal, as in the demo kit: it is packed under its id.)
+#[test]
+fn build_never_writes_an_entry_outside_the_kit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = demo_copy(tmp.path());
+    let toml = std::fs::read_to_string(kit.join("kit.toml")).unwrap();
+    std::fs::write(
+        kit.join("kit.toml"),
+        toml.replace("id = \"trailer\"", "id = \"../../evil\""),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let run = screenkit([
+        "build".as_ref(),
+        kit.as_os_str(),
+        "--force".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(
+        run.code(2).stderr.contains("--force cannot override this"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.join("last-train-home.zip").exists() && !tmp.path().join("evil.mp4").exists());
+}
+
+fn bagit_py() -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join("bagit.py"))
+        .find(|p| p.is_file());
+    on_path.unwrap_or_else(|| PathBuf::from("/work/main/target/test-tools/venv/bin/bagit.py"))
+}
+
+/// Rewrite an unpacked kit's bag-info.txt and its line in the tag
+/// manifest, as a forger would.
+fn forge_bag_info(kit: &Path, edit: impl Fn(&str) -> String) {
+    use sha2::Digest;
+    let info = kit.join("bag-info.txt");
+    let forged = edit(&std::fs::read_to_string(&info).unwrap());
+    std::fs::write(&info, &forged).unwrap();
+    let sha: String = sha2::Sha256::digest(forged.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let tm = kit.join("tagmanifest-sha256.txt");
+    let lines: String = std::fs::read_to_string(&tm)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            if l.ends_with("  bag-info.txt") {
+                format!("{sha}  bag-info.txt\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&tm, lines).unwrap();
+}
+
+/// Item 8: a CR in kit.toml text is refused by check KIT (with its line)
+/// and by build, even with --force; a bag-info.txt with an injected tag
+/// line, a repeated Payload-Oxum or a line that is no tag fails verify,
+/// and bagit.py agrees on the injected one.
+#[test]
+fn bag_info_tags_are_one_line_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = demo_copy(tmp.path());
+    let good = std::fs::read_to_string(kit.join("kit.toml")).unwrap();
+    let line = good
+        .lines()
+        .position(|l| l.starts_with("name = \"screenkit demo\""))
+        .unwrap()
+        + 1;
+    std::fs::write(
+        kit.join("kit.toml"),
+        good.replace(
+            "name = \"screenkit demo\"",
+            "name = \"demo\\rPayload-Oxum: 1.1\"",
+        ),
+    )
+    .unwrap();
+    let run = screenkit(["check".as_ref(), kit.as_os_str()]);
+    run.code(1);
+    assert!(
+        run.stdout.contains(&format!("kit.toml:{line}:"))
+            && run.stdout.contains("bag-info-text")
+            && run.stdout.contains("organizer.name contains U+000D"),
+        "{}",
+        run.stdout
+    );
+    let out = tmp.path().join("out");
+    for force in [false, true] {
+        let mut args = vec![
+            "build".as_ref(),
+            kit.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ];
+        if force {
+            args.push("--force".as_ref());
+        }
+        let run = screenkit(&args);
+        assert_ne!(run.code, 0, "--force {force}: {}", run.stderr);
+        assert!(!out.join("last-train-home.zip").exists(), "--force {force}");
+    }
+
+    std::fs::write(kit.join("kit.toml"), &good).unwrap();
+    let zip = build(&kit, &out);
+    type Edit = fn(&str) -> String;
+    let cases: [(&str, Edit); 3] = [
+        ("injected", |s| {
+            s.replace(
+                "Source-Organization: screenkit demo",
+                "Source-Organization: x\rPayload-Oxum: 1.1",
+            )
+        }),
+        ("repeated", |s| {
+            let oxum = s.lines().find(|l| l.starts_with("Payload-Oxum")).unwrap();
+            format!("{s}{oxum}\n")
+        }),
+        ("not a tag", |s| format!("{s}just some words\n")),
+    ];
+    for (n, (what, edit)) in cases.into_iter().enumerate() {
+        let bag = unpack(&zip, &tmp.path().join(format!("stick{n}")));
+        verify(&bag).code(0);
+        forge_bag_info(&bag, edit);
+        let run = verify(&bag);
+        run.code(1);
+        assert!(
+            run.stdout.contains("structure bag-info.txt")
+                || run.stdout.contains("oxum bag-info.txt"),
+            "{what}: {}",
+            run.stdout
+        );
+        if what == "injected" {
+            let py = std::process::Command::new(bagit_py())
+                .args(["--validate".as_ref(), bag.as_os_str()])
+                .output()
+                .expect("bagit.py (bash tests/run installs it)");
+            assert!(!py.status.success(), "bagit.py agrees: invalid");
+        }
+    }
+}
+
+const SRT: &str = "1\r\n00:00:01,000 --> 00:00:02,500\r\nCaf\u{e9}  ol\u{e9}\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000\r\nNext\r\n";
+
+/// Item 10: an output that is the same file as an input (same device and
+/// inode: the same name, `./name`, a symlink or a hard link) is refused
+/// unless it is the --in-place path, and the input is left as it was.
+#[cfg(unix)]
+#[test]
+fn no_input_is_overwritten_without_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let w = d.join("w.srt");
+    std::fs::write(&w, SRT).unwrap();
+    std::os::unix::fs::symlink(&w, d.join("link.srt")).unwrap();
+    std::fs::hard_link(&w, d.join("hard.srt")).unwrap();
+    let p = |n: &str| d.join(n).into_os_string();
+    let same = [
+        p("w.srt"),
+        d.join(".").join("w.srt").into_os_string(),
+        p("link.srt"),
+        p("hard.srt"),
+    ];
+    let mut runs: Vec<Vec<std::ffi::OsString>> = Vec::new();
+    for o in &same {
+        runs.push(vec![
+            "convert".into(),
+            p("w.srt"),
+            "--to".into(),
+            "srt".into(),
+            "-o".into(),
+            o.clone(),
+        ]);
+        runs.push(vec![
+            "convert".into(),
+            p("w.srt"),
+            "--to".into(),
+            "vtt".into(),
+            "-o".into(),
+            o.clone(),
+        ]);
+        runs.push(vec!["fix".into(), p("w.srt"), "-o".into(), o.clone()]);
+        runs.push(vec![
+            "retime".into(),
+            p("w.srt"),
+            "--shift".into(),
+            "1s".into(),
+            "-o".into(),
+            o.clone(),
+        ]);
+        // The reference is an input too.
+        let late = d.join("late.srt");
+        std::fs::write(&late, SRT.replace("00:00:0", "00:00:1")).unwrap();
+        runs.push(vec![
+            "sync".into(),
+            late.into_os_string(),
+            "--to".into(),
+            p("w.srt"),
+            "-o".into(),
+            o.clone(),
+        ]);
+    }
+    for args in runs {
+        let run = screenkit(&args);
+        assert_eq!(run.code, 2, "{args:?}\n{}", run.stderr);
+        assert!(
+            run.stderr.contains("is the same file as the input"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&w).unwrap(), SRT, "{args:?}");
+        assert!(
+            std::fs::symlink_metadata(d.join("link.srt"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+    // A different file is still fine.
+    screenkit([
+        "convert".as_ref(),
+        w.as_os_str(),
+        "--to".as_ref(),
+        "vtt".as_ref(),
+        "-o".as_ref(),
+        d.join("w.vtt").as_os_str(),
+    ])
+    .code(0);
+}
+
+/// Item 11: `fix --in-place` that cannot write its backup (here: a file
+/// size limit, as a full disk would stop it) fails with the original
+/// untouched and no backup left, partial or whole; on a symlink it
+/// rewrites the target and the link stays a link.
+#[cfg(unix)]
+#[test]
+fn a_failed_in_place_leaves_no_partial_backup() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let talk = d.join("talk.srt");
+    let body: String = (1..=4000)
+        .map(|n| {
+            format!(
+                "{n}\n00:{:02}:{:02},000 --> 00:{:02}:{:02},500\nLine  number {n} \n\n",
+                n / 60 % 60,
+                n % 60,
+                n / 60 % 60,
+                n % 60
+            )
+        })
+        .collect();
+    std::fs::write(&talk, &body).unwrap();
+    assert!(body.len() > 200 * 1024);
+    // SIGXFSZ ignored (inherited across exec), so the write fails with
+    // EFBIG and screenkit reports it, as it would a full disk.
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 100; exec \"$0\" fix --in-place \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_screenkit"))
+        .arg(&talk)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&talk).unwrap(), body);
+    let left: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "talk.srt")
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?} ({stderr})");
+
+    // Through a symlink: the target is rewritten, the link stays.
+    let real = d.join("real");
+    std::fs::create_dir(&real).unwrap();
+    std::fs::write(
+        real.join("talk.srt"),
+        "1\n00:00:01,000 --> 00:00:02,000\nHi  there\n",
+    )
+    .unwrap();
+    let link = d.join("link.srt");
+    std::os::unix::fs::symlink(real.join("talk.srt"), &link).unwrap();
+    screenkit(["fix".as_ref(), "--in-place".as_ref(), link.as_os_str()]).code(0);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(real.join("talk.srt")).unwrap(),
+        "1\n00:00:01,000 --> 00:00:02,000\nHi there\n\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("link.srt.bak")).unwrap(),
+        "1\n00:00:01,000 --> 00:00:02,000\nHi  there\n"
+    );
+}
