@@ -188,6 +188,9 @@ pub struct TimeLine {
     pub odd_arrow: bool,
     /// Anything after the end time (`X1:40 X2:600 …` or free text), trimmed.
     pub rest: Option<String>,
+    /// The digits of a one- or two-digit millisecond field, for the start
+    /// and the end code: what only a person can settle (`ambiguous-ms`).
+    pub short_ms: [Option<String>; 2],
 }
 
 /// Find the arrow of a time line (`-->`, or the variants seen in real files:
@@ -258,6 +261,7 @@ fn canonical_time_line(line: &str) -> Option<TimeLine> {
         },
         odd_arrow: false,
         rest: None,
+        short_ms: [None, None],
     })
 }
 
@@ -340,6 +344,7 @@ fn lenient_time_line(line: &str) -> Option<TimeLine> {
         .find(|c: char| !(c.is_ascii_digit() || matches!(c, ':' | ',' | '.')))
         .unwrap_or(right.len());
     let (end, q2) = parse_timecode(&right[..end_len])?;
+    let short_ms = [quirks.short_millis.clone(), q2.short_millis.clone()];
     quirks.merge(&q2);
     let rest = right[end_len..].trim();
     // Canonical spacing is exactly one space each side of the arrow.
@@ -354,6 +359,7 @@ fn lenient_time_line(line: &str) -> Option<TimeLine> {
         quirks,
         odd_arrow: !arrow_exact || !spaced,
         rest: (!rest.is_empty()).then(|| rest.to_string()),
+        short_ms,
     })
 }
 

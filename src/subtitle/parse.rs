@@ -461,6 +461,10 @@ impl Parser<'_> {
             quirks: tl.quirks,
             odd_arrow: tl.odd_arrow,
             rest: tl.rest,
+            kept_ms: [
+                tl.short_ms[0].clone().map(|d| (tl.start, d)),
+                tl.short_ms[1].clone().map(|d| (tl.end, d)),
+            ],
         });
         self.cues.push(cue);
         end

@@ -19,3 +19,4 @@ mod retime;
 mod snapshots;
 mod sync;
 mod util;
+mod wild;

@@ -1,0 +1,78 @@
+//! Subtitle files as they come in the wild (issue 11, defect classes 1–8):
+//! every word is either kept or named by a finding, `fix` never settles
+//! what `check` leaves to a person, and `fix` is a fixed point on its own
+//! output. The fixtures are in `tests/fixtures/{srt,vtt}/wild/`.
+
+use crate::util::{FileReport, check_json, fixture, screenkit};
+use std::path::{Path, PathBuf};
+
+fn wild(name: &str) -> PathBuf {
+    let ext = if name.ends_with(".vtt") { "vtt" } else { "srt" };
+    fixture(&format!("{ext}/wild/{name}"))
+}
+
+/// Fix `input` to `out`; returns the exit code and the text written.
+fn fix_to(input: &Path, out: &Path) -> (i32, String) {
+    let run = screenkit([
+        "fix".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(run.code == 0 || run.code == 1, "{input:?}: {run:?}");
+    let text = std::fs::read_to_string(out).unwrap_or_else(|_| panic!("no output: {run:?}"));
+    (run.code, text)
+}
+
+/// Fix the fixture, then fix the output: the second fix must change
+/// nothing. Returns the first fix's exit code, output and its check.
+fn fix_twice(name: &str) -> (i32, String, FileReport) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (once, twice) = (tmp.path().join("once.srt"), tmp.path().join("twice.srt"));
+    let (code, text) = fix_to(&wild(name), &once);
+    let (_, again) = fix_to(&once, &twice);
+    assert_eq!(text, again, "{name}: a second fix changed the output");
+    let (_, report) = check_json(&once, &[]);
+    (code, text, report)
+}
+
+/// The words of a file's text lines (not time lines or index numbers),
+/// lower-cased, in order.
+fn words(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.contains("-->") && l.trim().parse::<u64>().is_err())
+        .flat_map(|l| {
+            l.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty() && w.chars().any(char::is_alphabetic))
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// Class 7: `,50` could be 50 or 500 ms. `check` leaves it to a person, so
+/// `fix` keeps the digits as written and says errors remain.
+#[test]
+fn fix_leaves_an_ambiguous_millisecond_field_to_a_person() {
+    let (code, out, after) = fix_twice("ambiguous-ms.srt");
+    assert_eq!(code, 1, "fix must say a person is needed:\n{out}");
+    assert!(out.contains("00:00:01,50 --> 00:00:03,000\n"), "{out}");
+    assert!(out.contains("00:00:04,000 --> 00:00:06,5\n"), "{out}");
+    let ambiguous: Vec<_> = after
+        .findings
+        .iter()
+        .filter(|f| f.rule == "ambiguous-ms")
+        .map(|f| f.cue)
+        .collect();
+    assert_eq!(ambiguous, [Some(1), Some(2)], "{:?}", after.findings);
+    assert!(
+        after.findings.iter().all(|f| !f.fixable),
+        "{:?}",
+        after.findings
+    );
+}
