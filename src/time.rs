@@ -143,6 +143,16 @@ pub fn parse_timecode(s: &str) -> Option<(Timestamp, TimeQuirks)> {
             q.no_millis = true;
             None
         }
+        // MM:SS,mmm with no hours field, as some tools write and players
+        // read: the fields move up one place and the hours are 0.
+        3 if seps[0] == ':' && matches!(seps[1], ',' | '.') => {
+            if seps[1] != ',' {
+                q.separator = Some(seps[1]);
+            }
+            q.odd_width = true;
+            fields = [(0, 2), fields[0], fields[1], fields[2]];
+            Some(fields[3])
+        }
         4 if seps[0] == ':' && seps[1] == ':' => {
             if seps[2] != ',' {
                 q.separator = Some(seps[2]);
@@ -152,7 +162,10 @@ pub fn parse_timecode(s: &str) -> Option<(Timestamp, TimeQuirks)> {
         _ => return None,
     };
     let [(h, hw), (m, mw), (sec, sw), _] = fields;
-    if hw > 3 || mw > 2 || sw > 2 {
+    // A third digit is taken only as a leading zero (`00:00:013,567`,
+    // which ExoPlayer reads); more digits are not a time.
+    let padded = |v: u64, w: usize| w <= 2 || (w == 3 && v < 100);
+    if hw > 3 || !padded(m, mw) || !padded(sec, sw) {
         return None;
     }
     // Three hour digits are how SubRip writes 100 hours and more.
@@ -488,6 +501,19 @@ mod tests {
             assert_eq!(t.ms(), ms, "{s}");
             assert!(pred(&q), "{s}: {q:?}");
         }
+        // Forms players read that SubRip does not define (issue 11).
+        let wild: [(&str, i64, Pred); 3] = [
+            ("01:39,500", 99_500, |q| q.odd_width),
+            ("00:00:013,567", 13_567, |q| q.odd_width),
+            ("59:59.5", 3_599_005, |q| {
+                q.odd_width && q.separator == Some('.') && q.short_millis.is_some()
+            }),
+        ];
+        for (s, ms, pred) in wild {
+            let (t, q) = parse_timecode(s).unwrap_or_else(|| panic!("{s} should parse"));
+            assert_eq!(t.ms(), ms, "{s}");
+            assert!(pred(&q), "{s}: {q:?}");
+        }
     }
 
     #[test]
@@ -499,6 +525,8 @@ mod tests {
             "1:2:3:4:5",
             "00:00:01,12345",
             "x0:00:01,000",
+            "00:00:113,000",
+            "00:0130:00,000",
         ] {
             assert!(parse_timecode(s).is_none(), "{s}");
         }

@@ -76,3 +76,86 @@ fn fix_leaves_an_ambiguous_millisecond_field_to_a_person() {
         after.findings
     );
 }
+
+/// Class 8: a stray advert after a blank line is not more of the cue
+/// above: `check` calls it orphan text and `fix` keeps it out of the cue.
+#[test]
+fn fix_never_merges_an_advert_into_the_cue_above() {
+    let (code, before) = check_json(&wild("advert-after-blank.srt"), &[]);
+    assert_eq!(code, 1);
+    let orphan: Vec<_> = before
+        .findings
+        .iter()
+        .filter(|f| f.rule == "orphan-text")
+        .map(|f| f.line)
+        .collect();
+    assert_eq!(orphan, [5], "{:?}", before.findings);
+    assert!(
+        before
+            .findings
+            .iter()
+            .all(|f| f.rule != "blank-line-in-cue"),
+        "{:?}",
+        before.findings
+    );
+    let (code, out, after) = fix_twice("advert-after-blank.srt");
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Where is the projector?\n\nDownloaded from www.example-subs.com\n\n2\n"),
+        "{out}"
+    );
+    assert!(
+        after.rules().contains("orphan-text"),
+        "{:?}",
+        after.findings
+    );
+    let source = std::fs::read_to_string(wild("advert-after-blank.srt")).unwrap();
+    assert_eq!(sorted(words(&out)), sorted(words(&source)));
+}
+
+/// Class 6: `MM:SS,mmm` with no hours, and a zero-padded three-digit
+/// seconds field, are read (players read them) and named for `fix`.
+#[test]
+fn subrip_time_forms_players_accept_are_read() {
+    for (name, times) in [
+        (
+            "no-hours.srt",
+            [
+                "00:00:01,000 --> 00:00:03,500",
+                "00:00:04,000 --> 00:00:06,250",
+                "00:01:02,000 --> 00:01:04,000",
+            ],
+        ),
+        (
+            "padded-seconds.srt",
+            [
+                "00:00:09,100 --> 00:00:11,200",
+                "00:00:13,567 --> 00:00:15,000",
+                "00:00:16,000 --> 00:00:18,000",
+            ],
+        ),
+    ] {
+        let (_, before) = check_json(&wild(name), &[]);
+        let format: Vec<_> = before
+            .findings
+            .iter()
+            .filter(|f| f.rule == "timecode-format")
+            .map(|f| (f.cue, f.fixable))
+            .collect();
+        assert_eq!(
+            format,
+            [(Some(1), true), (Some(2), true), (Some(3), true)],
+            "{name}: {:?}",
+            before.findings
+        );
+        let (_, out, after) = fix_twice(name);
+        for t in times {
+            assert!(out.contains(&format!("{t}\n")), "{name}: {t} in\n{out}");
+        }
+        assert!(
+            after.findings.iter().all(|f| f.severity == "info"),
+            "{name}: {:?}",
+            after.findings
+        );
+    }
+}
