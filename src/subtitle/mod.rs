@@ -309,6 +309,9 @@ pub struct Source {
     pub final_newline: bool,
     /// Blank lines before the first block.
     pub leading_blank_lines: usize,
+    /// The file is WebVTT: identifiers are optional and any line ending
+    /// is valid there.
+    pub vtt: bool,
 }
 
 /// How the encoding was decided.
@@ -422,7 +425,11 @@ pub enum LoadError {
 /// SubRip file can begin with stray text that happens to read `WEBVTT`).
 pub fn is_vtt(text: &str) -> bool {
     let text = text.trim_start_matches('\u{FEFF}');
-    let first = text.split(['\n', '\r']).next().unwrap_or("");
+    // Blank lines before the header are a defect, not another format.
+    let first = text
+        .split(['\n', '\r'])
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     let header = first == "WEBVTT" || first.starts_with("WEBVTT ") || first.starts_with("WEBVTT\t");
     let srt_times = text
         .lines()
@@ -461,6 +468,8 @@ fn read_text(text: &str, source: Source) -> Result<Track, LoadError> {
         t.source = Source {
             eol: t.source.eol,
             final_newline: t.source.final_newline,
+            leading_blank_lines: t.source.leading_blank_lines,
+            vtt: true,
             ..source
         };
         return Ok(t);

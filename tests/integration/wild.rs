@@ -159,3 +159,82 @@ fn subrip_time_forms_players_accept_are_read() {
         );
     }
 }
+
+fn findings_of<'a>(r: &'a FileReport, rule: &str) -> Vec<(usize, Option<usize>)> {
+    r.findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| (f.line, f.cue))
+        .collect()
+}
+
+/// Class 1: WebVTT blocks with a broken, unreadable or missing timing
+/// line, and cue bodies cut by a blank line, keep their text and get the
+/// findings SubRip gets.
+#[test]
+fn webvtt_text_is_never_lost_silently() {
+    let name = "lost-text.vtt";
+    let (code, before) = check_json(&wild(name), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings_of(&before, "orphan-text"), [(11, None)]);
+    assert_eq!(
+        findings_of(&before, "timecode-format"),
+        [(8, Some(2)), (15, None)],
+        "{:?}",
+        before.findings
+    );
+    assert_eq!(findings_of(&before, "blank-line-in-cue"), [(21, Some(3))]);
+    let (code, out, _) = fix_twice(name);
+    assert_eq!(code, 1, "{out}");
+    let source = std::fs::read_to_string(wild(name)).unwrap();
+    let source = source.replacen("WEBVTT", "", 1);
+    assert_eq!(sorted(words(&out)), sorted(words(&source)), "{out}");
+    assert!(
+        out.contains("A cue body\ninterrupted by a blank line.\n"),
+        "{out}"
+    );
+}
+
+/// Class 2: WebVTT time codes get the SubRip time-code rules.
+#[test]
+fn webvtt_time_codes_get_the_time_code_rules() {
+    let (code, r) = check_json(&wild("timecodes.vtt"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings_of(&r, "ambiguous-ms"), [(3, Some(1))]);
+    // Four fraction digits are a fraction of a second: no carry-over into
+    // a long cue, so no overlap with the next.
+    assert_eq!(findings_of(&r, "timecode-format"), [(6, Some(2))]);
+    assert!(findings_of(&r, "overlap").is_empty(), "{:?}", r.findings);
+    // Hours past SubRip's limit: named, not "ready to screen".
+    assert_eq!(findings_of(&r, "timecode-range"), [(12, Some(4))]);
+}
+
+/// Class 3: valid WebVTT gets no false alarms: bare CR line endings, a
+/// line of markup alone, cues with no identifier.
+#[test]
+fn valid_webvtt_gets_no_false_alarms() {
+    let (code, r) = check_json(&wild("valid-cr.vtt"), &[]);
+    assert_eq!(code, 0);
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+}
+
+/// Class 4: markup becomes SubRip without gluing words.
+#[test]
+fn webvtt_markup_to_subrip_keeps_words_apart() {
+    let (_, out, _) = fix_twice("markup.vtt");
+    assert!(out.contains("\na\nnew line\n"), "{out}");
+    assert!(out.contains("漢字(かんじ) and over(ruby)\n"), "{out}");
+}
+
+/// Class 5: a blank line before `WEBVTT` does not make another format:
+/// fixing the fixed file changes nothing.
+#[test]
+fn fix_is_a_fixed_point_with_a_blank_line_before_the_header() {
+    let (code, out, after) = fix_twice("blank-before-header.vtt");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("1\n00:00:01,000 --> 00:00:03,000\nA blank line came before the header.\n"),
+        "{out}"
+    );
+    assert!(after.findings.is_empty(), "{:?}", after.findings);
+}
