@@ -160,7 +160,7 @@ fn subrip_time_forms_players_accept_are_read() {
     }
 }
 
-fn findings_of<'a>(r: &'a FileReport, rule: &str) -> Vec<(usize, Option<usize>)> {
+fn findings_of(r: &FileReport, rule: &str) -> Vec<(usize, Option<usize>)> {
     r.findings
         .iter()
         .filter(|f| f.rule == rule)
