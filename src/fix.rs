@@ -17,7 +17,7 @@ use crate::check::text::ESCAPED_BREAKS;
 use crate::check::timing::{Measure, end_limit, in_stack, lengthened_end, start_order, wanted_ms};
 use crate::subtitle::markup::{balanced_lines, clean_line, is_invisible};
 use crate::subtitle::{Cue, Eol, Index, Source, Track};
-use crate::time::Timestamp;
+use crate::time::{TimeQuirks, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A kind of change `fix` makes, in the order it reports them.
@@ -187,7 +187,16 @@ pub fn fix_for_clip(track: &Track, lim: &Limits, clip_ms: Option<i64>) -> Fixed 
         if c.index != Some(Index::Number(i as u64 + 1)) {
             changes.cue(Change::Renumbered, c);
         }
-        if !c.time().quirks.is_clean() || c.time().odd_arrow {
+        let q = &c.time().quirks;
+        // Kept short millisecond digits are written as read (see `set_end`).
+        let kept = c.time().kept(0, c.start).is_some() || c.time().kept(1, c.end).is_some();
+        let only_short = kept
+            && TimeQuirks {
+                short_millis: None,
+                ..q.clone()
+            }
+            .is_clean();
+        if (!q.is_clean() && !only_short) || c.time().odd_arrow {
             changes.cue(Change::RewroteTimeLine, c);
         }
         if c.time().rest.is_some() {
@@ -382,7 +391,12 @@ fn lengthen(
     }
 }
 
+/// An end read from an ambiguous millisecond field (`,50`: 50 or 500 ms?)
+/// is left for a person: moving it would settle the question unasked.
 fn set_end(cues: &mut [Cue], k: usize, end: i64, changes: &mut Changes, what: Change) {
+    if cues[k].time().kept(1, cues[k].end).is_some() {
+        return;
+    }
     cues[k].end = Timestamp(end);
     changes.cue(what, &cues[k]);
 }

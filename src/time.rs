@@ -143,6 +143,16 @@ pub fn parse_timecode(s: &str) -> Option<(Timestamp, TimeQuirks)> {
             q.no_millis = true;
             None
         }
+        // MM:SS,mmm with no hours field, as some tools write and players
+        // read: the fields move up one place and the hours are 0.
+        3 if seps[0] == ':' && matches!(seps[1], ',' | '.') => {
+            if seps[1] != ',' {
+                q.separator = Some(seps[1]);
+            }
+            q.odd_width = true;
+            fields = [(0, 2), fields[0], fields[1], fields[2]];
+            Some(fields[3])
+        }
         4 if seps[0] == ':' && seps[1] == ':' => {
             if seps[2] != ',' {
                 q.separator = Some(seps[2]);
@@ -152,7 +162,10 @@ pub fn parse_timecode(s: &str) -> Option<(Timestamp, TimeQuirks)> {
         _ => return None,
     };
     let [(h, hw), (m, mw), (sec, sw), _] = fields;
-    if hw > 3 || mw > 2 || sw > 2 {
+    // A third digit is taken only as a leading zero (`00:00:013,567`,
+    // which ExoPlayer reads); more digits are not a time.
+    let padded = |v: u64, w: usize| w <= 2 || (w == 3 && v < 100);
+    if hw > 3 || !padded(m, mw) || !padded(sec, sw) {
         return None;
     }
     // Three hour digits are how SubRip writes 100 hours and more.
@@ -188,6 +201,9 @@ pub struct TimeLine {
     pub odd_arrow: bool,
     /// Anything after the end time (`X1:40 X2:600 …` or free text), trimmed.
     pub rest: Option<String>,
+    /// The digits of a one- or two-digit millisecond field, for the start
+    /// and the end code: what only a person can settle (`ambiguous-ms`).
+    pub short_ms: [Option<String>; 2],
 }
 
 /// Find the arrow of a time line (`-->`, or the variants seen in real files:
@@ -258,6 +274,7 @@ fn canonical_time_line(line: &str) -> Option<TimeLine> {
         },
         odd_arrow: false,
         rest: None,
+        short_ms: [None, None],
     })
 }
 
@@ -340,6 +357,7 @@ fn lenient_time_line(line: &str) -> Option<TimeLine> {
         .find(|c: char| !(c.is_ascii_digit() || matches!(c, ':' | ',' | '.')))
         .unwrap_or(right.len());
     let (end, q2) = parse_timecode(&right[..end_len])?;
+    let short_ms = [quirks.short_millis.clone(), q2.short_millis.clone()];
     quirks.merge(&q2);
     let rest = right[end_len..].trim();
     // Canonical spacing is exactly one space each side of the arrow.
@@ -354,6 +372,7 @@ fn lenient_time_line(line: &str) -> Option<TimeLine> {
         quirks,
         odd_arrow: !arrow_exact || !spaced,
         rest: (!rest.is_empty()).then(|| rest.to_string()),
+        short_ms,
     })
 }
 
@@ -482,6 +501,19 @@ mod tests {
             assert_eq!(t.ms(), ms, "{s}");
             assert!(pred(&q), "{s}: {q:?}");
         }
+        // Forms players read that SubRip does not define (issue 11).
+        let wild: [(&str, i64, Pred); 3] = [
+            ("01:39,500", 99_500, |q| q.odd_width),
+            ("00:00:013,567", 13_567, |q| q.odd_width),
+            ("59:59.5", 3_599_005, |q| {
+                q.odd_width && q.separator == Some('.') && q.short_millis.is_some()
+            }),
+        ];
+        for (s, ms, pred) in wild {
+            let (t, q) = parse_timecode(s).unwrap_or_else(|| panic!("{s} should parse"));
+            assert_eq!(t.ms(), ms, "{s}");
+            assert!(pred(&q), "{s}: {q:?}");
+        }
     }
 
     #[test]
@@ -493,6 +525,8 @@ mod tests {
             "1:2:3:4:5",
             "00:00:01,12345",
             "x0:00:01,000",
+            "00:00:113,000",
+            "00:0130:00,000",
         ] {
             assert!(parse_timecode(s).is_none(), "{s}");
         }

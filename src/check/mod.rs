@@ -45,7 +45,7 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
             for (j, c) in chunk.iter().enumerate() {
                 let prev = (k * CHUNK + j).checked_sub(1).map(|p| &track.cues[p]);
                 let before = found.len();
-                structure::cue(c, prev, lim, &mut found);
+                structure::cue(c, prev, track.source.vtt, lim, &mut found);
                 let chars = text::check(c, lim, &mut found);
                 measures.push(timing::Measure::with_chars(c, lim, chars));
                 // In order within the cue, so the whole is a few long runs.

@@ -65,7 +65,9 @@ pub fn file(track: &Track, lim: &Limits, out: &mut Vec<Finding>) {
         });
     }
     let e = &s.eol;
-    if e.cr > 0 {
+    if track.source.vtt {
+        // WebVTT allows CR, LF and CRLF, mixed as they come.
+    } else if e.cr > 0 {
         let line = e.first_cr.unwrap_or(1);
         out.push(file_finding(
             Rule::LineEndings,
@@ -119,7 +121,8 @@ pub fn file(track: &Track, lim: &Limits, out: &mut Vec<Finding>) {
 /// Index, time-line syntax, blank lines and emptiness of one cue. The
 /// expected index follows the previous cue's number (or the position when
 /// it has none), so each cue is judged on its own and in parallel.
-pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
+/// WebVTT cues (`vtt`) need no identifier, nor a numeric one.
+pub fn cue(c: &Cue, prev: Option<&Cue>, vtt: bool, lim: &Limits, out: &mut Vec<Finding>) {
     let strict = if lim.strict_syntax {
         Severity::Error
     } else {
@@ -136,6 +139,7 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, lim: &Limits, out: &mut Vec<Finding>) {
         });
     };
     match (&c.index, c.index_line()) {
+        _ if vtt => {}
         (None, _) | (_, None) => {
             add(
                 Rule::MissingIndex,

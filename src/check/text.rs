@@ -30,7 +30,7 @@ const ADVERT_MARKS: [&str; 7] = [
 /// letters of some mark; only the rare candidates are compared in full.
 /// This beats a general matcher on short lines and has no branch per mark
 /// letter to mispredict (benches/README.md).
-fn has_advert(line: &str) -> bool {
+pub fn has_advert(line: &str) -> bool {
     let b = line.as_bytes();
     let pairs = b.windows(2).fold(0u8, |hit, w| hit | mark_pair(w[0], w[1]));
     pairs != 0 && advert_at_pairs(b)

@@ -52,6 +52,7 @@ static CANONICAL: TimeSyntax = TimeSyntax {
     },
     odd_arrow: false,
     rest: None,
+    kept_ms: [None, None],
 };
 
 /// A cue's index line as written.
@@ -108,6 +109,22 @@ pub struct TimeSyntax {
     pub odd_arrow: bool,
     /// Text after the end time (`X1:…` coordinates or free text).
     pub rest: Option<String>,
+    /// A start or end code with a one- or two-digit millisecond field: the
+    /// time as read and the digits as written. Only a person can say what
+    /// `,50` meant, so writers keep the digits while the time is unchanged.
+    pub kept_ms: [Option<(Timestamp, String)>; 2],
+}
+
+impl TimeSyntax {
+    /// The millisecond digits to write for `t` as the start (`0`) or end
+    /// (`1`) code: the short ones as written while `t` is still the time
+    /// read from them.
+    pub fn kept(&self, which: usize, t: Timestamp) -> Option<&str> {
+        match &self.kept_ms[which] {
+            Some((read, digits)) if *read == t => Some(digits),
+            _ => None,
+        }
+    }
 }
 
 /// A cue's text lines, in order (`str::split` went through a generic
@@ -174,7 +191,10 @@ impl Cue {
 
     /// Record what was odd about the time line.
     pub fn set_time(&mut self, syntax: TimeSyntax) {
-        let canonical = syntax.quirks.is_clean() && !syntax.odd_arrow && syntax.rest.is_none();
+        let canonical = syntax.quirks.is_clean()
+            && !syntax.odd_arrow
+            && syntax.rest.is_none()
+            && syntax.kept_ms == [None, None];
         self.syntax = (!canonical).then(|| Box::new(syntax));
     }
 
@@ -289,6 +309,9 @@ pub struct Source {
     pub final_newline: bool,
     /// Blank lines before the first block.
     pub leading_blank_lines: usize,
+    /// The file is WebVTT: identifiers are optional and any line ending
+    /// is valid there.
+    pub vtt: bool,
 }
 
 /// How the encoding was decided.
@@ -402,7 +425,11 @@ pub enum LoadError {
 /// SubRip file can begin with stray text that happens to read `WEBVTT`).
 pub fn is_vtt(text: &str) -> bool {
     let text = text.trim_start_matches('\u{FEFF}');
-    let first = text.split(['\n', '\r']).next().unwrap_or("");
+    // Blank lines before the header are a defect, not another format.
+    let first = text
+        .split(['\n', '\r'])
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     let header = first == "WEBVTT" || first.starts_with("WEBVTT ") || first.starts_with("WEBVTT\t");
     let srt_times = text
         .lines()
@@ -441,6 +468,8 @@ fn read_text(text: &str, source: Source) -> Result<Track, LoadError> {
         t.source = Source {
             eol: t.source.eol,
             final_newline: t.source.final_newline,
+            leading_blank_lines: t.source.leading_blank_lines,
+            vtt: true,
             ..source
         };
         return Ok(t);

@@ -12,7 +12,8 @@
 //!   (the index line, numeric or not);
 //! - text runs to a blank line; a blank line is *inside* the cue when what
 //!   follows is neither a time line, an index + time line, nor a number line
-//!   (a number line starting a block with no time line is orphan text);
+//!   (a number line starting a block with no time line is orphan text, and
+//!   so is a block holding an advert such as `Downloaded from …`);
 //! - a block with no time line, or an unreadable one, becomes an `Orphan`
 //!   that is kept verbatim so a rewrite loses nothing.
 
@@ -461,9 +462,24 @@ impl Parser<'_> {
             quirks: tl.quirks,
             odd_arrow: tl.odd_arrow,
             rest: tl.rest,
+            kept_ms: [
+                tl.short_ms[0].clone().map(|d| (tl.start, d)),
+                tl.short_ms[1].clone().map(|d| (tl.end, d)),
+            ],
         });
         self.cues.push(cue);
         end
+    }
+
+    /// Whether the lines from `k` to the next blank line hold an advert
+    /// (`Downloaded from …`): after a blank line that is not more of the
+    /// cue above but orphan text, so that `fix` never puts it on screen.
+    fn advert_block(&self, k: usize) -> bool {
+        self.lines[k..]
+            .iter()
+            .zip(&self.kinds[k..])
+            .take_while(|(_, kind)| **kind != Kind::Blank)
+            .any(|(l, _)| crate::check::text::has_advert(l))
     }
 
     /// Where the text starting at `from` ends (exclusive), and whether the
@@ -475,7 +491,10 @@ impl Parser<'_> {
             match self.kinds[j] {
                 Kind::Blank => {
                     let k = self.next_non_blank(j);
-                    let continues = k < n && !self.block_starts(k) && self.kinds[k] != Kind::Number;
+                    let continues = k < n
+                        && !self.block_starts(k)
+                        && self.kinds[k] != Kind::Number
+                        && !self.advert_block(k);
                     if !continues {
                         return (j, false);
                     }

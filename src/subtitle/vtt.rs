@@ -8,8 +8,8 @@
 //! which becomes a cue setting.
 
 use super::markup::balance_tags;
-use super::{Cue, Source, Track};
-use crate::time::{Timestamp, parse_timecode};
+use super::{Cue, Orphan, OrphanReason, Source, TimeSyntax, Track};
+use crate::time::{TimeQuirks, Timestamp};
 use thiserror::Error;
 
 /// Why a track could not be written or read as WebVTT.
@@ -161,130 +161,350 @@ fn srt_line_to_vtt(line: &str) -> (String, Option<u8>) {
     (out.trim_end().to_string(), an)
 }
 
-/// Read WebVTT text into a track (for `convert --to srt`).
+/// Read WebVTT text into a track (for `convert --to srt`, `check`, `fix`).
+///
+/// Nothing is dropped without a trace, as in the SubRip reader: a block
+/// with no timing line, or one that cannot be read, becomes an `Orphan`
+/// (`orphan-text` / `timecode-format`), and text after a blank line inside
+/// a cue body stays in the cue with the blank line (`blank-line-in-cue`),
+/// unless it is a number line or an advert. `NOTE`, `STYLE` and `REGION`
+/// blocks and the header block are not subtitle text and are skipped.
 pub fn parse_vtt(text: &str) -> Result<Track, VttError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let (lines, eol, final_newline) = super::parse::split_lines(text);
-    let header = lines.first().copied().unwrap_or("");
+    let blank = |l: &str| l.trim().is_empty();
+    let lead = lines.iter().take_while(|l| blank(l)).count();
+    let header = lines.get(lead).copied().unwrap_or("");
     if !(header == "WEBVTT" || header.starts_with("WEBVTT ") || header.starts_with("WEBVTT\t")) {
         return Err(VttError::NoHeader);
     }
-    let mut cues = Vec::new();
-    let mut i = 1;
-    while i < lines.len() {
-        // A block: consecutive non-blank lines.
-        while i < lines.len() && lines[i].trim().is_empty() {
+    let mut r = VttReader {
+        lines: &lines,
+        cues: Vec::new(),
+        orphans: Vec::new(),
+        after_cue: false,
+    };
+    // The header block runs to the first blank line.
+    let mut i = lead + 1;
+    while i < lines.len() && !blank(lines[i]) {
+        i += 1;
+    }
+    loop {
+        let blank_from = i;
+        while i < lines.len() && blank(lines[i]) {
             i += 1;
+        }
+        if i >= lines.len() {
+            break;
         }
         let start = i;
-        while i < lines.len() && !lines[i].trim().is_empty() {
+        while i < lines.len() && !blank(lines[i]) {
             i += 1;
         }
-        let mut block = &lines[start..i];
-        let mut at = start;
-        let Some(mut t) = block.iter().position(|l| l.contains("-->")) else {
-            continue; // NOTE, STYLE, REGION or stray text
-        };
-        if t > 1 || block[0].starts_with("NOTE") {
-            continue;
-        }
-        // A line containing "-->" always starts new cue timings (WebVTT
-        // parser rules), even without a blank line before it.
-        loop {
-            let next = block[t + 1..]
-                .iter()
-                .position(|l| l.contains("-->"))
-                .map(|k| t + 1 + k);
-            let text_end = next.unwrap_or(block.len());
-            if let Some((s, e, settings)) = vtt_time_line(block[t]) {
-                let top = settings
-                    .split_whitespace()
-                    .any(|s| s == "line:0" || s == "line:0%");
-                let mut text_lines: Vec<String> = block[t + 1..text_end]
-                    .iter()
-                    .map(|l| vtt_text_to_srt(l))
-                    .collect();
-                if top && let Some(first) = text_lines.first_mut() {
-                    first.insert_str(0, "{\\an8}");
-                }
-                let mut cue = Cue {
-                    pos: cues.len(),
-                    index: (t == 1).then(|| super::Index::read(block[0])),
-                    time_line: at + t + 1,
-                    start: s,
-                    end: e,
-                    text: String::new(),
-                    breaks: 0,
-                    syntax: None,
-                    no_blank_after: false,
-                };
-                cue.put_text(text_lines.join("\n"));
-                cues.push(cue);
-            }
-            let Some(n) = next else { break };
-            at += n;
-            block = &block[n..];
-            t = 0;
-        }
+        r.block(start, i, start - blank_from);
     }
     Ok(Track {
-        cues,
-        orphans: Vec::new(),
+        cues: r.cues,
+        orphans: r.orphans,
         source: Source {
             encoding: super::decode::Charset::UTF_8,
             eol,
             final_newline,
+            leading_blank_lines: lead,
+            vtt: true,
             ..Source::default()
         },
     })
 }
 
-fn vtt_time(s: &str) -> Option<Timestamp> {
-    let s = s.trim();
-    // `MM:SS.mmm` has no hours field.
-    let full = if s.matches(':').count() == 1 {
-        format!("00:{s}")
-    } else {
-        s.to_string()
-    };
-    parse_timecode(&full).map(|(t, _)| t)
+struct VttReader<'a> {
+    lines: &'a [&'a str],
+    cues: Vec<Cue>,
+    orphans: Vec<Orphan>,
+    /// The last block read ended in a cue's text.
+    after_cue: bool,
 }
 
-fn vtt_time_line(l: &str) -> Option<(Timestamp, Timestamp, String)> {
+impl VttReader<'_> {
+    /// A timing line, or a line that means to be one (`->`, `—>`).
+    fn arrow(&self, i: usize) -> bool {
+        self.lines[i].contains("-->") || crate::time::looks_like_time_line(self.lines[i])
+    }
+
+    /// Read the block `from..to` (non-blank lines), which came after
+    /// `blanks` blank lines.
+    fn block(&mut self, from: usize, to: usize, blanks: usize) {
+        let first = self.lines[from];
+        let word = first.split([' ', '\t']).next().unwrap_or("");
+        if matches!(word, "NOTE" | "STYLE" | "REGION") {
+            self.after_cue = false;
+            return;
+        }
+        let mut pos = from;
+        while pos < to {
+            let t = if self.arrow(pos) {
+                Some(pos)
+            } else if pos + 1 < to && self.arrow(pos + 1) {
+                Some(pos + 1)
+            } else {
+                None
+            };
+            // A line holding "-->" always starts new cue timings (WebVTT
+            // parser rules), even without a blank line before it.
+            let next = |after: usize| (after..to).find(|&k| self.arrow(k)).unwrap_or(to);
+            let Some(t) = t else {
+                let end = next(pos);
+                self.loose(pos, end, if pos == from { blanks } else { 0 });
+                pos = end;
+                continue;
+            };
+            let end = next(t + 1);
+            match vtt_time_line(self.lines[t]) {
+                Some(tl) => self.cue(pos, t, end, tl),
+                None => {
+                    self.orphans.push(Orphan {
+                        line: pos + 1,
+                        lines: self.lines[pos..end].iter().map(|l| l.to_string()).collect(),
+                        after: self.cues.last().map(|c| c.pos),
+                        reason: OrphanReason::BadTimeLine(t + 1),
+                    });
+                    self.after_cue = false;
+                }
+            }
+            pos = end;
+        }
+    }
+
+    /// Lines with no timing line: more of the cue above after a blank
+    /// line, as in SubRip, or orphan text.
+    fn loose(&mut self, from: usize, to: usize, blanks: usize) {
+        let lines = &self.lines[from..to];
+        let number = lines[0].trim().bytes().all(|b| b.is_ascii_digit());
+        let advert = lines.iter().any(|l| crate::check::text::has_advert(l));
+        if self.after_cue
+            && !number
+            && !advert
+            && let Some(cue) = self.cues.last_mut()
+        {
+            let mut text = cue.text().to_string();
+            for _ in 0..blanks {
+                text.push('\n');
+            }
+            for l in lines {
+                text.push('\n');
+                text.push_str(&vtt_text_to_srt(l));
+            }
+            cue.put_text(text);
+            return;
+        }
+        self.orphans.push(Orphan {
+            line: from + 1,
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+            after: self.cues.last().map(|c| c.pos),
+            reason: OrphanReason::NoTimeLine,
+        });
+        self.after_cue = false;
+    }
+
+    /// A cue with its identifier (if `from < t`), timing line `t` and text
+    /// up to `to`.
+    fn cue(&mut self, from: usize, t: usize, to: usize, tl: VttTimeLine) {
+        let top = tl
+            .settings
+            .split_whitespace()
+            .any(|s| s == "line:0" || s == "line:0%");
+        // A line of markup alone (`</c>`) shows nothing but is no blank
+        // line either: it is left out rather than read as one.
+        let mut text_lines: Vec<String> = self.lines[t + 1..to]
+            .iter()
+            .map(|l| vtt_text_to_srt(l))
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        if top && let Some(first) = text_lines.first_mut() {
+            first.insert_str(0, "{\\an8}");
+        }
+        let mut cue = Cue {
+            pos: self.cues.len(),
+            index: (from < t).then(|| super::Index::read(self.lines[from])),
+            time_line: t + 1,
+            start: tl.start,
+            end: tl.end,
+            text: String::new(),
+            breaks: 0,
+            syntax: None,
+            no_blank_after: false,
+        };
+        cue.put_text(text_lines.join("\n"));
+        cue.set_time(TimeSyntax {
+            quirks: tl.quirks,
+            odd_arrow: tl.odd_arrow,
+            rest: None,
+            kept_ms: [
+                tl.short[0].clone().map(|d| (tl.start, d)),
+                tl.short[1].clone().map(|d| (tl.end, d)),
+            ],
+        });
+        self.cues.push(cue);
+        self.after_cue = true;
+    }
+}
+
+/// A WebVTT timestamp: `[H…H:]MM:SS.mmm`, any number of hour digits. What
+/// is not WebVTT is read as players read it and reported: a `,`, one or
+/// two fraction digits (`ambiguous-ms`, digits returned), four or more
+/// (read as a fraction of a second), one-digit fields.
+fn vtt_time(s: &str) -> Option<(Timestamp, TimeQuirks, Option<String>)> {
+    let s = s.trim();
+    let mut q = TimeQuirks::default();
+    let (hms, frac) = match s.rfind(['.', ',']) {
+        Some(p) => {
+            if s[p..].starts_with(',') {
+                q.separator = Some(',');
+            }
+            (&s[..p], Some(&s[p + 1..]))
+        }
+        None => (s, None),
+    };
+    let digits = |f: &str| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit());
+    let fields: Vec<&str> = hms.split(':').collect();
+    if !fields.iter().all(|f| digits(f)) {
+        return None;
+    }
+    let (h, m, sec) = match fields[..] {
+        [m, s] => ("00", m, s),
+        [h, m, s] => (h, m, s),
+        _ => return None,
+    };
+    // Nine hour digits at most: no overflow, and far past any film.
+    if h.len() > 9 || m.len() > 2 || sec.len() > 2 {
+        return None;
+    }
+    if h.len() < 2 || m.len() < 2 || sec.len() < 2 {
+        q.odd_width = true;
+    }
+    let n = |f: &str| f.parse::<i64>().unwrap_or(0);
+    let mut short = None;
+    let ms = match frac {
+        None => {
+            q.no_millis = true;
+            0
+        }
+        Some(f) if !digits(f) || f.len() > 9 => return None,
+        Some(f) if f.len() < 3 => {
+            q.short_millis = Some(f.to_string());
+            short = Some(f.to_string());
+            n(f)
+        }
+        Some(f) => {
+            if f.len() > 3 {
+                q.odd_width = true;
+            }
+            n(&f[..3])
+        }
+    };
+    if n(m) >= 60 || n(sec) >= 60 {
+        q.out_of_range = true;
+    }
+    Some((Timestamp::from_hmsm(n(h), n(m), n(sec), ms), q, short))
+}
+
+/// A WebVTT timing line, read.
+struct VttTimeLine {
+    start: Timestamp,
+    end: Timestamp,
+    quirks: TimeQuirks,
+    odd_arrow: bool,
+    /// Short millisecond digits of the start and end codes.
+    short: [Option<String>; 2],
+    settings: String,
+}
+
+/// A timing line: WebVTT's, else one the SubRip reader can read (odd
+/// arrows and all), so that text is never lost to a quirk `fix` mends.
+fn vtt_time_line(l: &str) -> Option<VttTimeLine> {
+    strict_time_line(l).or_else(|| {
+        let tl = crate::time::parse_time_line(l)?;
+        Some(VttTimeLine {
+            start: tl.start,
+            end: tl.end,
+            quirks: TimeQuirks {
+                // `.` is WebVTT's own separator.
+                separator: tl.quirks.separator.filter(|&c| c != '.'),
+                ..tl.quirks
+            },
+            odd_arrow: tl.odd_arrow,
+            short: tl.short_ms,
+            settings: tl.rest.unwrap_or_default(),
+        })
+    })
+}
+
+fn strict_time_line(l: &str) -> Option<VttTimeLine> {
     let (a, b) = l.split_once("-->")?;
     let b = b.trim_start();
     let end_len = b.find(char::is_whitespace).unwrap_or(b.len());
-    Some((
-        vtt_time(a)?,
-        vtt_time(&b[..end_len])?,
-        b[end_len..].trim().to_string(),
-    ))
+    let (start, mut quirks, s1) = vtt_time(a)?;
+    let (end, q2, s2) = vtt_time(&b[..end_len])?;
+    let merged_short = quirks.short_millis.clone().or(q2.short_millis.clone());
+    quirks.separator = quirks.separator.or(q2.separator);
+    quirks.no_millis |= q2.no_millis;
+    quirks.odd_width |= q2.odd_width;
+    quirks.out_of_range |= q2.out_of_range;
+    quirks.short_millis = merged_short;
+    Some(VttTimeLine {
+        start,
+        end,
+        quirks,
+        odd_arrow: false,
+        short: [s1, s2],
+        settings: b[end_len..].trim().to_string(),
+    })
 }
 
-/// WebVTT payload to SRT text: drop voice/class/lang/ruby and timestamp tags,
-/// keep `<i>/<b>/<u>`, decode the entities.
+/// WebVTT payload to SRT text: drop voice/class/lang and timestamp tags,
+/// keep `<i>/<b>/<u>`, decode the entities. SubRip has no ruby: its text
+/// follows the base in parentheses, never glued to it; a `<br>` (not
+/// WebVTT, but written by some tools) is a line break.
 fn vtt_text_to_srt(l: &str) -> String {
     let mut out = String::with_capacity(l.len());
     let mut rest = l;
+    let mut in_rt = false;
     while let Some(c) = rest.chars().next() {
         if c == '<'
             && let Some(close) = rest.find('>')
         {
             let inner = &rest[1..close];
+            let closing = inner.starts_with('/');
             let name = inner
                 .trim_start_matches('/')
-                .split(['.', ' '])
+                .split(['.', ' ', '/'])
                 .next()
-                .unwrap_or("");
-            if VTT_TAGS.contains(&name) {
-                let slash = if inner.starts_with('/') { "/" } else { "" };
-                out.push_str(&format!("<{slash}{name}>"));
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            match name.as_str() {
+                n if VTT_TAGS.contains(&n) => {
+                    let slash = if closing { "/" } else { "" };
+                    out.push_str(&format!("<{slash}{n}>"));
+                }
+                "br" => out.push('\n'),
+                "rt" if !closing && !in_rt => {
+                    in_rt = true;
+                    out.push('(');
+                }
+                "rt" | "ruby" if closing && in_rt => {
+                    in_rt = false;
+                    out.push(')');
+                }
+                _ => {}
             }
             rest = &rest[close + 1..];
             continue;
         }
         out.push(c);
         rest = &rest[c.len_utf8()..];
+    }
+    if in_rt {
+        out.push(')');
     }
     out.replace("&lt;", "<")
         .replace("&gt;", ">")

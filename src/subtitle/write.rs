@@ -60,7 +60,33 @@ pub fn to_srt(track: &Track, eol: Eol) -> Result<String, WriteError> {
             srt_time(cue.end, i + 1, cue.time_line)?,
             cue.text().to_string(),
         );
-        push_block(&mut out, &sub.to_string());
+        let mut block = sub.to_string();
+        let syntax = cue.time();
+        let kept = [
+            syntax.kept(0, cue.start).map(|d| (cue.start, d)),
+            syntax.kept(1, cue.end).map(|d| (cue.end, d)),
+        ];
+        if kept.iter().any(Option::is_some) {
+            // An ambiguous millisecond field is not ours to settle: it is
+            // written as it was read, for `check` to ask a person again.
+            let code = |t: Timestamp, k: Option<(Timestamp, &str)>| match k {
+                Some((_, digits)) => format!("{},{digits}", &t.srt()[..t.srt().len() - 4]),
+                None => t.srt(),
+            };
+            let line = format!(
+                "{} --> {}",
+                code(cue.start, kept[0]),
+                code(cue.end, kept[1])
+            );
+            // srtlib's block is the index, the time line, then the text.
+            let text = block.splitn(3, '\n').nth(2).map(str::to_string);
+            block = format!("{}\n{line}", i + 1);
+            if let Some(text) = text {
+                block.push('\n');
+                block.push_str(&text);
+            }
+        }
+        push_block(&mut out, &block);
         written.insert(cue.pos);
         for o in orphans_before(Some(cue.pos)) {
             push_block(&mut out, &o.lines.join("\n"));

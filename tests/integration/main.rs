@@ -21,3 +21,4 @@ mod snapshots;
 mod sync;
 mod trust;
 mod util;
+mod wild;

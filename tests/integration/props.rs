@@ -81,3 +81,83 @@ proptest! {
         prop_assert_eq!(to_srt(&parsed, Eol::Lf).unwrap(), written);
     }
 }
+
+/// Plain lines for the word-keeping property: words, numbers, blank lines
+/// and time lines (WebVTT's or SubRip's), in any order.
+fn plain_line(vtt: bool) -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        (0u32..50).prop_map(|n| n.to_string()),
+        (0i64..60_000, 0i64..60_000).prop_map(move |(a, b)| {
+            let (a, b) = (Timestamp(a), Timestamp(b));
+            if vtt {
+                format!("{} --> {}", a.vtt(), b.vtt())
+            } else {
+                format!("{} --> {}", a.srt(), b.srt())
+            }
+        }),
+        "[a-z]{1,8}( [a-z]{1,8}){0,3}",
+    ]
+}
+
+/// The words of every line that is neither a time line nor the one before
+/// it (perhaps an index or identifier, which fix renumbers; in WebVTT only
+/// when it starts a block), sorted.
+fn text_words(text: &str, vtt: bool) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let id = |i: usize| {
+        lines.get(i + 1).is_some_and(|n| n.contains("-->"))
+            && (!vtt || i == 0 || lines[i - 1].trim().is_empty())
+    };
+    let mut words: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| !l.contains("-->") && !id(*i))
+        .flat_map(|(_, l)| l.split_whitespace())
+        .filter(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+        .map(str::to_string)
+        .collect();
+    words.sort();
+    words
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn never_panics_on_any_webvtt_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let mut input = b"WEBVTT\n".to_vec();
+        input.extend(bytes);
+        if let Ok(t) = read_bytes(&input, None) {
+            check_track(&t, &opts());
+            let (f, _) = fix(&t, &opts().limits);
+            let _ = to_srt(&f, Eol::Lf);
+            let _ = to_vtt(&f);
+        }
+    }
+
+    /// fix keeps every word, in cues or outside them, and is a fixed point
+    /// on its own output, for SubRip and WebVTT input alike.
+    #[test]
+    fn fix_keeps_every_word(vtt in any::<bool>(), lines in proptest::collection::vec(plain_line(false), 0..30), vlines in proptest::collection::vec(plain_line(true), 0..30)) {
+        let text = if vtt { format!("WEBVTT\n\n{}", vlines.join("\n")) } else { lines.join("\n") };
+        // Only empty input is refused (every line is valid UTF-8).
+        let Ok(t) = read_bytes(text.as_bytes(), None) else { return Ok(()) };
+        let lim = &opts().limits;
+        let once = to_srt(&fix(&t, lim).0, Eol::Lf).unwrap();
+        // Every word of the input is in the output (lines that may be
+        // identifiers aside: the output may keep them as text).
+        let mut out = text_words(&once, false);
+        for w in text_words(&text, vtt) {
+            let at = out.iter().position(|o| *o == w);
+            prop_assert!(at.is_some(), "'{}' lost:\n{}\n->\n{}", w, text, once);
+            out.remove(at.unwrap_or(0));
+        }
+        if once.is_empty() {
+            return Ok(());
+        }
+        let t2 = read_bytes(once.as_bytes(), None).unwrap();
+        let twice = to_srt(&fix(&t2, lim).0, Eol::Lf).unwrap();
+        prop_assert_eq!(&once, &twice);
+    }
+}

@@ -1,0 +1,240 @@
+//! Subtitle files as they come in the wild (issue 11, defect classes 1–8):
+//! every word is either kept or named by a finding, `fix` never settles
+//! what `check` leaves to a person, and `fix` is a fixed point on its own
+//! output. The fixtures are in `tests/fixtures/{srt,vtt}/wild/`.
+
+use crate::util::{FileReport, check_json, fixture, screenkit};
+use std::path::{Path, PathBuf};
+
+fn wild(name: &str) -> PathBuf {
+    let ext = if name.ends_with(".vtt") { "vtt" } else { "srt" };
+    fixture(&format!("{ext}/wild/{name}"))
+}
+
+/// Fix `input` to `out`; returns the exit code and the text written.
+fn fix_to(input: &Path, out: &Path) -> (i32, String) {
+    let run = screenkit([
+        "fix".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(run.code == 0 || run.code == 1, "{input:?}: {run:?}");
+    let text = std::fs::read_to_string(out).unwrap_or_else(|_| panic!("no output: {run:?}"));
+    (run.code, text)
+}
+
+/// Fix the fixture, then fix the output: the second fix must change
+/// nothing. Returns the first fix's exit code, output and its check.
+fn fix_twice(name: &str) -> (i32, String, FileReport) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (once, twice) = (tmp.path().join("once.srt"), tmp.path().join("twice.srt"));
+    let (code, text) = fix_to(&wild(name), &once);
+    let (_, again) = fix_to(&once, &twice);
+    assert_eq!(text, again, "{name}: a second fix changed the output");
+    let (_, report) = check_json(&once, &[]);
+    (code, text, report)
+}
+
+/// The words of a file's text lines (not time lines or index numbers),
+/// lower-cased, in order.
+fn words(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.contains("-->") && l.trim().parse::<u64>().is_err())
+        .flat_map(|l| {
+            l.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty() && w.chars().any(char::is_alphabetic))
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// Class 7: `,50` could be 50 or 500 ms. `check` leaves it to a person, so
+/// `fix` keeps the digits as written and says errors remain.
+#[test]
+fn fix_leaves_an_ambiguous_millisecond_field_to_a_person() {
+    let (code, out, after) = fix_twice("ambiguous-ms.srt");
+    assert_eq!(code, 1, "fix must say a person is needed:\n{out}");
+    assert!(out.contains("00:00:01,50 --> 00:00:03,000\n"), "{out}");
+    assert!(out.contains("00:00:04,000 --> 00:00:06,5\n"), "{out}");
+    let ambiguous: Vec<_> = after
+        .findings
+        .iter()
+        .filter(|f| f.rule == "ambiguous-ms")
+        .map(|f| f.cue)
+        .collect();
+    assert_eq!(ambiguous, [Some(1), Some(2)], "{:?}", after.findings);
+    assert!(
+        after.findings.iter().all(|f| !f.fixable),
+        "{:?}",
+        after.findings
+    );
+}
+
+/// Class 8: a stray advert after a blank line is not more of the cue
+/// above: `check` calls it orphan text and `fix` keeps it out of the cue.
+#[test]
+fn fix_never_merges_an_advert_into_the_cue_above() {
+    let (code, before) = check_json(&wild("advert-after-blank.srt"), &[]);
+    assert_eq!(code, 1);
+    let orphan: Vec<_> = before
+        .findings
+        .iter()
+        .filter(|f| f.rule == "orphan-text")
+        .map(|f| f.line)
+        .collect();
+    assert_eq!(orphan, [5], "{:?}", before.findings);
+    assert!(
+        before
+            .findings
+            .iter()
+            .all(|f| f.rule != "blank-line-in-cue"),
+        "{:?}",
+        before.findings
+    );
+    let (code, out, after) = fix_twice("advert-after-blank.srt");
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Where is the projector?\n\nDownloaded from www.example-subs.com\n\n2\n"),
+        "{out}"
+    );
+    assert!(
+        after.rules().contains("orphan-text"),
+        "{:?}",
+        after.findings
+    );
+    let source = std::fs::read_to_string(wild("advert-after-blank.srt")).unwrap();
+    assert_eq!(sorted(words(&out)), sorted(words(&source)));
+}
+
+/// Class 6: `MM:SS,mmm` with no hours, and a zero-padded three-digit
+/// seconds field, are read (players read them) and named for `fix`.
+#[test]
+fn subrip_time_forms_players_accept_are_read() {
+    for (name, times) in [
+        (
+            "no-hours.srt",
+            [
+                "00:00:01,000 --> 00:00:03,500",
+                "00:00:04,000 --> 00:00:06,250",
+                "00:01:02,000 --> 00:01:04,000",
+            ],
+        ),
+        (
+            "padded-seconds.srt",
+            [
+                "00:00:09,100 --> 00:00:11,200",
+                "00:00:13,567 --> 00:00:15,000",
+                "00:00:16,000 --> 00:00:18,000",
+            ],
+        ),
+    ] {
+        let (_, before) = check_json(&wild(name), &[]);
+        let format: Vec<_> = before
+            .findings
+            .iter()
+            .filter(|f| f.rule == "timecode-format")
+            .map(|f| (f.cue, f.fixable))
+            .collect();
+        assert_eq!(
+            format,
+            [(Some(1), true), (Some(2), true), (Some(3), true)],
+            "{name}: {:?}",
+            before.findings
+        );
+        let (_, out, after) = fix_twice(name);
+        for t in times {
+            assert!(out.contains(&format!("{t}\n")), "{name}: {t} in\n{out}");
+        }
+        assert!(
+            after.findings.iter().all(|f| f.severity == "info"),
+            "{name}: {:?}",
+            after.findings
+        );
+    }
+}
+
+fn findings_of(r: &FileReport, rule: &str) -> Vec<(usize, Option<usize>)> {
+    r.findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| (f.line, f.cue))
+        .collect()
+}
+
+/// Class 1: WebVTT blocks with a broken, unreadable or missing timing
+/// line, and cue bodies cut by a blank line, keep their text and get the
+/// findings SubRip gets.
+#[test]
+fn webvtt_text_is_never_lost_silently() {
+    let name = "lost-text.vtt";
+    let (code, before) = check_json(&wild(name), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings_of(&before, "orphan-text"), [(11, None)]);
+    assert_eq!(
+        findings_of(&before, "timecode-format"),
+        [(8, Some(2)), (15, None)],
+        "{:?}",
+        before.findings
+    );
+    assert_eq!(findings_of(&before, "blank-line-in-cue"), [(21, Some(3))]);
+    let (code, out, _) = fix_twice(name);
+    assert_eq!(code, 1, "{out}");
+    let source = std::fs::read_to_string(wild(name)).unwrap();
+    let source = source.replacen("WEBVTT", "", 1);
+    assert_eq!(sorted(words(&out)), sorted(words(&source)), "{out}");
+    assert!(
+        out.contains("A cue body\ninterrupted by a blank line.\n"),
+        "{out}"
+    );
+}
+
+/// Class 2: WebVTT time codes get the SubRip time-code rules.
+#[test]
+fn webvtt_time_codes_get_the_time_code_rules() {
+    let (code, r) = check_json(&wild("timecodes.vtt"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings_of(&r, "ambiguous-ms"), [(3, Some(1))]);
+    // Four fraction digits are a fraction of a second: no carry-over into
+    // a long cue, so no overlap with the next.
+    assert_eq!(findings_of(&r, "timecode-format"), [(6, Some(2))]);
+    assert!(findings_of(&r, "overlap").is_empty(), "{:?}", r.findings);
+    // Hours past SubRip's limit: named, not "ready to screen".
+    assert_eq!(findings_of(&r, "timecode-range"), [(12, Some(4))]);
+}
+
+/// Class 3: valid WebVTT gets no false alarms: bare CR line endings, a
+/// line of markup alone, cues with no identifier.
+#[test]
+fn valid_webvtt_gets_no_false_alarms() {
+    let (code, r) = check_json(&wild("valid-cr.vtt"), &[]);
+    assert_eq!(code, 0);
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+}
+
+/// Class 4: markup becomes SubRip without gluing words.
+#[test]
+fn webvtt_markup_to_subrip_keeps_words_apart() {
+    let (_, out, _) = fix_twice("markup.vtt");
+    assert!(out.contains("\na\nnew line\n"), "{out}");
+    assert!(out.contains("漢字(かんじ) and over(ruby)\n"), "{out}");
+}
+
+/// Class 5: a blank line before `WEBVTT` does not make another format:
+/// fixing the fixed file changes nothing.
+#[test]
+fn fix_is_a_fixed_point_with_a_blank_line_before_the_header() {
+    let (code, out, after) = fix_twice("blank-before-header.vtt");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("1\n00:00:01,000 --> 00:00:03,000\nA blank line came before the header.\n"),
+        "{out}"
+    );
+    assert!(after.findings.is_empty(), "{:?}", after.findings);
+}
