@@ -59,7 +59,7 @@ mod tests {
         let w = warning(Path::new("clips/my film.mkv"), &info("aac")).unwrap();
         assert!(w.starts_with("MKV plays in Chrome and Edge"), "{w}");
         assert!(
-            w.ends_with("ffmpeg -i 'clips/my film.mkv' -c:v libx264 -crf 18 -preset slow -c:a aac -b:a 192k -movflags +faststart 'clips/my film.mp4'"),
+            w.ends_with("ffmpeg -i 'clips/my film.mkv' -c:v libx264 -crf 18 -preset slow -c:a aac -b:a 192k -ac 2 -movflags +faststart 'clips/my film.h264.mp4'"),
             "{w}"
         );
         let w = warning(Path::new("a.mp4"), &info("opus")).unwrap();
