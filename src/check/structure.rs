@@ -168,12 +168,13 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, vtt: bool, lim: &Limits, out: &mut Vec<F
     }
     let q = &c.time().quirks;
     if let Some(ms) = &q.short_millis {
+        let sep = if vtt { '.' } else { ',' };
         add(
             Rule::AmbiguousMs,
             Severity::Error,
             c.time_line,
             format!(
-                "',{ms}' has {} millisecond digit(s): read as {} ms here, but pysubs2 reads {} ms",
+                "'{sep}{ms}' has {} millisecond digit(s): read as {} ms here, but pysubs2 reads {} ms",
                 ms.len(),
                 ms.parse::<u32>().unwrap_or(0),
                 format!("{ms:0<3}").parse::<u32>().unwrap_or(0)

@@ -149,7 +149,11 @@ pub fn overlapping(cues: &[Cue]) -> BTreeSet<usize> {
 
 /// Run the timing rules; `measures[i]` belongs to `cues[i]`.
 pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Finding>) {
-    let mut add = |rule, severity, c: &Cue, message: Message, fixable| {
+    let mut add = |rule, severity, c: &Cue, message: Message, fixable: bool| {
+        // `fix` leaves an end read from an ambiguous millisecond field
+        // where it is: moving it would settle what only a person can.
+        let ambiguous_end = c.time().kept(1, c.end).is_some();
+        let fixable = fixable && !(ambiguous_end && rule != Rule::Unsorted);
         out.push(Finding {
             rule,
             severity,

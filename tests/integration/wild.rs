@@ -201,6 +201,13 @@ fn webvtt_time_codes_get_the_time_code_rules() {
     let (code, r) = check_json(&wild("timecodes.vtt"), &[]);
     assert_eq!(code, 1);
     assert_eq!(findings_of(&r, "ambiguous-ms"), [(3, Some(1))]);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.message.starts_with("'.08' has 2 millisecond digit(s)")),
+        "{:?}",
+        r.findings
+    );
     // Four fraction digits are a fraction of a second: no carry-over into
     // a long cue, so no overlap with the next.
     assert_eq!(findings_of(&r, "timecode-format"), [(6, Some(2))]);
