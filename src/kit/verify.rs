@@ -308,7 +308,8 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
     let mut top: Option<String> = None;
     // The zip crate keeps one entry per name, so repeated names are looked
     // for in the central directory itself.
-    let names = match std::fs::File::open(path).and_then(central_names) {
+    let mut hidden = Vec::new();
+    let names = match std::fs::File::open(path).and_then(|f| central_names(f, &mut hidden)) {
         Ok(n) => n,
         Err(e) => {
             report.problems.push(Problem {
@@ -319,6 +320,13 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
             return Ok(report);
         }
     };
+    for (name, why) in hidden {
+        report.problems.push(Problem {
+            kind: ProblemKind::DamagedZip,
+            path: name,
+            detail: format!("{why}: unzip tools may extract something else than verify read"),
+        });
+    }
     let skip = name_problems(&names, &mut report);
     progress.start(std::fs::metadata(path).ok().map(|m| m.len() as i64));
     let mut done = 0u64;
@@ -463,7 +471,10 @@ fn le64(b: &[u8], at: usize) -> Option<u64> {
 
 /// Every entry name in the central directory, in order, repeats included
 /// (APPNOTE 4.3.12–4.3.16, zip64 included).
-fn central_names(mut f: std::fs::File) -> std::io::Result<Vec<String>> {
+fn central_names(
+    mut f: std::fs::File,
+    hidden: &mut Vec<(String, String)>,
+) -> std::io::Result<Vec<String>> {
     use std::io::{Seek, SeekFrom};
     let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
     let len = f.seek(SeekFrom::End(0))?;
@@ -517,10 +528,72 @@ fn central_names(mut f: std::fs::File) -> std::io::Result<Vec<String>> {
         let name = cd
             .get(at + 46..at + 46 + n)
             .ok_or_else(|| bad("name past the end"))?;
+        let field = |k| le32(head, k).ok_or_else(short);
+        let local = field(42)?;
+        let (crc, csize, usize_) = (field(16)?, field(20)?, field(24)?);
+        let method = le16(head, 10).ok_or_else(short)?;
+        let flags = le16(head, 8).ok_or_else(short)?;
+        if let Some(why) = check_local(&mut f, local, name, method, flags, crc, csize, usize_)? {
+            hidden.push((String::from_utf8_lossy(name).into_owned(), why));
+        }
         names.push(String::from_utf8_lossy(name).into_owned());
         at += 46 + n + rest;
     }
+    let comment = le16(&tail, eocd + 20).ok_or_else(short)?;
+    if (len - tail_len) + eocd as u64 + 22 + comment != len {
+        hidden.push((
+            "(end of the zip)".into(),
+            "bytes after the end of the central directory".into(),
+        ));
+    }
     Ok(names)
+}
+
+/// Whether the local header at `at` agrees with its central record: the
+/// name, method, CRC and sizes an unzip tool that reads local headers
+/// would use. Zip64 and data-descriptor entries (sizes kept elsewhere)
+/// are compared on name and method only.
+#[allow(clippy::too_many_arguments)]
+fn check_local(
+    f: &mut std::fs::File,
+    at: u64,
+    name: &[u8],
+    method: u64,
+    flags: u64,
+    crc: u64,
+    csize: u64,
+    usize_: u64,
+) -> std::io::Result<Option<String>> {
+    use std::io::{Seek, SeekFrom};
+    let mut head = vec![0u8; 30 + name.len()];
+    f.seek(SeekFrom::Start(at))?;
+    if f.read_exact(&mut head).is_err() || !head.starts_with(b"PK\x03\x04") {
+        return Ok(Some(
+            "no local header where the central directory points".into(),
+        ));
+    }
+    if &head[30..] != name {
+        return Ok(Some(format!(
+            "the local header names it {}",
+            String::from_utf8_lossy(&head[30..])
+        )));
+    }
+    if le16(&head, 8) != Some(method) {
+        return Ok(Some(
+            "local and central headers disagree on the compression method".into(),
+        ));
+    }
+    let sizes_here = flags & 8 == 0 && csize != 0xFFFF_FFFF && usize_ != 0xFFFF_FFFF;
+    if sizes_here
+        && (le32(&head, 14) != Some(crc)
+            || le32(&head, 18) != Some(csize)
+            || le32(&head, 22) != Some(usize_))
+    {
+        return Ok(Some(
+            "local and central headers disagree on the CRC or sizes".into(),
+        ));
+    }
+    Ok(None)
 }
 
 fn decode_path(p: &str) -> String {

@@ -540,3 +540,38 @@ fn a_failed_in_place_leaves_no_partial_backup() {
         "1\n00:00:01,000 --> 00:00:02,000\nHi  there\n"
     );
 }
+
+/// Item 1 (part): a local header that names another file, and bytes
+/// hidden after the end of the zip, are never intact.
+#[test]
+fn local_headers_and_trailing_bytes_are_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build(&demo_copy(tmp.path()), tmp.path());
+    verify(&zip).code(0);
+    let bytes = std::fs::read(&zip).unwrap();
+    // The first occurrence of a name is its local header.
+    let name = b"last-train-home/bagit.txt";
+    let at = bytes.windows(name.len()).position(|w| w == name).unwrap();
+    let mut renamed = bytes.clone();
+    renamed[at + name.len() - 5] = b'T';
+    let z = tmp.path().join("local.zip");
+    std::fs::write(&z, &renamed).unwrap();
+    let run = verify(&z);
+    run.code(1);
+    assert!(
+        run.stdout.contains("damaged-zip last-train-home/bagit.txt: the local header names it last-train-home/bagiT.txt"),
+        "{}",
+        run.stdout
+    );
+    let mut trailing = bytes.clone();
+    trailing.extend_from_slice(b"<script>hidden</script>");
+    std::fs::write(&z, &trailing).unwrap();
+    let run = verify(&z);
+    run.code(1);
+    assert!(
+        run.stdout
+            .contains("bytes after the end of the central directory"),
+        "{}",
+        run.stdout
+    );
+}
