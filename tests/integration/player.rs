@@ -422,7 +422,7 @@ fn an_hevc_clip_in_mkv_gets_the_cannot_play_screen() {
     assert!(
         all.contains("MKV plays in Chrome and Edge but not in Firefox or Safari")
             && all.contains("-c:v libx264")
-            && all.contains("hevc.mp4"),
+            && all.contains("hevc.h264.mp4"),
         "{all}"
     );
     let bag = build_bag(&kit, &tmp.path().join("out"), &["--force"]);
