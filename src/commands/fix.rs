@@ -3,7 +3,7 @@
 //! input unless asked, and never writes a partial file.
 
 use super::dest::{Dest, destination, write};
-use super::{Exit, charset};
+use super::{Exit, charset, shell_quote};
 use crate::check::profile::Limits;
 use crate::check::rules::Severity;
 use crate::check::{CheckOptions, check_track};
@@ -183,29 +183,9 @@ fn next_step(dest: &Dest, args: &FixArgs, changed: bool) -> String {
     }
 }
 
-/// `s` as one word for a POSIX shell: as it is when that is safe, else in
-/// single quotes.
-pub fn shell_quote(s: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./,:+@%=".contains(c);
-    if !s.is_empty() && s.chars().all(safe) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shell_quote_quotes_only_when_needed() {
-        assert_eq!(shell_quote("dir/talk.fixed.srt"), "dir/talk.fixed.srt");
-        assert_eq!(shell_quote("my talk.srt"), "'my talk.srt'");
-        assert_eq!(shell_quote("it's.srt"), r"'it'\''s.srt'");
-        assert_eq!(shell_quote("$x.srt"), "'$x.srt'");
-        assert_eq!(shell_quote(""), "''");
-    }
 
     #[test]
     fn cue_lists_name_lines_when_short_and_are_capped() {

@@ -109,3 +109,28 @@ pub fn charset(label: Option<&str>) -> Result<Option<Charset>, Failure> {
         .transpose()
         .map_err(Failure::Encoding)
 }
+
+/// `s` as one word for a POSIX shell: as it is when that is safe, else in
+/// single quotes.
+pub fn shell_quote(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./,:+@%=".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quote_quotes_only_when_needed() {
+        assert_eq!(shell_quote("dir/talk.fixed.srt"), "dir/talk.fixed.srt");
+        assert_eq!(shell_quote("my talk.srt"), "'my talk.srt'");
+        assert_eq!(shell_quote("it's.srt"), r"'it'\''s.srt'");
+        assert_eq!(shell_quote("$x.srt"), "'$x.srt'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}
