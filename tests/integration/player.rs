@@ -622,3 +622,75 @@ fn check_kit_sees_only_the_cues_inside_each_excerpt() {
         "{b:?}"
     );
 }
+
+/// The same PageDown walk in Firefox ESR through geckodriver
+/// (tests/node/player-firefox.js); the screenshot of a clip with a subtitle
+/// goes to SCREENKIT_FIREFOX_SHOT if set.
+#[test]
+fn firefox_walks_every_card_and_clip_in_kit_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = build_bag(&root().join("kits/last-train-home"), tmp.path(), &[]);
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("tests/node/player-firefox.js"))
+        .arg(bag.join("index.html"));
+    if let Some(shot) = std::env::var_os("SCREENKIT_FIREFOX_SHOT") {
+        cmd.arg(shot);
+    }
+    let out = cmd
+        .output()
+        .expect("node, selenium-webdriver, geckodriver and firefox-esr: run `bash tests/run`");
+    assert!(
+        out.status.success(),
+        "player-firefox.js: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let walk = r["walk"].as_array().unwrap();
+    assert_eq!(walk.first().unwrap()["kind"], "welcome");
+    assert_eq!(walk.last().unwrap()["kind"], "end");
+    let ids: Vec<String> = demo_clips().into_iter().map(|c| c.0).collect();
+    let clips: Vec<&serde_json::Value> = walk.iter().filter(|s| s["kind"] == "clip").collect();
+    let srcs: Vec<&str> = clips.iter().map(|c| c["src"].as_str().unwrap()).collect();
+    let want: Vec<String> = ids
+        .iter()
+        .map(|id| format!("data/clips/{id}.mp4"))
+        .collect();
+    assert_eq!(srcs, want);
+    for c in &clips {
+        assert!(
+            c["ready"].as_u64().unwrap() >= 1 && c["playing"] == true,
+            "{c}"
+        );
+    }
+    // Every audience card, in the order the chromium walk sees them.
+    let titles: Vec<&str> = walk
+        .iter()
+        .filter(|s| s["kind"] == "card")
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    let deck = cards_file(&root().join("kits/last-train-home/cards.toml"));
+    for c in &deck {
+        let title = c["title"].as_str().unwrap();
+        let note = c["kind"].as_str() == Some("facilitator-note");
+        assert_eq!(titles.contains(&title), !note, "{title}");
+    }
+    let chromium = play(&bag, None);
+    let steps = |w: &serde_json::Value| -> Vec<(String, String)> {
+        w.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["kind"].to_string(), s["title"].to_string()))
+            .collect()
+    };
+    assert_eq!(steps(&r["walk"]), steps(&chromium["walk"]));
+    let cue = &r["cue"];
+    let id = cue["clip"].as_str().unwrap();
+    let text = cue_at(
+        &root().join(format!("subtitles/{id}.en.srt")),
+        cue["ms"].as_i64().unwrap(),
+    );
+    assert!(!text.is_empty());
+    assert_eq!(cue["text"], text.as_str());
+    assert_eq!(r["network"].as_array().unwrap().len(), 0, "{r}");
+    assert_eq!(r["errors"].as_array().unwrap().len(), 0, "{r}");
+}
