@@ -41,8 +41,8 @@ Exit codes:
 pub const RETIME_EXIT_CODES: &str = "\
 Exit codes:
   0  retimed and written (overlaps the move makes are warned about)
-  1  a cue would start before 00:00:00,000 and --drop-negative was not given;
-     nothing written
+  1  a cue would start before 00:00:00,000 and --drop-negative was not given,
+     or no cue shows in the --cut window; nothing written
   2  could not run: bad flag, unreadable or non-subtitle file, the output exists
      (without --force), write failed";
 
@@ -349,7 +349,7 @@ pub struct FixArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("op").required(true).args(["shift", "fps", "map"])))]
+#[command(group(clap::ArgGroup::new("op").required(true).args(["shift", "fps", "map", "cut"])))]
 pub struct RetimeArgs {
     /// The subtitle file to retime (output default: FILE.retimed.srt).
     #[arg(value_name = "FILE")]
@@ -368,6 +368,10 @@ pub struct RetimeArgs {
     /// Only move cues that start in START..END (HH:MM:SS,mmm; either end may be left out).
     #[arg(long, value_name = "START..END", value_parser = crate::retime::parse_range)]
     pub range: Option<crate::retime::Range>,
+    /// Keep only the cues showing in START..END, shifted to start at 0, for media cut to that
+    /// window; cues crossing an edge are trimmed to it (HH:MM:SS,mmm; either end may be left out).
+    #[arg(long, value_name = "START..END", conflicts_with = "range", value_parser = crate::retime::parse_range)]
+    pub cut: Option<crate::retime::Range>,
     /// Drop cues pushed entirely before 00:00:00,000 and start straddling ones at 0, instead of refusing.
     #[arg(long)]
     pub drop_negative: bool,

@@ -150,6 +150,64 @@ pub fn retime(track: &Track, op: &Op, range: &Range) -> Outcome {
     }
 }
 
+/// What cutting a window out of a track did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CutOutcome {
+    /// The cues of the window, shifted so the window starts at 0.
+    pub track: Track,
+    /// 1-based positions of kept cues that started before the window.
+    pub trimmed_start: Vec<usize>,
+    /// 1-based positions of kept cues that ran past the window's end.
+    pub trimmed_end: Vec<usize>,
+    /// 1-based positions of cues wholly outside the window.
+    pub dropped: Vec<usize>,
+    /// Unreadable blocks left out because the cue they followed was dropped.
+    pub dropped_orphans: usize,
+}
+
+/// The cues that show during `window` (open ends: the start and end of the
+/// track), shifted to start at 0; cues crossing an edge are cut at it, so
+/// each keeps exactly the part that shows inside the window.
+pub fn cut(track: &Track, window: &Range) -> CutOutcome {
+    let from = window.start.unwrap_or(0);
+    let to = window.end.unwrap_or(i64::MAX);
+    let mut t = track.clone();
+    let (mut trimmed_start, mut trimmed_end, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
+    t.cues.retain_mut(|c| {
+        let (s, e) = (c.start.ms(), c.end.ms());
+        if e <= from || s >= to {
+            dropped.push(c.pos + 1);
+            return false;
+        }
+        if s < from {
+            trimmed_start.push(c.pos + 1);
+        }
+        if e > to {
+            trimmed_end.push(c.pos + 1);
+        }
+        c.start = Timestamp(s.max(from) - from);
+        c.end = Timestamp(e.min(to) - from);
+        true
+    });
+    let kept: std::collections::HashSet<usize> = t.cues.iter().map(|c| c.pos).collect();
+    let before = t.orphans.len();
+    // A block before the first cue belongs to the track's head, which a cut
+    // keeps only when it keeps that first cue.
+    let first = track.cues.iter().map(|c| c.pos).min();
+    t.orphans.retain(|o| match o.after {
+        Some(p) => kept.contains(&p),
+        None => first.is_some_and(|f| kept.contains(&f)),
+    });
+    dropped.sort_unstable();
+    CutOutcome {
+        dropped_orphans: before - t.orphans.len(),
+        track: t,
+        trimmed_start,
+        trimmed_end,
+        dropped,
+    }
+}
+
 /// Drop cues that now end at or before 0 and start the rest at 0 at the
 /// earliest (`--drop-negative`); returns (dropped, trimmed).
 pub fn drop_negative(track: &mut Track) -> (usize, usize) {
@@ -428,5 +486,42 @@ mod tests {
             let back = retime(&there.track, &Op::Shift(-d), &Range::default());
             assert_eq!(back.track, track(), "{d}");
         }
+    }
+
+    #[test]
+    fn cut_keeps_what_shows_in_the_window_to_the_ms() {
+        // Window 1.5 s..9.2 s: a straddles the start, c the end.
+        let w = Range {
+            start: Some(1500),
+            end: Some(9200),
+        };
+        let out = cut(&track(), &w);
+        let times: Vec<_> = out
+            .track
+            .cues
+            .iter()
+            .map(|c| (c.start.ms(), c.end.ms(), c.text().to_string()))
+            .collect();
+        assert_eq!(
+            times,
+            [
+                (0, 500, "a".into()),
+                (3500, 4500, "b".into()),
+                (7500, 7700, "c".into())
+            ]
+        );
+        assert_eq!((out.trimmed_start, out.trimmed_end), (vec![1], vec![3]));
+        assert!(out.dropped.is_empty());
+        // Edges touching a cue exactly keep or drop it without a 0 ms stub.
+        let out = cut(
+            &track(),
+            &Range {
+                start: Some(2000),
+                end: Some(9000),
+            },
+        );
+        assert_eq!(out.dropped, [1, 3]);
+        assert_eq!(out.track.cues.len(), 1);
+        assert!(out.trimmed_start.is_empty() && out.trimmed_end.is_empty());
     }
 }

@@ -2,15 +2,16 @@
 //! move cue times exactly, refuse (or with `--drop-negative`, drop) cues
 //! pushed before zero, report overlaps the move creates, write like `fix`.
 
-use super::dest::{destination, write};
+use super::dest::{Dest, destination, write};
 use super::{Exit, Failure, charset};
 use crate::check::timing::overlapping;
 use crate::cli::RetimeArgs;
 use crate::output::{Printer, Style, name};
-use crate::retime::{Op, drop_negative, retime};
+use crate::retime::{CutOutcome, Op, Range, cut, drop_negative, retime};
 use crate::subtitle::write::to_srt;
 use crate::subtitle::{Eol, Track, read_path};
 use crate::time::Timestamp;
+use std::path::Path;
 
 pub fn run(args: &RetimeArgs, p: &Printer) -> Exit {
     match retime_file(args, p) {
@@ -76,6 +77,9 @@ fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, Failure> {
     let shown = input.display().to_string();
     let track =
         read_path(input, charset(args.encoding.as_deref())?).map_err(Failure::load(input))?;
+    if let Some(window) = &args.cut {
+        return cut_file(args, &track, window, p);
+    }
     let op = match (&args.shift, &args.fps) {
         (Some(d), _) => Op::Shift(*d),
         (_, Some(op)) => op.clone(),
@@ -96,7 +100,8 @@ fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, Failure> {
     let eol = output_eol(&track);
     let text = to_srt(&out.track, eol).map_err(Failure::srt(input))?;
     let dest = destination(input, &[], &args.out, "retimed")?;
-    let wrote = write(&dest, input, &text, out.moved > 0, args.out.dry_run, p)?;
+    let changed = out.moved > 0;
+    let wrote = write(&dest, input, &text, changed, args.out.dry_run, p)?;
     p.status(&format!("{}: {wrote}", p.paint(&name(&shown), Style::Bold)));
     p.status(&format!(
         "  - {} {} of {} cues",
@@ -111,10 +116,129 @@ fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, Failure> {
         .collect();
     if !created.is_empty() {
         p.status(&format!(
-            "  {} cue {} (numbered as in the input) now overlap or start before the cue above; run `screenkit check` on the output",
+            "  {} cue {} (numbered as in the input) now overlap or start before the cue above; {}",
             p.paint("warning:", Style::Warning),
-            created.join(", ")
+            created.join(", "),
+            check_hint(&dest, input, changed, args.out.dry_run)
         ));
     }
+    Ok(Exit::Ok)
+}
+
+/// The command that checks what was written, naming the file it is in.
+fn check_hint(dest: &Dest, input: &Path, changed: bool, dry_run: bool) -> String {
+    let written = match dest {
+        Dest::File(path, default) if changed || !default => Some(path.as_path()),
+        // No file: the input had nothing to change.
+        Dest::File(..) | Dest::InPlace => Some(input),
+        Dest::Stdout => None,
+    };
+    let quoted = |p: &Path| crate::shell::quote(&p.display().to_string());
+    match written {
+        Some(path) if dry_run => format!("after writing, run `screenkit check {}`", quoted(path)),
+        Some(path) => format!("run `screenkit check {}`", quoted(path)),
+        None => "save the output with -o OUT.srt and run `screenkit check OUT.srt`".into(),
+    }
+}
+
+/// Cue numbers as runs: `1–39, 67, 70–300`.
+fn runs(cues: &[usize]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < cues.len() {
+        let mut j = i;
+        while j + 1 < cues.len() && cues[j + 1] == cues[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j {
+            cues[i].to_string()
+        } else {
+            format!("{}–{}", cues[i], cues[j])
+        });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
+/// `--cut`: the window's cues, shifted to 0, with every cue that lost words
+/// (trimmed at an edge or left outside) named.
+fn cut_file(
+    args: &RetimeArgs,
+    track: &Track,
+    window: &Range,
+    p: &Printer,
+) -> Result<Exit, Failure> {
+    let input = &args.file;
+    let shown = input.display().to_string();
+    let from = Timestamp(window.start.unwrap_or(0)).srt();
+    let to = window
+        .end
+        .map_or_else(|| "the end".to_string(), |e| Timestamp(e).srt());
+    let CutOutcome {
+        track: kept,
+        trimmed_start,
+        trimmed_end,
+        dropped,
+        dropped_orphans,
+    } = cut(track, window);
+    if kept.cues.is_empty() {
+        p.error(&format!(
+            "{shown}: no cue shows between {from} and {to} (the track runs {}..{}); nothing written. Check the --cut times",
+            track.cues.iter().map(|c| c.start).min().unwrap_or(Timestamp(0)).srt(),
+            track.cues.iter().map(|c| c.end).max().unwrap_or(Timestamp(0)).srt(),
+        ));
+        return Ok(Exit::Problems);
+    }
+    let text = to_srt(&kept, output_eol(track)).map_err(Failure::srt(input))?;
+    let dest = destination(input, &[], &args.out, "retimed")?;
+    let wrote = write(&dest, input, &text, true, args.out.dry_run, p)?;
+    p.status(&format!("{}: {wrote}", p.paint(&shown, Style::Bold)));
+    p.status(&format!(
+        "  - cut {from}..{to}: kept {} of {} cues, moved so {from} is 00:00:00,000",
+        kept.cues.len(),
+        track.cues.len()
+    ));
+    let line = |n: usize| {
+        track
+            .cues
+            .iter()
+            .find(|c| c.pos + 1 == n)
+            .map_or(0, |c| c.time_line)
+    };
+    let named = |cues: &[usize], how: &str| {
+        cues.iter()
+            .map(|&n| format!("cue {n} (line {}) {how}", line(n)))
+            .collect::<Vec<_>>()
+    };
+    let mut edges = named(&trimmed_start, &format!("starts before {from}"));
+    edges.extend(named(&trimmed_end, &format!("runs past {to}")));
+    if !edges.is_empty() {
+        let n = trimmed_start.len() + trimmed_end.len()
+            - trimmed_start
+                .iter()
+                .filter(|c| trimmed_end.contains(c))
+                .count();
+        p.status(&format!(
+            "  - trimmed {n} cue(s) at the edges, keeping the words but not their time outside the window: {}",
+            edges.join("; ")
+        ));
+    }
+    if !dropped.is_empty() {
+        p.status(&format!(
+            "  - dropped {} cue(s) outside the window, with their words: cues {}",
+            dropped.len(),
+            runs(&dropped)
+        ));
+    }
+    if dropped_orphans > 0 {
+        p.status(&format!(
+            "  - left out {dropped_orphans} unreadable block(s) that followed dropped cues (`screenkit check {}` lists them)",
+            crate::shell::quote(&shown)
+        ));
+    }
+    p.status(&format!(
+        "  - {}",
+        check_hint(&dest, input, true, args.out.dry_run)
+    ));
     Ok(Exit::Ok)
 }

@@ -212,8 +212,28 @@ pub fn check_kit(
             files.push(KitFile::new(subs, vec![missing]));
             continue;
         }
+        // An excerpt shows only the cues inside its window, and ends at `end`.
+        let window = match super::programme::excerpt(c) {
+            Ok(w) => w,
+            Err(why) => {
+                kit_findings.push(finding(
+                    Rule::ClipProblem,
+                    Severity::Error,
+                    kit.clip_line(n, "start"),
+                    why,
+                ));
+                (None, None)
+            }
+        };
+        let clip_ms = window.1.or(clip_ms);
         match read_path(&subs, None) {
-            Ok(track) => {
+            Ok(mut track) => {
+                if window != (None, None) {
+                    let (from, to) = (window.0.unwrap_or(0), window.1.unwrap_or(i64::MAX));
+                    track
+                        .cues
+                        .retain(|c| c.end.ms() > from && c.start.ms() < to);
+                }
                 let mut findings = check_track(
                     &track,
                     &CheckOptions {

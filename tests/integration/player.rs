@@ -552,3 +552,145 @@ fn two_excerpts_of_one_file_share_it_and_show_only_their_cues() {
     );
     assert!(!out.join("excerpts.zip").exists());
 }
+
+#[test]
+fn check_kit_sees_only_the_cues_inside_each_excerpt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = tmp.path().join("excerpts");
+    std::fs::create_dir(&kit).unwrap();
+    let ok = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg("testsrc=size=64x48:rate=5")
+        .args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"])
+        .args(["-t", "120", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
+        .args(["-c:a", "aac", "-ac", "2"])
+        .arg(kit.join("film.mp4"))
+        .status()
+        .expect("ffmpeg: run `bash tests/run`");
+    assert!(ok.success());
+    let long =
+        "This line is far too long for any screen at all, and it goes on and on past the limit.";
+    std::fs::write(
+        kit.join("film.en.srt"),
+        format!(
+            "1\n00:00:10,000 --> 00:00:12,000\n{long}\n\n\
+             2\n00:00:40,000 --> 00:00:43,000\nInside the first.\n\n\
+             3\n00:01:10,000 --> 00:01:13,000\n{long}\n\n\
+             4\n00:01:49,000 --> 00:01:52,000\nRuns past the second.\n\n\
+             5\n00:01:55,000 --> 00:01:58,000\nAfter both.\n"
+        ),
+    )
+    .unwrap();
+    let clip = |id: &str, start: &str, end: &str| {
+        format!(
+            "[[clip]]\nid = \"{id}\"\ntitle = \"Part {id}\"\nmedia = \"film.mp4\"\nsubtitles = \"film.en.srt\"\nminutes = 2\nstart = \"{start}\"\nend = \"{end}\"\n"
+        )
+    };
+    std::fs::write(
+        kit.join("kit.toml"),
+        format!(
+            "title = \"Excerpts\"\ncards = \"cards.toml\"\nrights = \"test\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n{}{}",
+            clip("a", "00:00:30", "00:01:00"),
+            clip("b", "00:01:00", "00:01:50.5")
+        ),
+    )
+    .unwrap();
+    std::fs::write(kit.join("cards.toml"), "").unwrap();
+    let run = screenkit(["check", kit.to_str().unwrap(), "--json"]);
+    let report = run.json();
+    let subs: Vec<_> = report
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with("film.en.srt"))
+        .collect();
+    assert_eq!(subs.len(), 2, "{}", run.stdout);
+    let cues = |f: &crate::util::FileReport| -> Vec<(usize, usize, String)> {
+        f.findings
+            .iter()
+            .filter_map(|x| x.cue.map(|c| (c, x.line, x.rule.clone())))
+            .collect()
+    };
+    let (a, b) = (cues(subs[0]), cues(subs[1]));
+    // Clip a holds only cue 2, which is clean: cue 1's long line is outside it.
+    assert!(a.is_empty(), "{a:?}");
+    // Clip b: cue 3's long line (time line 10) and cue 4 running past `end`.
+    assert!(b.iter().all(|(c, _, _)| [3, 4].contains(c)), "{b:?}");
+    assert!(b.iter().any(|(c, l, _)| (*c, *l) == (3, 10)), "{b:?}");
+    assert!(
+        b.iter()
+            .any(|(c, l, r)| (*c, *l, r.as_str()) == (4, 14, "past-clip-end")),
+        "{b:?}"
+    );
+}
+
+/// The same PageDown walk in Firefox ESR through geckodriver
+/// (tests/node/player-firefox.js); the screenshot of a clip with a subtitle
+/// goes to SCREENKIT_FIREFOX_SHOT if set.
+#[test]
+fn firefox_walks_every_card_and_clip_in_kit_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = build_bag(&root().join("kits/last-train-home"), tmp.path(), &[]);
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("tests/node/player-firefox.js"))
+        .arg(bag.join("index.html"));
+    if let Some(shot) = std::env::var_os("SCREENKIT_FIREFOX_SHOT") {
+        cmd.arg(shot);
+    }
+    let out = cmd
+        .output()
+        .expect("node, selenium-webdriver, geckodriver and firefox-esr: run `bash tests/run`");
+    assert!(
+        out.status.success(),
+        "player-firefox.js: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let walk = r["walk"].as_array().unwrap();
+    assert_eq!(walk.first().unwrap()["kind"], "welcome");
+    assert_eq!(walk.last().unwrap()["kind"], "end");
+    let ids: Vec<String> = demo_clips().into_iter().map(|c| c.0).collect();
+    let clips: Vec<&serde_json::Value> = walk.iter().filter(|s| s["kind"] == "clip").collect();
+    let srcs: Vec<&str> = clips.iter().map(|c| c["src"].as_str().unwrap()).collect();
+    let want: Vec<String> = ids
+        .iter()
+        .map(|id| format!("data/clips/{id}.mp4"))
+        .collect();
+    assert_eq!(srcs, want);
+    for c in &clips {
+        assert!(
+            c["ready"].as_u64().unwrap() >= 1 && c["playing"] == true,
+            "{c}"
+        );
+    }
+    // Every audience card, in the order the chromium walk sees them.
+    let titles: Vec<&str> = walk
+        .iter()
+        .filter(|s| s["kind"] == "card")
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    let deck = cards_file(&root().join("kits/last-train-home/cards.toml"));
+    for c in &deck {
+        let title = c["title"].as_str().unwrap();
+        let note = c["kind"].as_str() == Some("facilitator-note");
+        assert_eq!(titles.contains(&title), !note, "{title}");
+    }
+    let chromium = play(&bag, None);
+    let steps = |w: &serde_json::Value| -> Vec<(String, String)> {
+        w.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["kind"].to_string(), s["title"].to_string()))
+            .collect()
+    };
+    assert_eq!(steps(&r["walk"]), steps(&chromium["walk"]));
+    let cue = &r["cue"];
+    let id = cue["clip"].as_str().unwrap();
+    let text = cue_at(
+        &root().join(format!("subtitles/{id}.en.srt")),
+        cue["ms"].as_i64().unwrap(),
+    );
+    assert!(!text.is_empty());
+    assert_eq!(cue["text"], text.as_str());
+    assert_eq!(r["network"].as_array().unwrap().len(), 0, "{r}");
+    assert_eq!(r["errors"].as_array().unwrap().len(), 0, "{r}");
+}

@@ -199,3 +199,98 @@ fn shift_and_back_is_the_identity_and_in_place_keeps_a_backup() {
     .code(0);
     assert!(tmp.path().join("talk.retimed.srt").exists());
 }
+
+/// A film's track whose cue edges straddle the cut 00:10:00,250..00:12:00,750.
+const FILM: &str = "1\n00:00:05,000 --> 00:00:07,000\nOpening line\n\n\
+2\n00:09:59,000 --> 00:10:01,000\nStraddles the start\n\n\
+3\n00:10:30,125 --> 00:10:32,999\nWholly inside\n\n\
+4\n00:12:00,000 --> 00:12:02,000\nStraddles the end\n\n\
+5\n00:12:00,750 --> 00:12:03,000\nStarts at the end\n\n\
+6\n00:20:00,000 --> 00:20:02,000\nClosing line\n";
+
+#[test]
+fn cut_keeps_the_window_shifted_to_zero_exact_to_the_ms() {
+    let dir = tempfile::tempdir().unwrap();
+    let film = dir.path().join("film.srt");
+    std::fs::write(&film, FILM).unwrap();
+    let out = dir.path().join("part two.srt");
+    let run = screenkit([
+        "retime",
+        film.to_str().unwrap(),
+        "--cut",
+        "00:10:00,250..00:12:00,750",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    run.code(0);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        written,
+        "1\n00:00:00,000 --> 00:00:00,750\nStraddles the start\n\n\
+         2\n00:00:29,875 --> 00:00:32,749\nWholly inside\n\n\
+         3\n00:01:59,750 --> 00:02:00,500\nStraddles the end\n\n"
+    );
+    let e = &run.stderr;
+    assert!(e.contains("kept 3 of 6 cues"), "{e}");
+    assert!(
+        e.contains("trimmed 2 cue(s) at the edges")
+            && e.contains("cue 2 (line 6) starts before 00:10:00,250")
+            && e.contains("cue 4 (line 14) runs past 00:12:00,750"),
+        "{e}"
+    );
+    assert!(
+        e.contains("dropped 3 cue(s) outside the window, with their words: cues 1, 5–6"),
+        "{e}"
+    );
+    // The next step names the file written, quoted for the shell.
+    let quoted = format!("run `screenkit check '{}'`", out.display());
+    assert!(e.contains(&quoted), "{e}");
+}
+
+#[test]
+fn cut_outside_every_cue_writes_nothing_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let film = dir.path().join("film.srt");
+    std::fs::write(&film, FILM).unwrap();
+    let run = screenkit(["retime", film.to_str().unwrap(), "--cut", "00:30:00,000.."]);
+    run.code(1);
+    assert!(
+        run.stderr
+            .contains("no cue shows between 00:30:00,000 and the end"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("film.retimed.srt").exists());
+    let both = screenkit([
+        "retime",
+        film.to_str().unwrap(),
+        "--cut",
+        "00:01:00,000..",
+        "--range",
+        "00:01:00,000..",
+    ]);
+    both.code(2);
+}
+
+#[test]
+fn overlap_warning_names_the_file_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.srt");
+    let clean = fixture("srt/defects/clean.srt");
+    let run = screenkit([
+        "retime",
+        clean.to_str().unwrap(),
+        "--shift",
+        "-3s",
+        "--range",
+        "00:00:12,000..",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    run.code(0);
+    let want = format!(
+        "now overlap or start before the cue above; run `screenkit check {}`",
+        out.display()
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+}
