@@ -66,7 +66,11 @@ pub fn run(args: &BuildArgs, p: &Printer) -> Exit {
         p.error(&format!("{} error(s) from `screenkit check`; nothing built. Fix them, or pass --force (recorded in the kit)", errors.len()));
         return Exit::Problems;
     }
-    let mut plan = match plan(&kit, &errors) {
+    let probed = checked
+        .iter()
+        .filter_map(|f| Some((f.path.clone(), f.clip.clone()?)))
+        .collect();
+    let mut plan = match plan(&kit, &errors, &probed) {
         Ok(pl) => pl,
         Err(e) => {
             p.error(&e.to_string());

@@ -10,10 +10,11 @@ use super::programme::{Facts, Programme, excerpt, levels, media_path, mime, subt
 use super::{Kit, player, playlist, runsheet};
 use crate::cards::render::{Layout, markdown, print_html, projection_html};
 use crate::cards::{Card, Kind, parse as parse_cards};
-use crate::media::probe::probe;
-use crate::progress::Quiet;
+use crate::media::probe::ClipInfo;
 use crate::subtitle::read_path;
 use crate::subtitle::vtt::to_vtt;
+use std::collections::HashMap;
+use std::path::PathBuf;
 
 /// How many payload files of each kind, by their folder under `data/`
 /// (`clips`, `subtitles`, `cards`), in the order the plan first packs each.
@@ -40,7 +41,13 @@ pub struct Plan {
 /// Plan the bag for `kit` (run `check_kit` first: this only packs).
 /// `forced` are the check errors a `--force` build lets through; the run
 /// sheet lists them.
-pub fn plan(kit: &Kit, forced: &[String]) -> Result<Plan, BuildError> {
+/// `probed` is what `check_kit` found for each clip's media file (a clip it
+/// could not read is absent), so each clip is decoded once per build.
+pub fn plan(
+    kit: &Kit,
+    forced: &[String],
+    probed: &HashMap<PathBuf, ClipInfo>,
+) -> Result<Plan, BuildError> {
     let m = &kit.manifest;
     let mut payload = Vec::new();
     let cards_path = kit.path(&m.cards);
@@ -61,15 +68,13 @@ pub fn plan(kit: &Kit, forced: &[String]) -> Result<Plan, BuildError> {
         let (start_ms, end_ms) = excerpt(c).map_err(BuildError::Content)?;
         // An unreadable clip was already reported by the kit check; with
         // --force the run sheet names it as unmeasured and of unknown length.
-        let mut f = probe(&media, true, &Quiet)
-            .ok()
-            .map_or_else(Facts::default, |i| Facts {
-                duration_ms: i.duration_ms,
-                lufs: i.audio.first().and_then(|a| a.loudness_lufs),
-                video_codec: i.video.first().map(|v| v.codec.clone()),
-                audio_codec: i.audio.first().map(|a| a.codec.clone()),
-                ..Facts::default()
-            });
+        let mut f = probed.get(&media).map_or_else(Facts::default, |i| Facts {
+            duration_ms: i.duration_ms,
+            lufs: i.audio.first().and_then(|a| a.loudness_lufs),
+            video_codec: i.video.first().map(|v| v.codec.clone()),
+            audio_codec: i.audio.first().map(|a| a.codec.clone()),
+            ..Facts::default()
+        });
         if start_ms.is_some() || end_ms.is_some() {
             let start = start_ms.unwrap_or(0);
             f.duration_ms = end_ms.or(f.duration_ms).map(|e| e - start);

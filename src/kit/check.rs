@@ -14,6 +14,7 @@ use crate::cards::policy::review;
 use crate::check::rules::{Finding, Rule, Severity};
 use crate::check::{CheckOptions, check_track};
 use crate::media::decode::Decoder;
+use crate::media::probe::ClipInfo;
 use crate::media::probe::{ProblemKind, probe};
 use crate::progress::{Progress, Quiet};
 use crate::subtitle::{Track, read_path};
@@ -33,6 +34,9 @@ pub struct KitFile {
     /// Hints for this file that say more than the rule's own (the ffmpeg
     /// command for this clip, say).
     pub hints: Vec<(Rule, String)>,
+    /// For a clip: what the deep probe found (duration, codecs, loudness), so
+    /// that `build` uses what the check measured instead of decoding again.
+    pub clip: Option<ClipInfo>,
 }
 
 impl KitFile {
@@ -43,6 +47,7 @@ impl KitFile {
             cues: 0,
             findings,
             hints: Vec::new(),
+            clip: None,
         }
     }
 
@@ -163,6 +168,7 @@ pub fn check_kit(
             clip_findings.push(not_found(&media, kit.clip_line(n, "media")));
             None
         };
+        let mut clip_info = None;
         let clip_ms = match probed {
             None => None,
             Some(Ok(info)) => {
@@ -186,7 +192,9 @@ pub fn check_kit(
                 if let Some(l) = info.audio.first().and_then(|a| a.loudness_lufs) {
                     loudness.push((c.id.clone(), l));
                 }
-                info.duration_ms
+                let ms = info.duration_ms;
+                clip_info = Some(info);
+                ms
             }
             Some(Err(e)) => {
                 clip_findings.push(finding(
@@ -199,6 +207,7 @@ pub fn check_kit(
             }
         };
         let mut clip_file = KitFile::new(media.clone(), clip_findings);
+        clip_file.clip = clip_info;
         clip_file.hints.push((
             Rule::ClipProblem,
             format!(
@@ -250,6 +259,7 @@ pub fn check_kit(
                     cues: track.cues.len(),
                     findings,
                     hints: Vec::new(),
+                    clip: None,
                 });
             }
             Err(e) => files.push(KitFile::new(
