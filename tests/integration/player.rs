@@ -90,34 +90,29 @@ fn cards_file(path: &Path) -> Vec<toml::Value> {
     v["card"].as_array().unwrap().clone()
 }
 
-#[test]
-fn page_down_walks_every_card_and_clip_in_kit_order_and_cues_follow_the_delay_keys() {
-    let tmp = tempfile::tempdir().unwrap();
-    let bag = build_bag(&root().join("kits/last-train-home"), tmp.path(), &[]);
-    let shots = std::env::var_os("SCREENKIT_SHOTS").map(PathBuf::from);
-    let r = play(&bag, shots.as_deref());
-    let walk = r["walk"].as_array().unwrap();
+/// A walk of the demo kit from the welcome screen to the end screen: every
+/// clip in kit.toml order, each one playing, and every card the audience
+/// sees (facilitator notes only in print). Returns the clip ids in order.
+fn assert_walks_the_whole_demo(walk: &[serde_json::Value]) -> Vec<String> {
     assert_eq!(walk.first().unwrap()["kind"], "welcome");
     assert_eq!(walk.last().unwrap()["kind"], "end");
-    // Every clip, in kit.toml order, playable.
-    let clips: Vec<&serde_json::Value> = walk.iter().filter(|s| s["kind"] == "clip").collect();
     let ids: Vec<String> = demo_clips().into_iter().map(|c| c.0).collect();
-    let srcs: Vec<String> = clips
+    let srcs: Vec<&str> = walk
         .iter()
-        .map(|c| c["src"].as_str().unwrap().to_string())
+        .filter(|s| s["kind"] == "clip")
+        .inspect(|c| {
+            assert!(
+                c["ready"].as_u64().unwrap() >= 1 && c["playing"] == true,
+                "{c}"
+            )
+        })
+        .map(|c| c["src"].as_str().unwrap())
         .collect();
     let want: Vec<String> = ids
         .iter()
         .map(|id| format!("data/clips/{id}.mp4"))
         .collect();
     assert_eq!(srcs, want);
-    for c in &clips {
-        assert!(
-            c["ready"].as_u64().unwrap() >= 1 && c["playing"] == true,
-            "{c}"
-        );
-    }
-    // Every card the audience sees, each clip's questions right after it.
     let titles: Vec<&str> = walk
         .iter()
         .filter(|s| s["kind"] == "card")
@@ -129,6 +124,18 @@ fn page_down_walks_every_card_and_clip_in_kit_order_and_cues_follow_the_delay_ke
         let note = c["kind"].as_str() == Some("facilitator-note");
         assert_eq!(titles.contains(&title), !note, "{title}");
     }
+    ids
+}
+
+#[test]
+fn page_down_walks_every_card_and_clip_in_kit_order_and_cues_follow_the_delay_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = build_bag(&root().join("kits/last-train-home"), tmp.path(), &[]);
+    let shots = std::env::var_os("SCREENKIT_SHOTS").map(PathBuf::from);
+    let r = play(&bag, shots.as_deref());
+    let walk = r["walk"].as_array().unwrap();
+    let ids = assert_walks_the_whole_demo(walk);
+    let deck = cards_file(&root().join("kits/last-train-home/cards.toml"));
     for (n, id) in ids.iter().enumerate() {
         let at = walk
             .iter()
@@ -646,34 +653,7 @@ fn firefox_walks_every_card_and_clip_in_kit_order() {
     );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let walk = r["walk"].as_array().unwrap();
-    assert_eq!(walk.first().unwrap()["kind"], "welcome");
-    assert_eq!(walk.last().unwrap()["kind"], "end");
-    let ids: Vec<String> = demo_clips().into_iter().map(|c| c.0).collect();
-    let clips: Vec<&serde_json::Value> = walk.iter().filter(|s| s["kind"] == "clip").collect();
-    let srcs: Vec<&str> = clips.iter().map(|c| c["src"].as_str().unwrap()).collect();
-    let want: Vec<String> = ids
-        .iter()
-        .map(|id| format!("data/clips/{id}.mp4"))
-        .collect();
-    assert_eq!(srcs, want);
-    for c in &clips {
-        assert!(
-            c["ready"].as_u64().unwrap() >= 1 && c["playing"] == true,
-            "{c}"
-        );
-    }
-    // Every audience card, in the order the chromium walk sees them.
-    let titles: Vec<&str> = walk
-        .iter()
-        .filter(|s| s["kind"] == "card")
-        .map(|s| s["title"].as_str().unwrap())
-        .collect();
-    let deck = cards_file(&root().join("kits/last-train-home/cards.toml"));
-    for c in &deck {
-        let title = c["title"].as_str().unwrap();
-        let note = c["kind"].as_str() == Some("facilitator-note");
-        assert_eq!(titles.contains(&title), !note, "{title}");
-    }
+    assert_walks_the_whole_demo(walk);
     let chromium = play(&bag, None);
     let steps = |w: &serde_json::Value| -> Vec<(String, String)> {
         w.as_array()
