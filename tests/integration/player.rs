@@ -451,10 +451,10 @@ fn an_hevc_clip_in_mkv_gets_the_cannot_play_screen() {
     );
 }
 
-#[test]
-fn two_excerpts_of_one_file_share_it_and_show_only_their_cues() {
-    let tmp = tempfile::tempdir().unwrap();
-    let kit = tmp.path().join("excerpts");
+/// A kit in `dir/excerpts` whose clips `a` (0:30–1:00) and `b` (1:00–1:50.5)
+/// are excerpts of one 2-minute `film.mp4`, sharing the track `srt`.
+fn excerpt_kit(dir: &Path, srt: &str) -> PathBuf {
+    let kit = dir.join("excerpts");
     std::fs::create_dir(&kit).unwrap();
     let ok = Command::new("ffmpeg")
         .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
@@ -466,11 +466,7 @@ fn two_excerpts_of_one_file_share_it_and_show_only_their_cues() {
         .status()
         .expect("ffmpeg: run `bash tests/run`");
     assert!(ok.success());
-    std::fs::write(
-        kit.join("film.en.srt"),
-        "1\n00:00:10,000 --> 00:00:12,000\nBefore both.\n\n2\n00:00:40,000 --> 00:00:43,000\nInside the first.\n\n3\n00:01:10,000 --> 00:01:13,000\nInside the second.\n\n4\n00:01:40,000 --> 00:01:43,000\nStill the second.\n\n5\n00:01:55,000 --> 00:01:58,000\nAfter both.\n",
-    )
-    .unwrap();
+    std::fs::write(kit.join("film.en.srt"), srt).unwrap();
     let clip = |id: &str, start: &str, end: &str| {
         format!(
             "[[clip]]\nid = \"{id}\"\ntitle = \"Part {id}\"\nmedia = \"film.mp4\"\nsubtitles = \"film.en.srt\"\nminutes = 2\nstart = \"{start}\"\nend = \"{end}\"\n"
@@ -486,6 +482,16 @@ fn two_excerpts_of_one_file_share_it_and_show_only_their_cues() {
     )
     .unwrap();
     std::fs::write(kit.join("cards.toml"), "").unwrap();
+    kit
+}
+
+#[test]
+fn two_excerpts_of_one_file_share_it_and_show_only_their_cues() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = excerpt_kit(
+        tmp.path(),
+        "1\n00:00:10,000 --> 00:00:12,000\nBefore both.\n\n2\n00:00:40,000 --> 00:00:43,000\nInside the first.\n\n3\n00:01:10,000 --> 00:01:13,000\nInside the second.\n\n4\n00:01:40,000 --> 00:01:43,000\nStill the second.\n\n5\n00:01:55,000 --> 00:01:58,000\nAfter both.\n",
+    );
     let bag = build_bag(&kit, &tmp.path().join("out"), &[]);
     let clips: Vec<String> = std::fs::read_dir(bag.join("data/clips"))
         .unwrap()
@@ -563,46 +569,18 @@ fn two_excerpts_of_one_file_share_it_and_show_only_their_cues() {
 #[test]
 fn check_kit_sees_only_the_cues_inside_each_excerpt() {
     let tmp = tempfile::tempdir().unwrap();
-    let kit = tmp.path().join("excerpts");
-    std::fs::create_dir(&kit).unwrap();
-    let ok = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
-        .arg("testsrc=size=64x48:rate=5")
-        .args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"])
-        .args(["-t", "120", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
-        .args(["-c:a", "aac", "-ac", "2"])
-        .arg(kit.join("film.mp4"))
-        .status()
-        .expect("ffmpeg: run `bash tests/run`");
-    assert!(ok.success());
     let long =
         "This line is far too long for any screen at all, and it goes on and on past the limit.";
-    std::fs::write(
-        kit.join("film.en.srt"),
-        format!(
+    let kit = excerpt_kit(
+        tmp.path(),
+        &format!(
             "1\n00:00:10,000 --> 00:00:12,000\n{long}\n\n\
              2\n00:00:40,000 --> 00:00:43,000\nInside the first.\n\n\
              3\n00:01:10,000 --> 00:01:13,000\n{long}\n\n\
              4\n00:01:49,000 --> 00:01:52,000\nRuns past the second.\n\n\
              5\n00:01:55,000 --> 00:01:58,000\nAfter both.\n"
         ),
-    )
-    .unwrap();
-    let clip = |id: &str, start: &str, end: &str| {
-        format!(
-            "[[clip]]\nid = \"{id}\"\ntitle = \"Part {id}\"\nmedia = \"film.mp4\"\nsubtitles = \"film.en.srt\"\nminutes = 2\nstart = \"{start}\"\nend = \"{end}\"\n"
-        )
-    };
-    std::fs::write(
-        kit.join("kit.toml"),
-        format!(
-            "title = \"Excerpts\"\ncards = \"cards.toml\"\nrights = \"test\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n{}{}",
-            clip("a", "00:00:30", "00:01:00"),
-            clip("b", "00:01:00", "00:01:50.5")
-        ),
-    )
-    .unwrap();
-    std::fs::write(kit.join("cards.toml"), "").unwrap();
+    );
     let run = screenkit(["check", kit.to_str().unwrap(), "--json"]);
     let report = run.json();
     let subs: Vec<_> = report
