@@ -13,12 +13,13 @@ use crate::cards::parse as parse_cards;
 use crate::cards::policy::review;
 use crate::check::rules::{Finding, Rule, Severity};
 use crate::check::{CheckOptions, check_track};
-use crate::media::decode::Decoder;
 use crate::media::probe::ClipInfo;
-use crate::media::probe::{ProblemKind, probe};
-use crate::progress::{Progress, Quiet};
+use crate::media::probe::{ProblemKind, probe_listening};
+use crate::progress::Progress;
 use crate::subtitle::{Track, read_path};
+use crate::sync::SpeechTap;
 use crate::sync::align::Options as SyncOptions;
+use crate::sync::speech::Speech;
 use crate::tomlpos::Step;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -118,6 +119,8 @@ pub fn check_kit(
     let mut kit_findings = Vec::new();
     let mut loudness = Vec::new();
     let mut total = 0u64;
+    // What each media file's one decode found: the probe and the speech.
+    let mut heard: HashMap<PathBuf, (Result<ClipInfo, String>, Option<Speech>)> = HashMap::new();
     let mut names: HashMap<String, String> = HashMap::new();
     kit_findings.extend(placeholders(kit));
     kit_findings.extend(bag_info_text(kit));
@@ -163,7 +166,15 @@ pub fn check_kit(
         let mut clip_findings = Vec::new();
         let mut decodable = false;
         let probed = if media.exists() {
-            Some(probe(&media, true, progress))
+            // Excerpts of one film file share its one decode.
+            let heard = heard.entry(media.clone()).or_insert_with(|| {
+                let mut tap = SpeechTap::new();
+                let info =
+                    probe_listening(&media, progress, &mut |rate, block| tap.push(rate, block));
+                let speech = tap.finish();
+                (info.map_err(|e| e.to_string()), speech)
+            });
+            Some(heard.0.clone())
         } else {
             clip_findings.push(not_found(&media, kit.clip_line(n, "media")));
             None
@@ -197,12 +208,7 @@ pub fn check_kit(
                 ms
             }
             Some(Err(e)) => {
-                clip_findings.push(finding(
-                    Rule::ClipProblem,
-                    Severity::Error,
-                    1,
-                    e.to_string(),
-                ));
+                clip_findings.push(finding(Rule::ClipProblem, Severity::Error, 1, e));
                 None
             }
         };
@@ -250,8 +256,9 @@ pub fn check_kit(
                         ..opts.clone()
                     },
                 );
-                if decodable {
-                    findings.extend(sync_finding(&media, &track));
+                let speech = heard.get(&media).and_then(|h| h.1.as_ref());
+                if let (true, Some(speech)) = (decodable, speech) {
+                    findings.extend(sync_finding(speech, &track));
                 }
                 files.push(KitFile {
                     path: subs,
@@ -436,17 +443,16 @@ const SYNC_SLACK_MS: f64 = 250.0;
 
 /// An `out-of-sync` warning when a trusted sync would move the cues: by
 /// more than the slack, by a frame-rate ratio, or in parts.
-fn sync_finding(media: &Path, track: &Track) -> Option<Finding> {
+fn sync_finding(speech: &Speech, track: &Track) -> Option<Finding> {
     if track.cues.len() < SYNC_MIN_CUES {
         return None;
     }
-    let (speech, _) = crate::sync::clip_speech(media, Decoder::Symphonia, &Quiet).ok()?;
     let opts = SyncOptions {
         max_offset_ms: 600_000,
         splits: true,
         any_ratio: true,
     };
-    let out = crate::sync::sync(track, &speech, &opts).ok()?;
+    let out = crate::sync::sync(track, speech, &opts).ok()?;
     let fit = &out.fit;
     let worst = fit
         .parts

@@ -78,38 +78,18 @@ fn with_symphonia(
     sink: &mut dyn FnMut(u32, &[f32]),
 ) -> Result<Decoded, DecodeError> {
     let mut fmt = open(path)?;
-    let mut why = None;
-    let mut chosen = None;
-    for t in fmt.tracks() {
-        if let Some(CodecParameters::Audio(p)) = &t.codec_params {
-            match audio_gap(p) {
-                None => {
-                    chosen = Some((t.id, p.clone(), t.time_base, track_duration_ms(t)));
-                    break;
-                }
-                Some(w) => why = why.or(Some(w)),
-            }
-        }
-    }
-    let Some((id, params, time_base, duration_ms)) = chosen else {
-        return Err(why.map_or(DecodeError::NoAudio, DecodeError::Undecodable));
-    };
-    // symphonia does not apply MP4 edit lists: drop the encoder's priming.
-    let priming = if fmt.format_info().short_name == "isomp4" {
-        super::mp4_delay::priming_secs(path, id).unwrap_or(0.0)
-    } else {
-        0.0
-    };
-    let mut skip: Option<usize> = None;
+    let AnalysedTrack {
+        id,
+        params,
+        time_base,
+        duration_ms,
+        priming,
+    } = analysed_track(fmt.as_ref(), path)?;
     let mut dec = symphonia::default::get_codecs()
         .make_audio_decoder(&params, &AudioDecoderOptions::default())
         .map_err(|e| DecodeError::Undecodable(e.to_string()))?;
-    let secs = |tb: Option<TimeBase>, v: f64| {
-        tb.map(|tb| v * f64::from(tb.numer.get()) / f64::from(tb.denom.get()))
-    };
     progress.start(duration_ms);
-    let mut out = Decoded::default();
-    let (mut planes, mut mono): (Vec<Vec<f32>>, Vec<f32>) = (Vec::new(), Vec::new());
+    let mut line = Timeline::new(time_base, priming);
     let mut last_error = None;
     loop {
         let packet = match fmt.next_packet() {
@@ -124,62 +104,20 @@ fn with_symphonia(
         if packet.track_id != id {
             continue;
         }
-        let buf = match dec.decode(&packet) {
-            Ok(b) => b,
+        match dec.decode(&packet) {
+            Ok(buf) => {
+                if let Some(at) = line.push(&buf, packet.pts.get(), sink) {
+                    progress.advance(at);
+                }
+            }
             Err(SymError::DecodeError(e)) => {
-                out.bad_packets += 1;
+                line.out.bad_packets += 1;
                 last_error = Some(e.to_string());
-                continue;
             }
             Err(e) => return Err(DecodeError::Nothing(e.to_string())),
-        };
-        let rate = buf.spec().rate();
-        if out.rate == 0 {
-            out.rate = rate;
-        } else if rate != out.rate {
-            // A mid-stream rate change would break the timeline; treat as lost.
-            out.bad_packets += 1;
-            continue;
         }
-        let frames = buf.frames();
-        let left = skip.get_or_insert((priming * f64::from(rate)).round() as usize);
-        let drop = (*left).min(frames);
-        *left -= drop;
-        let frames = frames - drop;
-        mono.clear();
-        mono.resize(frames, 0.0);
-        // AAC, Vorbis and MP3 decode to f32: mix straight from the decoder's
-        // planes; other sample formats are converted first.
-        let mut mix = |plane: &[f32], scale: f32| {
-            for (m, s) in mono.iter_mut().zip(&plane[drop..]) {
-                *m += s * scale;
-            }
-        };
-        if let GenericAudioBufferRef::F32(b) = &buf {
-            let scale = 1.0 / b.num_planes().max(1) as f32;
-            for plane in b.iter_planes() {
-                mix(plane, scale);
-            }
-        } else {
-            buf.copy_to_vecs_planar::<f32>(&mut planes);
-            let scale = 1.0 / planes.len().max(1) as f32;
-            for plane in &planes {
-                mix(plane, scale);
-            }
-        }
-        // Where this packet belongs: pad over lost packets (more than 20 ms).
-        if let Some(at) = secs(time_base, packet.pts.get() as f64).map(|t| t - priming) {
-            let want = (at * f64::from(rate)).round().max(0.0) as u64;
-            if want > out.samples + u64::from(rate / 50) {
-                let gap = vec![0.0; (want - out.samples) as usize];
-                sink(rate, &gap);
-                out.samples = want;
-            }
-            progress.advance((at * 1000.0) as i64);
-        }
-        sink(rate, &mono);
-        out.samples += frames as u64;
     }
+    let out = line.out;
     progress.finish();
     if out.samples == 0 {
         return Err(DecodeError::Nothing(
@@ -254,4 +192,132 @@ fn with_ffmpeg(
         return Err(DecodeError::Ffmpeg(said));
     }
     Ok(out)
+}
+
+/// Places decoded audio on the clip's timeline as mono blocks: the
+/// encoder's priming is dropped, lost packets (more than 20 ms missing)
+/// become silence of their length, and a mid-stream rate change is a lost
+/// packet, so that later speech keeps its true time. Shared by the analysis
+/// decode and the deep probe, which must hand out the same samples.
+pub(crate) struct Timeline {
+    time_base: Option<TimeBase>,
+    priming: f64,
+    skip: Option<usize>,
+    planes: Vec<Vec<f32>>,
+    mono: Vec<f32>,
+    pub(crate) out: Decoded,
+}
+
+impl Timeline {
+    pub(crate) fn new(time_base: Option<TimeBase>, priming: f64) -> Timeline {
+        Timeline {
+            time_base,
+            priming,
+            skip: None,
+            planes: Vec::new(),
+            mono: Vec::new(),
+            out: Decoded::default(),
+        }
+    }
+
+    /// Hand `buf` (the packet at `pts`) to `sink`; returns where it
+    /// belongs on the timeline, in ms, when the packet says.
+    pub(crate) fn push(
+        &mut self,
+        buf: &GenericAudioBufferRef,
+        pts: i64,
+        sink: &mut dyn FnMut(u32, &[f32]),
+    ) -> Option<i64> {
+        let rate = buf.spec().rate();
+        if self.out.rate == 0 {
+            self.out.rate = rate;
+        } else if rate != self.out.rate {
+            self.out.bad_packets += 1;
+            return None;
+        }
+        let frames = buf.frames();
+        let left = self
+            .skip
+            .get_or_insert((self.priming * f64::from(rate)).round() as usize);
+        let drop = (*left).min(frames);
+        *left -= drop;
+        let frames = frames - drop;
+        let mono = &mut self.mono;
+        mono.clear();
+        mono.resize(frames, 0.0);
+        // AAC, Vorbis and MP3 decode to f32: mix straight from the decoder's
+        // planes; other sample formats are converted first.
+        let mut mix = |plane: &[f32], scale: f32| {
+            for (m, s) in mono.iter_mut().zip(&plane[drop..]) {
+                *m += s * scale;
+            }
+        };
+        if let GenericAudioBufferRef::F32(b) = buf {
+            let scale = 1.0 / b.num_planes().max(1) as f32;
+            for plane in b.iter_planes() {
+                mix(plane, scale);
+            }
+        } else {
+            buf.copy_to_vecs_planar::<f32>(&mut self.planes);
+            let scale = 1.0 / self.planes.len().max(1) as f32;
+            for plane in &self.planes {
+                mix(plane, scale);
+            }
+        }
+        let at = self.time_base.map(|tb| {
+            pts as f64 * f64::from(tb.numer.get()) / f64::from(tb.denom.get()) - self.priming
+        });
+        if let Some(at) = at {
+            let want = (at * f64::from(rate)).round().max(0.0) as u64;
+            if want > self.out.samples + u64::from(rate / 50) {
+                let gap = vec![0.0; (want - self.out.samples) as usize];
+                sink(rate, &gap);
+                self.out.samples = want;
+            }
+        }
+        sink(rate, &self.mono);
+        self.out.samples += frames as u64;
+        at.map(|t| (t * 1000.0) as i64)
+    }
+}
+
+/// The audio track analysis decodes (the first one symphonia can decode),
+/// with the encoder priming to drop from it: what it is and why not, else.
+pub(crate) fn analysed_track(
+    fmt: &dyn symphonia::core::formats::FormatReader,
+    path: &Path,
+) -> Result<AnalysedTrack, DecodeError> {
+    let mut why = None;
+    for t in fmt.tracks() {
+        if let Some(CodecParameters::Audio(p)) = &t.codec_params {
+            match audio_gap(p) {
+                None => {
+                    // symphonia does not apply MP4 edit lists: drop the
+                    // encoder's priming.
+                    let priming = if fmt.format_info().short_name == "isomp4" {
+                        super::mp4_delay::priming_secs(path, t.id).unwrap_or(0.0)
+                    } else {
+                        0.0
+                    };
+                    return Ok(AnalysedTrack {
+                        id: t.id,
+                        params: p.clone(),
+                        time_base: t.time_base,
+                        duration_ms: track_duration_ms(t),
+                        priming,
+                    });
+                }
+                Some(w) => why = why.or(Some(w)),
+            }
+        }
+    }
+    Err(why.map_or(DecodeError::NoAudio, DecodeError::Undecodable))
+}
+
+pub(crate) struct AnalysedTrack {
+    pub(crate) id: u32,
+    pub(crate) params: symphonia::core::codecs::audio::AudioCodecParameters,
+    pub(crate) time_base: Option<TimeBase>,
+    pub(crate) duration_ms: Option<i64>,
+    pub(crate) priming: f64,
 }

@@ -6,6 +6,7 @@
 //! symphonia's known gaps (`shared/research/packaging.md` §4) become
 //! specific problems that say what to do, never a crash or a wrong number.
 
+use super::decode::{Timeline, analysed_track};
 use super::{ProbeError, open};
 use crate::progress::Progress;
 use ebur128::{EbuR128, Mode};
@@ -172,8 +173,32 @@ pub(crate) fn track_duration_ms(t: &Track) -> Option<i64> {
         .map(|d| d.as_millis() as i64)
 }
 
+/// Mono samples of the clip's audio as analysis sees them (the same track
+/// and timeline as [`crate::media::decode::decode_mono`]).
+pub type AudioTap<'a> = &'a mut dyn FnMut(u32, &[f32]);
+
 /// Probe a clip. Header-only unless `deep`.
 pub fn probe(path: &Path, deep: bool, progress: &dyn Progress) -> Result<ClipInfo, ProbeError> {
+    probe_with(path, deep, progress, None)
+}
+
+/// A deep probe that also hands the analysed audio track to `tap` while it
+/// decodes, so that a caller who needs both loudness and the samples (the
+/// speech detector of `check KIT`) decodes the clip once.
+pub fn probe_listening(
+    path: &Path,
+    progress: &dyn Progress,
+    tap: AudioTap,
+) -> Result<ClipInfo, ProbeError> {
+    probe_with(path, true, progress, Some(tap))
+}
+
+fn probe_with(
+    path: &Path,
+    deep: bool,
+    progress: &dyn Progress,
+    tap: Option<AudioTap>,
+) -> Result<ClipInfo, ProbeError> {
     let mut fmt = open(path)?;
     let mut info = ClipInfo {
         container: fmt.format_info().short_name.to_string(),
@@ -233,10 +258,19 @@ pub fn probe(path: &Path, deep: bool, progress: &dyn Progress) -> Result<ClipInf
             at_ms: None,
         });
     }
+    let tap = tap.and_then(|sink| {
+        let t = analysed_track(fmt.as_ref(), path).ok()?;
+        Some(Tap {
+            id: t.id,
+            line: Timeline::new(t.time_base, t.priming),
+            sink,
+        })
+    });
     scan(
         fmt.as_mut(),
         &mut info,
         deep.then_some(decodable.as_slice()),
+        tap,
         progress,
     );
     Ok(info)
@@ -259,6 +293,7 @@ fn scan(
     fmt: &mut dyn FormatReader,
     info: &mut ClipInfo,
     deep: Option<&[u32]>,
+    mut tap: Option<Tap>,
     progress: &dyn Progress,
 ) {
     const FPS_SAMPLE: u64 = 240;
@@ -326,7 +361,8 @@ fn scan(
             end_ms = end_ms.max(Some(e));
         }
         if let Some(d) = decoders.iter_mut().find(|d| d.id == packet.track_id) {
-            d.decode(&packet, &mut info.problems);
+            let tap = tap.as_mut().filter(|t| t.id == d.id);
+            d.decode(&packet, &mut info.problems, tap);
             if let Some(pos) = ms(tracks[k].time_base, packet.pts) {
                 progress.advance(pos);
             }
@@ -406,6 +442,13 @@ fn nominal_fps(measured: f64) -> f64 {
         .unwrap_or((measured * 1000.0).round() / 1000.0)
 }
 
+/// Where the deep probe hands the analysed track's samples.
+struct Tap<'a> {
+    id: u32,
+    line: Timeline,
+    sink: AudioTap<'a>,
+}
+
 /// A decoder feeding an EBU R128 meter.
 struct Loudness {
     id: u32,
@@ -432,11 +475,19 @@ impl Loudness {
         }
     }
 
-    fn decode(&mut self, packet: &symphonia::core::packet::Packet, problems: &mut Vec<Problem>) {
+    fn decode(
+        &mut self,
+        packet: &symphonia::core::packet::Packet,
+        problems: &mut Vec<Problem>,
+        tap: Option<&mut Tap>,
+    ) {
         match self.decoder.decode(packet) {
             Ok(buf) => {
                 if buf.frames() == 0 {
                     return;
+                }
+                if let Some(t) = tap {
+                    t.line.push(&buf, packet.pts.get(), t.sink);
                 }
                 let spec = buf.spec();
                 let (channels, rate) = (spec.channels().count() as u32, spec.rate());
@@ -481,6 +532,33 @@ impl Loudness {
 #[cfg(test)]
 mod tests {
     use super::ProblemKind;
+    use crate::media::decode::{Decoder, decode_mono};
+    use crate::progress::Quiet;
+
+    /// `check KIT` takes the speech detector's samples from the deep probe;
+    /// they must be the very samples `sync` decodes (same track, priming
+    /// dropped, same timeline), or the two would judge different audio.
+    #[test]
+    fn the_deep_probe_hands_out_what_analysis_decodes() {
+        let clip = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("clips/any-feelings.mp4");
+        let mut decoded = Vec::new();
+        let mut rates = Vec::new();
+        decode_mono(&clip, Decoder::Symphonia, &Quiet, &mut |rate, block| {
+            rates.push(rate);
+            decoded.extend_from_slice(block)
+        })
+        .unwrap();
+        let mut tapped = Vec::new();
+        let info = super::probe_listening(&clip, &Quiet, &mut |rate, block| {
+            assert_eq!(rate, rates[0]);
+            tapped.extend_from_slice(block)
+        })
+        .unwrap();
+        assert!(info.audio[0].loudness_lufs.is_some(), "still a deep probe");
+        assert!(decoded.len() > 48_000, "{} samples", decoded.len());
+        assert_eq!(tapped.len(), decoded.len());
+        assert!(tapped == decoded, "the same samples, bit for bit");
+    }
 
     #[test]
     fn problem_kinds_serialise_as_their_ids() {

@@ -44,39 +44,75 @@ pub fn track_speech(track: &Track) -> Speech {
 }
 
 /// Score a clip's speech, decoding on this thread and analysing on another
-/// so that the two overlap; blocks pass through a short queue, so memory
-/// stays flat.
+/// so that the two overlap.
 pub fn clip_speech(
     path: &Path,
     decoder: Decoder,
     progress: &dyn Progress,
 ) -> Result<(Speech, Decoded), DecodeError> {
-    let (tx, rx) = mpsc::sync_channel::<(u32, Vec<f32>)>(4);
-    let worker = std::thread::spawn(move || {
-        let mut det: Option<Detector> = None;
-        for (rate, block) in rx {
-            det.get_or_insert_with(|| Detector::new(rate)).push(&block);
-        }
-        det.map(Detector::finish)
+    let mut tap = SpeechTap::new();
+    let decoded = decode_mono(path, decoder, progress, &mut |rate, block| {
+        tap.push(rate, block)
     });
-    let mut pending: Vec<f32> = Vec::with_capacity(1 << 14);
-    let mut rate = 0;
-    let decoded = decode_mono(path, decoder, progress, &mut |r, block| {
-        rate = r;
-        pending.extend_from_slice(block);
-        if pending.len() >= 1 << 14 {
-            let full = std::mem::replace(&mut pending, Vec::with_capacity(1 << 14));
-            // A closed channel means the worker died; its join says so.
-            let _ = tx.send((r, full));
+    let speech = tap.finish();
+    Ok((speech.unwrap_or(Speech { score: Vec::new() }), decoded?))
+}
+
+/// A speech detector on its own thread, fed mono blocks as a decode hands
+/// them out; blocks pass through a short queue, so memory stays flat.
+pub struct SpeechTap {
+    tx: mpsc::SyncSender<(u32, Vec<f32>)>,
+    worker: std::thread::JoinHandle<Option<Speech>>,
+    pending: Vec<f32>,
+    rate: u32,
+}
+
+impl SpeechTap {
+    const BLOCK: usize = 1 << 14;
+
+    pub fn new() -> SpeechTap {
+        let (tx, rx) = mpsc::sync_channel::<(u32, Vec<f32>)>(4);
+        let worker = std::thread::spawn(move || {
+            let mut det: Option<Detector> = None;
+            for (rate, block) in rx {
+                det.get_or_insert_with(|| Detector::new(rate)).push(&block);
+            }
+            det.map(Detector::finish)
+        });
+        SpeechTap {
+            tx,
+            worker,
+            pending: Vec::with_capacity(Self::BLOCK),
+            rate: 0,
         }
-    });
-    if !pending.is_empty() {
-        let _ = tx.send((rate, pending));
     }
-    drop(tx);
-    let speech = worker.join().expect("the speech detector does not panic");
-    let decoded = decoded?;
-    Ok((speech.unwrap_or(Speech { score: Vec::new() }), decoded))
+
+    pub fn push(&mut self, rate: u32, block: &[f32]) {
+        self.rate = rate;
+        self.pending.extend_from_slice(block);
+        if self.pending.len() >= Self::BLOCK {
+            let full = std::mem::replace(&mut self.pending, Vec::with_capacity(Self::BLOCK));
+            // A closed channel means the worker died; its join says so.
+            let _ = self.tx.send((rate, full));
+        }
+    }
+
+    /// The speech heard, or `None` when no sample came.
+    pub fn finish(self) -> Option<Speech> {
+        if !self.pending.is_empty() {
+            let _ = self.tx.send((self.rate, self.pending));
+        }
+        drop(self.tx);
+        self.worker
+            .join()
+            .expect("the speech detector does not panic")
+    }
+}
+
+impl Default for SpeechTap {
+    fn default() -> Self {
+        SpeechTap::new()
+    }
 }
 
 /// What sync found, whether or not it is trusted.

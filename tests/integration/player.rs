@@ -652,3 +652,58 @@ fn firefox_walks_every_card_and_clip_in_kit_order() {
     assert_eq!(r["network"].as_array().unwrap().len(), 0, "{r}");
     assert_eq!(r["errors"].as_array().unwrap().len(), 0, "{r}");
 }
+
+/// `check KIT` (and so `build`) decodes each media file once: the deep
+/// probe's decode feeds the loudness meter and the speech detector alike,
+/// and excerpts of one film share that decode. Counted as the times the
+/// film is opened, under strace: once to decode, once to read its MP4 edit
+/// list.
+#[test]
+fn check_kit_decodes_each_media_file_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Ten cues inside each excerpt, so that each is judged for sync.
+    let srt: String = (0..24)
+        .map(|i| {
+            let at = 32 + i * 3;
+            format!(
+                "{}\n00:{:02}:{:02},000 --> 00:{:02}:{:02},500\nLine {i}.\n\n",
+                i + 1,
+                at / 60,
+                at % 60,
+                (at + 1) / 60,
+                (at + 1) % 60
+            )
+        })
+        .collect();
+    let kit = excerpt_kit(tmp.path(), &srt);
+    let log = tmp.path().join("strace.log");
+    let out = Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=open,openat", "-o"])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_screenkit"))
+        .args(["check", "--json"])
+        .arg(&kit)
+        .output()
+        .expect("strace: run `bash tests/run`, which installs it");
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "check KIT: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("\"cues\":10"),
+        "both excerpts judged: {report}"
+    );
+    let trace = std::fs::read_to_string(&log).unwrap();
+    let opens: Vec<&str> = trace
+        .lines()
+        .filter(|l| l.contains("film.mp4\"") && !l.contains("ENOENT"))
+        .collect();
+    assert!(
+        !opens.is_empty() && opens.len() <= 2,
+        "film.mp4 opened {} times:\n{}",
+        opens.len(),
+        opens.join("\n")
+    );
+}
