@@ -84,6 +84,14 @@ Exit codes:
   1  problems: missing, extra, changed or damaged files (each named)
   2  could not run: not a kit, unreadable path";
 
+pub const COPY_EXIT_CODES: &str = "\
+Exit codes:
+  0  every stick was written, flushed and read back: each file matched its SHA-256
+  1  a stick was refused before writing (too little room, FAT32 and a file of 4 GiB
+     or more, names it cannot hold, NAME/ there without --replace) or a file read
+     back from it differs; each stick is named with why, the others were written
+  2  could not run: not a kit zip or folder, a damaged source, bad flag";
+
 pub const COMPLETIONS_EXIT_CODES: &str = "\
 Exit codes:
   0  the script was printed
@@ -151,6 +159,9 @@ pub enum Command {
     /// Check that a kit zip, folder or USB stick is intact.
     #[command(after_help = VERIFY_EXIT_CODES)]
     Verify(VerifyArgs),
+    /// Copy a kit onto USB sticks, all at once, and prove each copy by reading it back.
+    #[command(after_help = COPY_EXIT_CODES)]
+    Copy(CopyArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     #[command(after_help = COMPLETIONS_EXIT_CODES)]
     Completions(CompletionsArgs),
@@ -500,6 +511,29 @@ pub struct VerifyArgs {
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
     /// Print one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// The kit zip from `screenkit build`, or an unpacked kit folder.
+    #[arg(value_name = "ZIP|KITDIR")]
+    pub source: PathBuf,
+    /// Mounted sticks (or any folders): each gets DEST/NAME/, all written at once.
+    #[arg(required = true, value_name = "DEST")]
+    pub dests: Vec<PathBuf>,
+    /// Also put a copy of the zip on each stick (DEST/NAME.zip).
+    #[arg(long)]
+    pub with_zip: bool,
+    /// Replace an existing DEST/NAME/: the new copy is written beside it and swapped in only
+    /// once it reads back intact.
+    #[arg(long)]
+    pub replace: bool,
+    /// Eject each stick when done (udisksctl or diskutil, when installed).
+    #[arg(long)]
+    pub eject: bool,
+    /// Print one JSON object on stdout: each stick's result.
     #[arg(long)]
     pub json: bool,
 }

@@ -12,6 +12,7 @@ pub mod cards;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod copy;
 pub mod fix;
 pub mod fsutil;
 pub mod kit;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::New(a) => commands::new::run(a, &p),
         Command::Build(a) => commands::build::run(a, &p),
         Command::Verify(a) => commands::verify::run(a, &p),
+        Command::Copy(a) => commands::copy::run(a, &p),
         Command::Completions(a) => commands::completions::completions(a, &p),
         Command::Man(a) => commands::completions::man(a, &p),
     };

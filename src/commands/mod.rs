@@ -6,6 +6,7 @@ pub mod cards;
 pub mod check;
 pub mod completions;
 pub mod convert;
+pub mod copy;
 pub mod dest;
 pub mod fix;
 pub mod new;

@@ -2,7 +2,7 @@
 //! (stderr), and never with `--quiet` or `--json`.
 
 use crate::progress::Progress;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
 /// A progress bar (over media time or bytes read), or a hidden one.
@@ -37,6 +37,33 @@ impl Progress for Bar {
 
     fn finish(&self) {
         self.0.finish_and_clear();
+    }
+}
+
+/// Several bars drawn together, one per job running at once (a stick
+/// being written), shown only on a terminal.
+pub struct Bars(Option<MultiProgress>);
+
+impl Bars {
+    pub fn new(visible: bool) -> Bars {
+        Bars((visible && std::io::stderr().is_terminal()).then(MultiProgress::new))
+    }
+
+    /// A bar for one job, labelled `label`.
+    pub fn add(&self, label: &str) -> Bar {
+        match &self.0 {
+            Some(m) => {
+                let b = m.add(ProgressBar::new(1));
+                let style = ProgressStyle::with_template(
+                    "{prefix:20!} {wide_bar} {percent:>3}% {binary_bytes_per_sec} {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+                b.set_style(style);
+                b.set_prefix(label.to_string());
+                Bar(b)
+            }
+            None => Bar(ProgressBar::hidden()),
+        }
     }
 }
 

@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "new",
     "build",
     "verify",
+    "copy",
     "completions",
     "man",
 ];
@@ -67,6 +68,11 @@ fn each_command_gives_its_own_exit_codes() {
             &["subtitle", "--drop-negative", "fit"],
         ),
         ("verify", &["SHA-256"], &kit),
+        (
+            "copy",
+            &["read back", "--replace", "refused"],
+            &["subtitle", "--force", "--drop-negative", "fit"],
+        ),
         (
             "completions",
             &["script", "shell"],

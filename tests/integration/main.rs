@@ -6,6 +6,7 @@ mod bad_input;
 mod cards;
 mod check;
 mod convert;
+mod copy;
 mod corpus;
 mod demo;
 mod fix;
