@@ -13,7 +13,7 @@ same bytes and the same permissions, as from the untouched zip. Any other
 miss is *unacceptable*; the target is none in 1,000 + 1,000.
 
 Usage: python3 benches/tamper.py [ZIP] [--random 1000] [--aimed 1000]
-                                 [--seed 1] [--jobs 2]
+                                 [--seed 1] [--jobs 2] [--bin SCREENKIT]
 ZIP defaults to dist/last-train-home.zip
 (`cargo run --release -- build kits/last-train-home` makes it).
 Needs: cargo build --release; unzip and 7z (`bash tests/run` installs 7z).
@@ -138,7 +138,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", help="copy each unacceptable zip into this folder")
+    ap.add_argument("--bin", help="the screenkit binary (default: the release build)")
     a = ap.parse_args()
+    global BIN
+    BIN = a.bin or BIN
     for tool in ("unzip", "7z"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is not on PATH (bash tests/run installs 7z)")

@@ -835,3 +835,29 @@ fn verify_speaks_words_and_takes_many_sticks() {
     );
     assert_eq!(p["plain"], "changed since the kit was built");
 }
+
+/// The tamper benchmark, small: 50 flips anywhere in the demo zip and 50
+/// aimed at its headers; every miss must change nothing unzip, 7z or
+/// Python's zipfile extract (benches/tamper.py; 1,000 + 1,000 there).
+#[test]
+fn tamper_benchmark_small() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build(&demo_copy(tmp.path()), tmp.path());
+    let run = std::process::Command::new("python3")
+        .arg(repo().join("benches/tamper.py"))
+        .args([zip.as_os_str(), "--bin".as_ref()])
+        .arg(env!("CARGO_BIN_EXE_screenkit"))
+        .args(["--random", "50", "--aimed", "50", "--seed", "7"])
+        .output()
+        .expect("python3");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        stdout.contains("random: 50 flips") && stdout.contains("aimed: 50 flips"),
+        "{stdout}"
+    );
+}
