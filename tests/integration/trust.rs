@@ -780,13 +780,7 @@ fn verify_speaks_words_and_takes_many_sticks() {
     let none = tmp.path().join("c");
     std::fs::create_dir_all(&none).unwrap();
 
-    let run = screenkit([good.as_os_str(), bad.as_os_str()].iter().fold(
-        vec!["verify".as_ref()],
-        |mut v: Vec<&std::ffi::OsStr>, p| {
-            v.push(p);
-            v
-        },
-    ));
+    let run = screenkit(["verify".as_ref(), good.as_os_str(), bad.as_os_str()]);
     run.code(1);
     let b = bad.display();
     for want in [
