@@ -154,7 +154,15 @@ fn human(shown: &str, r: &Report, verbose: bool, p: &Printer) {
     } else {
         p.out(&format!("{head}: {}", p.paint(&headline(r), Style::Error)));
     }
-    for pr in &r.problems {
+    // What a person acts on first: changed, then missing, then the rest.
+    let mut problems: Vec<_> = r.problems.iter().collect();
+    problems.sort_by_key(|pr| match pr.kind {
+        ProblemKind::Changed => 0,
+        ProblemKind::Missing => 1,
+        ProblemKind::Extra => 2,
+        _ => 3,
+    });
+    for pr in problems {
         if verbose {
             // BagIt's and the zip format's terms, as `verify` has always
             // printed them.
@@ -269,11 +277,12 @@ fn summary(results: &[(String, Result<Report, VerifyError>)], p: &Printer) {
             Ok(r) => ("FAILED", Style::Error, headline(r)),
             Err(e) => ("ERROR ", Style::Error, error_words(e)),
         };
-        p.out(&format!(
+        let line = format!(
             "  {}  {:<width$}  {what}",
             p.paint(mark, style),
             name(shown)
-        ));
+        );
+        p.out(line.trim_end());
     }
 }
 

@@ -1,9 +1,13 @@
 //! `verify`: is a kit intact? Works on the zip, an unpacked kit, or a stick
 //! that holds the kit folder. Every file is re-hashed (never "fast" mode,
-//! which misses same-size corruption); zip CRCs are checked on the way;
-//! missing, extra (OS clutter aside) and changed files are named; the
-//! Payload-Oxum is compared; entries that would escape the kit (`../x`,
-//! absolute paths) are refused. Folders are hashed in parallel.
+//! which misses same-size corruption); zip CRCs are checked on the way and
+//! the zip's structure is read strictly (`layout`); missing, extra and
+//! changed files are named; the Payload-Oxum is compared; entries that
+//! would escape the kit (`../x`, absolute paths) are refused. What no
+//! manifest covers is reported too: the tag manifest must be in build's
+//! exact form and complete; OS clutter beside the kit's files and empty
+//! folders are named and ignored; clutter inside `data/` is an extra file,
+//! as BagIt and bagit.py say. Folders are hashed in parallel.
 
 use super::hex;
 use crate::progress::Progress;
