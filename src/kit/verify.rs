@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use thiserror::Error;
 
-mod layout;
+/// Public for the fuzz target: any bytes in, `Ok` or `Err`, never a panic.
+pub mod layout;
 
 #[derive(Debug, Error)]
 pub enum VerifyError {
