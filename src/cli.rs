@@ -80,9 +80,10 @@ Exit codes:
 
 pub const VERIFY_EXIT_CODES: &str = "\
 Exit codes:
-  0  intact: every file is present and matches its SHA-256
-  1  problems: missing, extra, changed or damaged files (each named)
-  2  could not run: not a kit, unreadable path";
+  0  intact: in every kit given, every file is present and matches its SHA-256
+  1  problems: a kit has missing, extra, changed or damaged files (each named)
+  2  could not run: a PATH is not a kit or cannot be read (the others are
+     still verified)";
 
 pub const COPY_EXIT_CODES: &str = "\
 Exit codes:
@@ -507,12 +508,15 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A kit zip, an unpacked kit folder, or a stick holding the kit folder.
-    #[arg(value_name = "PATH")]
-    pub path: PathBuf,
-    /// Print one JSON object on stdout.
+    /// Kit zips, unpacked kit folders, or sticks holding the kit folder; several are verified in parallel.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print one JSON object on stdout (with several PATHs: one per kit, in `kits`).
     #[arg(long)]
     pub json: bool,
+    /// Name each problem in BagIt's terms (manifest, Payload-Oxum) with its details.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

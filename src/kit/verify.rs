@@ -1,9 +1,13 @@
 //! `verify`: is a kit intact? Works on the zip, an unpacked kit, or a stick
 //! that holds the kit folder. Every file is re-hashed (never "fast" mode,
-//! which misses same-size corruption); zip CRCs are checked on the way;
-//! missing, extra (OS clutter aside) and changed files are named; the
-//! Payload-Oxum is compared; entries that would escape the kit (`../x`,
-//! absolute paths) are refused. Folders are hashed in parallel.
+//! which misses same-size corruption); zip CRCs are checked on the way and
+//! the zip's structure is read strictly (`layout`); missing, extra and
+//! changed files are named; the Payload-Oxum is compared; entries that
+//! would escape the kit (`../x`, absolute paths) are refused. What no
+//! manifest covers is reported too: the tag manifest must be in build's
+//! exact form and complete; OS clutter beside the kit's files and empty
+//! folders are named and ignored; clutter inside `data/` is an extra file,
+//! as BagIt and bagit.py say. Folders are hashed in parallel.
 
 use super::hex;
 use crate::progress::Progress;
@@ -14,6 +18,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use thiserror::Error;
+
+/// Public for the fuzz target: any bytes in, `Ok` or `Err`, never a panic.
+pub mod layout;
 
 #[derive(Debug, Error)]
 pub enum VerifyError {
@@ -29,7 +36,36 @@ pub struct Problem {
     pub kind: ProblemKind,
     /// Path inside the kit (or the zip itself).
     pub path: String,
+    /// What is wrong, in BagIt's and the zip format's own terms.
     pub detail: String,
+    /// The same in words for people who do not speak BagIt.
+    pub plain: String,
+    /// Where it is as the user finds it: the kit's folder in front
+    /// (`last-train-home/data/clips/a.mp4`), or the entry's name in a zip.
+    pub on_stick: String,
+}
+
+impl Problem {
+    fn new(kind: ProblemKind, path: impl Into<String>, detail: impl Into<String>) -> Self {
+        let path = path.into();
+        Problem {
+            kind,
+            on_stick: path.clone(),
+            path,
+            detail: detail.into(),
+            plain: kind.plain().into(),
+        }
+    }
+
+    fn at(mut self, on_stick: String) -> Self {
+        self.on_stick = on_stick;
+        self
+    }
+
+    fn plain(mut self, words: impl Into<String>) -> Self {
+        self.plain = words.into();
+        self
+    }
 }
 
 /// What is wrong with a file of the kit; serialised as its stable id
@@ -51,6 +87,12 @@ pub enum ProblemKind {
     /// A symlink, FIFO, device or socket in a kit folder: never followed
     /// or opened (a kit on a stick holds regular files and folders only).
     NotRegular,
+    /// A file operating systems leave (`.DS_Store`, `._x`) beside the
+    /// kit's own files, outside `data/`: named, and ignored.
+    Clutter,
+    /// A folder with nothing in it: no manifest can list it; named, and
+    /// ignored.
+    EmptyFolder,
 }
 
 impl ProblemKind {
@@ -66,6 +108,29 @@ impl ProblemKind {
             ProblemKind::Structure => "structure",
             ProblemKind::Duplicate => "duplicate",
             ProblemKind::NotRegular => "not-regular",
+            ProblemKind::Clutter => "clutter",
+            ProblemKind::EmptyFolder => "empty-folder",
+        }
+    }
+
+    /// What it means, in words.
+    fn plain(self) -> &'static str {
+        match self {
+            ProblemKind::Missing => "missing",
+            ProblemKind::Extra => "an extra file, not part of the kit",
+            ProblemKind::Changed => "changed since the kit was built",
+            ProblemKind::UnsafePath => "would be written outside the kit folder",
+            ProblemKind::DamagedZip => {
+                "the zip was changed here: unzip tools may extract something else than the kit"
+            }
+            ProblemKind::Oxum => "size check failed",
+            ProblemKind::Structure => "the kit's own list of its files is damaged",
+            ProblemKind::Duplicate => {
+                "the same name twice: unzip tools differ on which one they extract"
+            }
+            ProblemKind::NotRegular => "a link or special file, not a file: not followed or read",
+            ProblemKind::Clutter => "left by macOS or Windows",
+            ProblemKind::EmptyFolder => "an empty folder",
         }
     }
 }
@@ -82,6 +147,14 @@ pub struct Report {
     pub tag_files: usize,
     pub bytes: u64,
     pub problems: Vec<Problem>,
+    /// The kit's folder: the zip's top folder, or the bag folder's name.
+    pub kit: String,
+    /// What no manifest covers and does not change the kit (OS clutter
+    /// beside the kit's files, empty folders): named, not a problem.
+    pub ignored: Vec<Problem>,
+    /// The bag folder, when a folder was verified.
+    #[serde(skip)]
+    pub root: Option<PathBuf>,
 }
 
 /// Files operating systems drop on sticks; never reported as extra.
@@ -159,10 +232,13 @@ pub fn verify(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
         return verify_zip(path, progress);
     }
     let root = bag_root(path)?;
-    let mut files = Vec::new();
-    let mut specials = Vec::new();
-    walk(&root, &root, &mut files, &mut specials)
-        .map_err(|e| VerifyError::Io(root.display().to_string(), e))?;
+    let kit = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| ".".into());
+    let mut found = Walked::default();
+    walk(&root, &root, &mut found).map_err(|e| VerifyError::Io(root.display().to_string(), e))?;
+    let files = found.files;
     let total: u64 = files.iter().map(|(_, _, len)| len).sum();
     progress.start(Some(total as i64));
     let done = AtomicU64::new(0);
@@ -178,8 +254,13 @@ pub fn verify(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
         .collect();
     progress.finish();
     let mut seen = BTreeMap::new();
-    let mut report = Report::default();
+    let mut report = Report {
+        kit: kit.clone(),
+        root: Some(root.clone()),
+        ..Report::default()
+    };
     let mut contents = BTreeMap::new();
+    let on_stick = |rel: &str| format!("{kit}/{rel}");
     for (rel, r) in hashed {
         match r {
             Ok((sha256, size)) => {
@@ -191,19 +272,23 @@ pub fn verify(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
                 }
                 seen.insert(rel, Seen { sha256, size });
             }
-            Err(e) => report.problems.push(Problem {
-                kind: ProblemKind::Changed,
-                path: rel,
-                detail: format!("cannot be read: {e}"),
-            }),
+            Err(e) => report.problems.push(
+                Problem::new(ProblemKind::Changed, &rel, format!("cannot be read: {e}"))
+                    .plain(format!("cannot be read: {e}"))
+                    .at(on_stick(&rel)),
+            ),
         }
     }
-    for (rel, what) in specials {
-        report.problems.push(Problem {
-            kind: ProblemKind::NotRegular,
-            path: rel.clone(),
-            detail: format!("not a regular file ({what}); not followed or read"),
-        });
+    for (rel, what) in found.specials {
+        report.problems.push(
+            Problem::new(
+                ProblemKind::NotRegular,
+                &rel,
+                format!("not a regular file ({what}); not followed or read"),
+            )
+            .plain(format!("{what}, not a file: not followed or read"))
+            .at(on_stick(&rel)),
+        );
         // Named once: not also "missing" or "extra".
         seen.insert(
             rel,
@@ -211,6 +296,40 @@ pub fn verify(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
                 sha256: DAMAGED.into(),
                 size: 0,
             },
+        );
+    }
+    // BagIt (and bagit.py) call a payload file no manifest lists an error,
+    // whoever left it; beside the kit's files it is no part of the bag.
+    for rel in found.clutter {
+        if rel.starts_with("data/") {
+            report.problems.push(
+                Problem::new(
+                    ProblemKind::Extra,
+                    &rel,
+                    "not listed in any manifest (OS clutter)",
+                )
+                .plain("an extra file, left by macOS or Windows: delete it")
+                .at(on_stick(&rel)),
+            );
+        } else {
+            report.ignored.push(
+                Problem::new(
+                    ProblemKind::Clutter,
+                    &rel,
+                    "OS clutter outside data/; not a tag file",
+                )
+                .at(on_stick(&rel)),
+            );
+        }
+    }
+    for rel in found.empty {
+        report.ignored.push(
+            Problem::new(
+                ProblemKind::EmptyFolder,
+                &rel,
+                "an empty folder; no manifest can list it",
+            )
+            .at(on_stick(&rel)),
         );
     }
     compare(&seen, &contents, &mut report);
@@ -234,35 +353,49 @@ fn bag_root(path: &Path) -> Result<PathBuf, VerifyError> {
     }
 }
 
-/// Regular files under `dir` as (path in the kit, path, length); anything
-/// else but a folder goes to `specials` with what it is. Nothing is
-/// followed: a symlink is judged as a link, whatever it points at.
-fn walk(
-    root: &Path,
-    dir: &Path,
-    out: &mut Vec<(String, PathBuf, u64)>,
-    specials: &mut Vec<(String, &'static str)>,
-) -> std::io::Result<()> {
+/// What a kit folder holds, nothing followed.
+#[derive(Default)]
+struct Walked {
+    /// Regular files: (path in the kit, path, length).
+    files: Vec<(String, PathBuf, u64)>,
+    /// Anything else but a folder, with what it is.
+    specials: Vec<(String, &'static str)>,
+    /// Clutter names (a clutter folder is named once, not entered).
+    clutter: Vec<String>,
+    /// Folders with nothing in them.
+    empty: Vec<String>,
+}
+
+/// Walk `dir` into `out`. Nothing is followed: a symlink is judged as a
+/// link, whatever it points at.
+fn walk(root: &Path, dir: &Path, out: &mut Walked) -> std::io::Result<()> {
+    let mut any = false;
     for e in std::fs::read_dir(dir)? {
         let e = e?;
+        any = true;
         let p = e.path();
         let rel = p
             .strip_prefix(root)
             .unwrap_or(&p)
             .to_string_lossy()
             .replace('\\', "/");
-        if is_clutter(&rel) {
+        if is_clutter(&e.file_name().to_string_lossy()) {
+            out.clutter.push(rel);
             continue;
         }
         let meta = std::fs::symlink_metadata(&p)?;
         let kind = meta.file_type();
         if kind.is_dir() {
-            walk(root, &p, out, specials)?;
+            walk(root, &p, out)?;
         } else if kind.is_file() {
-            out.push((rel, p, meta.len()));
+            out.files.push((rel, p, meta.len()));
         } else {
-            specials.push((rel, special_kind(&kind)));
+            out.specials.push((rel, special_kind(&kind)));
         }
+    }
+    if !any && dir != root {
+        let rel = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy();
+        out.empty.push(format!("{}/", rel.replace('\\', "/")));
     }
     Ok(())
 }
@@ -295,38 +428,49 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
     let mut z = match zip::ZipArchive::new(file) {
         Ok(z) => z,
         Err(e) => {
-            report.problems.push(Problem {
-                kind: ProblemKind::DamagedZip,
-                path: shown,
-                detail: format!("the zip cannot be opened ({e}); it may be truncated"),
-            });
+            report.problems.push(Problem::new(
+                ProblemKind::DamagedZip,
+                shown,
+                format!("the zip cannot be opened ({e}); it may be truncated"),
+            ));
             return Ok(report);
         }
     };
     let mut seen = BTreeMap::new();
     let mut contents = BTreeMap::new();
     let mut top: Option<String> = None;
-    // The zip crate keeps one entry per name, so repeated names are looked
-    // for in the central directory itself.
-    let mut hidden = Vec::new();
-    let names = match std::fs::File::open(path).and_then(|f| central_names(f, &mut hidden)) {
-        Ok(n) => n,
-        Err(e) => {
-            report.problems.push(Problem {
-                kind: ProblemKind::DamagedZip,
-                path: shown,
-                detail: format!("the central directory cannot be read ({e})"),
-            });
+    // The zip crate is lenient and keeps one entry per name: the structure
+    // (headers, layout, repeated names) is read strictly on its own.
+    let layout = match std::fs::File::open(path)
+        .map_err(|e| e.to_string())
+        .and_then(|mut f| layout::read(&mut f))
+    {
+        Ok(l) => l,
+        Err(why) => {
+            report.problems.push(Problem::new(
+                ProblemKind::DamagedZip,
+                shown,
+                format!("the central directory cannot be read ({why})"),
+            ));
             return Ok(report);
         }
     };
-    for (name, why) in hidden {
-        report.problems.push(Problem {
-            kind: ProblemKind::DamagedZip,
-            path: name,
-            detail: format!("{why}: unzip tools may extract something else than verify read"),
-        });
+    for (name, why) in layout.problems {
+        let on_stick = if name == "(zip)" {
+            shown.clone()
+        } else {
+            name.clone()
+        };
+        report.problems.push(
+            Problem::new(
+                ProblemKind::DamagedZip,
+                name,
+                format!("{why}: unzip tools may extract something else than verify read"),
+            )
+            .at(on_stick),
+        );
     }
+    let names = layout.names;
     let skip = name_problems(&names, &mut report);
     progress.start(std::fs::metadata(path).ok().map(|m| m.len() as i64));
     let mut done = 0u64;
@@ -334,37 +478,56 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
         let mut entry = match z.by_index(i) {
             Ok(e) => e,
             Err(e) => {
-                report.problems.push(Problem {
-                    kind: ProblemKind::DamagedZip,
-                    path: format!("entry {i}"),
-                    detail: e.to_string(),
-                });
+                report.problems.push(Problem::new(
+                    ProblemKind::DamagedZip,
+                    format!("entry {i}"),
+                    e.to_string(),
+                ));
                 continue;
             }
         };
         let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         if is_unsafe(&name) {
-            report.problems.push(Problem {
-                kind: ProblemKind::UnsafePath,
-                path: name,
-                detail: "this entry would be written outside the kit folder; refused (zip slip)"
-                    .into(),
-            });
+            report.problems.push(Problem::new(
+                ProblemKind::UnsafePath,
+                name,
+                "this entry would be written outside the kit folder; refused (zip slip)",
+            ));
             continue;
         }
         if skip.contains(&name) {
             continue;
         }
-        if entry.is_dir() || is_clutter(&name) {
+        // build writes neither: an unzip tool would still create them.
+        if entry.is_dir() {
+            report.problems.push(
+                Problem::new(
+                    ProblemKind::Extra,
+                    &name,
+                    "a folder entry (build writes none)",
+                )
+                .plain("an extra folder, not part of the kit"),
+            );
+            continue;
+        }
+        if is_clutter(&name) {
+            report.problems.push(
+                Problem::new(
+                    ProblemKind::Extra,
+                    &name,
+                    "not listed in any manifest (OS clutter)",
+                )
+                .plain("an extra file, left by macOS or Windows"),
+            );
             continue;
         }
         let (head, rel) = name.split_once('/').unwrap_or(("", name.as_str()));
         if top.get_or_insert_with(|| head.to_string()) != head {
-            report.problems.push(Problem {
-                kind: ProblemKind::Structure,
-                path: name.clone(),
-                detail: "outside the kit's single top folder".into(),
-            });
+            report.problems.push(Problem::new(
+                ProblemKind::Structure,
+                name.clone(),
+                "outside the kit's single top folder",
+            ));
             continue;
         }
         let rel = rel.to_string();
@@ -389,11 +552,15 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
             // The zip crate checks the CRC at the end of each entry. Keep the
             // entry as seen (so it is not also "missing"), marked damaged.
             Err(e) => {
-                report.problems.push(Problem {
-                    kind: ProblemKind::Changed,
-                    path: rel.clone(),
-                    detail: format!("damaged in the zip: {e}"),
-                });
+                report.problems.push(
+                    Problem::new(
+                        ProblemKind::Changed,
+                        &rel,
+                        format!("damaged in the zip: {e}"),
+                    )
+                    .plain("damaged in the zip")
+                    .at(name.clone()),
+                );
                 seen.insert(
                     rel,
                     Seen {
@@ -405,6 +572,7 @@ fn verify_zip(path: &Path, progress: &(dyn Progress + Sync)) -> Result<Report, V
         }
     }
     progress.finish();
+    report.kit = top.unwrap_or_default();
     compare(&seen, &contents, &mut report);
     Ok(report)
 }
@@ -421,11 +589,7 @@ fn name_problems(names: &[String], report: &mut Report) -> std::collections::Has
         if is_unsafe(name) {
             continue;
         }
-        let problem = |kind, detail: String| Problem {
-            kind,
-            path: name.clone(),
-            detail,
-        };
+        let problem = |kind, detail: String| Problem::new(kind, name.clone(), detail);
         if is_uncanonical(name) {
             report.problems.push(problem(
                 ProblemKind::UnsafePath,
@@ -459,161 +623,49 @@ fn name_problems(names: &[String], report: &mut Report) -> std::collections::Has
     skip
 }
 
-fn le16(b: &[u8], at: usize) -> Option<u64> {
-    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?).into())
-}
-fn le32(b: &[u8], at: usize) -> Option<u64> {
-    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?).into())
-}
-fn le64(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
-}
-
-/// Every entry name in the central directory, in order, repeats included
-/// (APPNOTE 4.3.12–4.3.16, zip64 included).
-fn central_names(
-    mut f: std::fs::File,
-    hidden: &mut Vec<(String, String)>,
-) -> std::io::Result<Vec<String>> {
-    use std::io::{Seek, SeekFrom};
-    let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
-    let len = f.seek(SeekFrom::End(0))?;
-    let tail_len = len.min(22 + 65_535 + 20);
-    let mut tail = vec![0u8; tail_len as usize];
-    f.seek(SeekFrom::Start(len - tail_len))?;
-    f.read_exact(&mut tail)?;
-    let eocd = tail
-        .windows(4)
-        .rposition(|w| w == b"PK\x05\x06")
-        .ok_or_else(|| bad("no end of central directory"))?;
-    let short = || bad("truncated end of central directory");
-    let mut count = le16(&tail, eocd + 10).ok_or_else(short)?;
-    let mut size = le32(&tail, eocd + 12).ok_or_else(short)?;
-    let mut offset = le32(&tail, eocd + 16).ok_or_else(short)?;
-    if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF {
-        let loc = eocd
-            .checked_sub(20)
-            .filter(|&l| tail[l..].starts_with(b"PK\x06\x07"))
-            .ok_or_else(|| bad("zip64 locator missing"))?;
-        let at = le64(&tail, loc + 8).ok_or_else(short)?;
-        let mut z64 = [0u8; 56];
-        f.seek(SeekFrom::Start(at))?;
-        f.read_exact(&mut z64)?;
-        if !z64.starts_with(b"PK\x06\x06") {
-            return Err(bad("zip64 end of central directory missing"));
-        }
-        (count, size, offset) = (
-            le64(&z64, 32).ok_or_else(short)?,
-            le64(&z64, 40).ok_or_else(short)?,
-            le64(&z64, 48).ok_or_else(short)?,
-        );
-    }
-    if offset.checked_add(size).is_none_or(|end| end > len) {
-        return Err(bad("central directory outside the file"));
-    }
-    let mut cd = vec![0u8; size as usize];
-    f.seek(SeekFrom::Start(offset))?;
-    f.read_exact(&mut cd)?;
-    let mut names = Vec::new();
-    let mut at = 0usize;
-    while names.len() < count as usize {
-        let head = cd
-            .get(at..at + 46)
-            .ok_or_else(|| bad("central directory too short"))?;
-        if !head.starts_with(b"PK\x01\x02") {
-            return Err(bad("bad central directory entry"));
-        }
-        let n = le16(head, 28).ok_or_else(short)? as usize;
-        let rest = (le16(head, 30).ok_or_else(short)? + le16(head, 32).ok_or_else(short)?) as usize;
-        let name = cd
-            .get(at + 46..at + 46 + n)
-            .ok_or_else(|| bad("name past the end"))?;
-        let field = |k| le32(head, k).ok_or_else(short);
-        let local = field(42)?;
-        let (crc, csize, usize_) = (field(16)?, field(20)?, field(24)?);
-        let method = le16(head, 10).ok_or_else(short)?;
-        let flags = le16(head, 8).ok_or_else(short)?;
-        if let Some(why) = check_local(&mut f, local, name, method, flags, crc, csize, usize_)? {
-            hidden.push((String::from_utf8_lossy(name).into_owned(), why));
-        }
-        names.push(String::from_utf8_lossy(name).into_owned());
-        at += 46 + n + rest;
-    }
-    let comment = le16(&tail, eocd + 20).ok_or_else(short)?;
-    if (len - tail_len) + eocd as u64 + 22 + comment != len {
-        hidden.push((
-            "(end of the zip)".into(),
-            "bytes after the end of the central directory".into(),
-        ));
-    }
-    Ok(names)
-}
-
-/// Whether the local header at `at` agrees with its central record: the
-/// name, method, CRC and sizes an unzip tool that reads local headers
-/// would use. Zip64 and data-descriptor entries (sizes kept elsewhere)
-/// are compared on name and method only.
-#[allow(clippy::too_many_arguments)]
-fn check_local(
-    f: &mut std::fs::File,
-    at: u64,
-    name: &[u8],
-    method: u64,
-    flags: u64,
-    crc: u64,
-    csize: u64,
-    usize_: u64,
-) -> std::io::Result<Option<String>> {
-    use std::io::{Seek, SeekFrom};
-    let mut head = vec![0u8; 30 + name.len()];
-    f.seek(SeekFrom::Start(at))?;
-    if f.read_exact(&mut head).is_err() || !head.starts_with(b"PK\x03\x04") {
-        return Ok(Some(
-            "no local header where the central directory points".into(),
-        ));
-    }
-    if &head[30..] != name {
-        return Ok(Some(format!(
-            "the local header names it {}",
-            String::from_utf8_lossy(&head[30..])
-        )));
-    }
-    if le16(&head, 8) != Some(method) {
-        return Ok(Some(
-            "local and central headers disagree on the compression method".into(),
-        ));
-    }
-    let sizes_here = flags & 8 == 0 && csize != 0xFFFF_FFFF && usize_ != 0xFFFF_FFFF;
-    if sizes_here
-        && (le32(&head, 14) != Some(crc)
-            || le32(&head, 18) != Some(csize)
-            || le32(&head, 22) != Some(usize_))
-    {
-        return Ok(Some(
-            "local and central headers disagree on the CRC or sizes".into(),
-        ));
-    }
-    Ok(None)
-}
-
 fn decode_path(p: &str) -> String {
     p.replace("%0A", "\n")
         .replace("%0D", "\r")
         .replace("%25", "%")
 }
 
-/// `hash  path` lines of a manifest.
-fn manifest(bytes: &[u8]) -> Vec<(String, String)> {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .filter_map(|l| {
-            let (h, p) = l.trim_end_matches('\r').split_once(char::is_whitespace)?;
-            Some((
-                h.to_ascii_lowercase(),
-                decode_path(p.trim_start().trim_start_matches('*')),
-            ))
-        })
-        .collect()
+/// The `hash  path` lines of a manifest, read in the one form build
+/// writes (64 lowercase hex digits, two spaces, the percent-encoded path,
+/// LF), each path once and one that `belongs`; and why any line is not.
+fn manifest(bytes: &[u8], belongs: impl Fn(&str) -> bool) -> (Vec<(String, String)>, Vec<String>) {
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines = Vec::new();
+    let mut bad = Vec::new();
+    let mut paths = std::collections::HashSet::new();
+    if !text.is_empty() && !text.ends_with('\n') {
+        bad.push("the last line does not end with a line break".to_string());
+    }
+    for (n, line) in text.lines().enumerate() {
+        let at = n + 1;
+        let parsed = line.split_once("  ").filter(|(h, p)| {
+            h.len() == 64
+                && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+                && !p.is_empty()
+                && !p.contains('\r')
+        });
+        let Some((hash, path)) = parsed else {
+            bad.push(format!(
+                "line {at} is not a SHA-256 (64 lowercase hex digits), two spaces and a path"
+            ));
+            continue;
+        };
+        let path = decode_path(path);
+        if !belongs(&path) {
+            bad.push(format!(
+                "line {at} lists {path}, which does not belong in this manifest"
+            ));
+        } else if !paths.insert(path.clone()) {
+            bad.push(format!("line {at} lists {path} a second time"));
+        } else {
+            lines.push((hash.to_string(), path));
+        }
+    }
+    (lines, bad)
 }
 
 /// Tags that may appear once only (RFC 8493 §2.2.2).
@@ -672,6 +724,17 @@ fn bag_info(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(tags)
 }
 
+/// "12 bytes more" / "3 bytes fewer", for the size check in words.
+fn more_or_fewer(have: u64, want: u64, unit: &str) -> Option<String> {
+    let (n, word) = match have.cmp(&want) {
+        std::cmp::Ordering::Equal => return None,
+        std::cmp::Ordering::Greater => (have - want, "more"),
+        std::cmp::Ordering::Less => (want - have, "fewer"),
+    };
+    let s = if n == 1 { "" } else { "s" };
+    Some(format!("{n} {unit}{s} {word}"))
+}
+
 fn compare(
     seen: &BTreeMap<String, Seen>,
     contents: &BTreeMap<String, Vec<u8>>,
@@ -681,34 +744,59 @@ fn compare(
     report.payload_files = seen.keys().filter(|p| p.starts_with("data/")).count();
     report.tag_files = report.files - report.payload_files;
     report.bytes = seen.values().map(|s| s.size).sum();
-    let mut problem = |kind, path: &str, detail: String| {
-        report.problems.push(Problem {
-            kind,
-            path: path.to_string(),
-            detail,
-        })
+    let kit = report.kit.clone();
+    let holder = if report.root.is_some() {
+        "the stick"
+    } else {
+        "the zip"
+    };
+    let mut add = |p: Problem| {
+        let at = format!("{kit}/{}", p.path);
+        report.problems.push(p.at(at));
+    };
+    let structure = |path: &str, detail: String| {
+        Problem::new(ProblemKind::Structure, path, detail.clone()).plain(detail)
     };
     match contents.get("bagit.txt") {
         Some(b) if String::from_utf8_lossy(b).starts_with("BagIt-Version: ") => {}
-        _ => problem(
-            ProblemKind::Structure,
+        _ => add(structure(
             "bagit.txt",
             "missing or not a BagIt declaration".into(),
-        ),
+        )),
     }
     let Some(m) = contents.get("manifest-sha256.txt") else {
-        problem(
-            ProblemKind::Structure,
+        add(structure(
             "manifest-sha256.txt",
-            "missing: nothing to check the files against".into(),
-        );
+            "missing: the kit's list of its files, nothing to check them against".into(),
+        ));
         return;
     };
-    let payload = manifest(m);
-    let tags = contents
-        .get("tagmanifest-sha256.txt")
-        .map(|t| manifest(t))
-        .unwrap_or_default();
+    let (payload, bad) = manifest(m, |p| p.starts_with("data/"));
+    for why in bad {
+        add(structure("manifest-sha256.txt", why));
+    }
+    // The tag manifest is the one file no manifest covers: build writes it
+    // in one exact form, so any change to it shows as a line out of that
+    // form, a digest that no longer matches its file, or a file it lists
+    // that is not there or leaves out.
+    let tags = match contents.get("tagmanifest-sha256.txt") {
+        Some(t) => {
+            let (tags, bad) = manifest(t, |p| {
+                !p.starts_with("data/") && p != "tagmanifest-sha256.txt"
+            });
+            for why in bad {
+                add(structure("tagmanifest-sha256.txt", why));
+            }
+            tags
+        }
+        None => {
+            add(structure(
+                "tagmanifest-sha256.txt",
+                "missing: nothing checks the kit's own files (build always writes it)".into(),
+            ));
+            Vec::new()
+        }
+    };
     let listed: std::collections::BTreeSet<&str> = payload
         .iter()
         .chain(&tags)
@@ -716,13 +804,13 @@ fn compare(
         .collect();
     for (want, p) in payload.iter().chain(&tags) {
         match seen.get(p) {
-            None => problem(
+            None => add(Problem::new(
                 ProblemKind::Missing,
                 p,
-                "listed in the manifest but not in the kit".into(),
-            ),
+                "listed in the manifest but not in the kit",
+            )),
             Some(s) if s.sha256 == DAMAGED => {}
-            Some(s) if s.sha256 != *want => problem(
+            Some(s) if s.sha256 != *want => add(Problem::new(
                 ProblemKind::Changed,
                 p,
                 format!(
@@ -730,25 +818,38 @@ fn compare(
                     &s.sha256[..12],
                     &want[..want.len().min(12)]
                 ),
-            ),
+            )),
             Some(_) => {}
         }
     }
-    let standard = ["bagit.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"];
     for (p, _) in seen.iter().filter(|(p, s)| {
-        !listed.contains(p.as_str()) && !standard.contains(&p.as_str()) && s.sha256 != DAMAGED
+        !listed.contains(p.as_str())
+            && p.as_str() != "tagmanifest-sha256.txt"
+            && s.sha256 != DAMAGED
     }) {
-        problem(ProblemKind::Extra, p, "not listed in any manifest".into());
+        if matches!(p.as_str(), "bagit.txt" | "manifest-sha256.txt") {
+            add(structure(
+                p,
+                "not listed in tagmanifest-sha256.txt (build lists every file of the kit there)"
+                    .into(),
+            ));
+        } else {
+            add(Problem::new(
+                ProblemKind::Extra,
+                p,
+                "not listed in any manifest",
+            ));
+        }
     }
     let (count, bytes) = seen
         .iter()
         .filter(|(p, _)| p.starts_with("data/"))
-        .fold((0usize, 0u64), |(c, b), (_, s)| (c + 1, b + s.size));
+        .fold((0u64, 0u64), |(c, b), (_, s)| (c + 1, b + s.size));
     let info = match contents.get("bag-info.txt") {
         Some(b) => match bag_info(&String::from_utf8_lossy(b)) {
             Ok(tags) => tags,
             Err(why) => {
-                problem(ProblemKind::Structure, "bag-info.txt", why);
+                add(structure("bag-info.txt", why));
                 Vec::new()
             }
         },
@@ -761,11 +862,31 @@ fn compare(
     if let Some(o) = oxum
         && o != format!("{bytes}.{count}")
     {
-        problem(
+        let said = o
+            .split_once('.')
+            .and_then(|(b, c)| Some((b.parse::<u64>().ok()?, c.parse::<u64>().ok()?)));
+        let words = match said {
+            Some((b, c)) => {
+                let diff: Vec<String> = [
+                    more_or_fewer(bytes, b, "byte"),
+                    more_or_fewer(count, c, "file"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                format!(
+                    "size check failed: {holder} holds {} than the kit",
+                    diff.join(" and ")
+                )
+            }
+            None => "size check failed: the kit's recorded size cannot be read".into(),
+        };
+        add(Problem::new(
             ProblemKind::Oxum,
             "bag-info.txt",
             format!("Payload-Oxum says {o} (bytes.files) but the kit has {bytes}.{count}"),
-        );
+        )
+        .plain(words));
     }
 }
 

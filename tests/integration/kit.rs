@@ -84,7 +84,7 @@ fn build_is_a_valid_bag_and_byte_identical_twice() {
     screenkit(["verify".as_ref(), bag.as_os_str()]).code(0);
     // A stick holding the kit folder, with the clutter operating systems leave.
     std::fs::write(tmp.path().join("unzipped/.DS_Store"), "x").unwrap();
-    std::fs::write(bag.join("data/._trailer.mp4"), "x").unwrap();
+    std::fs::write(bag.join("._index.html"), "x").unwrap();
     screenkit(["verify".as_ref(), tmp.path().join("unzipped").as_os_str()]).code(0);
 }
 
@@ -130,7 +130,7 @@ fn verify_names_what_is_wrong() {
     z[at] ^= 0xff;
     let flipped = tmp.path().join("flipped.zip");
     std::fs::write(&flipped, &z).unwrap();
-    let run = screenkit(["verify".as_ref(), flipped.as_os_str()]);
+    let run = screenkit(["verify".as_ref(), "--verbose".as_ref(), flipped.as_os_str()]);
     assert!(
         run.code(1).stdout.contains("changed data/clips/"),
         "{}",
@@ -139,7 +139,7 @@ fn verify_names_what_is_wrong() {
     // A truncated zip.
     let cut = tmp.path().join("cut.zip");
     std::fs::write(&cut, &z[..z.len() / 2]).unwrap();
-    let run = screenkit(["verify".as_ref(), cut.as_os_str()]);
+    let run = screenkit(["verify".as_ref(), "--verbose".as_ref(), cut.as_os_str()]);
     assert!(
         run.code(1).stdout.contains("damaged-zip") && run.stdout.contains("cut.zip"),
         "{}",
@@ -158,7 +158,7 @@ fn zip_slip_entries_are_refused() {
         std::io::Write::write_all(&mut w, b"BagIt-Version: 1.0\n").unwrap();
     }
     w.finish().unwrap();
-    let run = screenkit(["verify".as_ref(), evil.as_os_str()]);
+    let run = screenkit(["verify".as_ref(), "--verbose".as_ref(), evil.as_os_str()]);
     run.code(1);
     assert!(
         run.stdout.contains("unsafe-path ../outside.txt")
@@ -404,7 +404,7 @@ fn build_and_verify_counts_reconcile() {
         "{}",
         run.stderr
     );
-    let run = screenkit(["verify".as_ref(), zip.as_os_str()]);
+    let run = screenkit(["verify".as_ref(), "--verbose".as_ref(), zip.as_os_str()]);
     assert!(
         run.code(0)
             .stdout

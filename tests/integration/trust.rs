@@ -56,8 +56,9 @@ fn with_entries_first(zip: &Path, extra: &[(&str, &[u8])], out: &Path) {
     w.finish().unwrap();
 }
 
+/// `verify --verbose`: each problem by its stable id and BagIt's terms.
 fn verify(path: &Path) -> crate::util::Run {
-    screenkit(["verify".as_ref(), path.as_os_str()])
+    screenkit(["verify".as_ref(), "--verbose".as_ref(), path.as_os_str()])
 }
 
 /// Item 2: a fake index.html before the real one. The zip writer refuses a
@@ -175,7 +176,10 @@ fn folder_verify_never_follows_links_or_opens_special_files() {
     let outside = tmp.path().join("cards.md");
     std::fs::rename(&listed, &outside).unwrap();
     symlink(&outside, &listed).unwrap();
-    let (code, stdout) = screenkit_within(60, &["verify".as_ref(), kit.as_os_str()]);
+    let (code, stdout) = screenkit_within(
+        60,
+        &["verify".as_ref(), "--verbose".as_ref(), kit.as_os_str()],
+    );
     assert_eq!(code, Some(1), "a hang is killed after 60 s\n{stdout}");
     for (name, what) in [
         ("data/pipe", "a FIFO"),
@@ -573,5 +577,281 @@ fn local_headers_and_trailing_bytes_are_checked() {
             .contains("bytes after the end of the central directory"),
         "{}",
         run.stdout
+    );
+}
+
+fn le32(b: &[u8], at: usize) -> usize {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize
+}
+
+/// Where central record `name` starts.
+fn central_record(bytes: &[u8], name: &[u8]) -> usize {
+    let eocd = bytes.len() - 22;
+    let (count, mut at) = (
+        u16::from_le_bytes([bytes[eocd + 10], bytes[eocd + 11]]),
+        le32(bytes, eocd + 16),
+    );
+    for _ in 0..count {
+        let len = |k: usize| u16::from_le_bytes([bytes[at + k], bytes[at + k + 1]]) as usize;
+        if &bytes[at + 46..at + 46 + len(28)] == name {
+            return at;
+        }
+        at += 46 + len(28) + len(30) + len(32);
+    }
+    panic!("no central record for {}", String::from_utf8_lossy(name));
+}
+
+/// `bytes` with `hidden` inserted at `at` (between two entries) and every
+/// offset behind it moved, as a careful forger would: lenient readers
+/// then find every entry where the central directory says.
+fn hide_between_entries(bytes: &[u8], at: usize, hidden: &[u8]) -> Vec<u8> {
+    let mut out = bytes[..at].to_vec();
+    out.extend_from_slice(hidden);
+    out.extend_from_slice(&bytes[at..]);
+    let eocd = out.len() - 22;
+    let cd = le32(&out, eocd + 16) + hidden.len();
+    out[eocd + 16..eocd + 20].copy_from_slice(&(cd as u32).to_le_bytes());
+    let count = u16::from_le_bytes([out[eocd + 10], out[eocd + 11]]);
+    let mut rec = cd;
+    for _ in 0..count {
+        let off = le32(&out, rec + 42);
+        if off >= at {
+            out[rec + 42..rec + 46].copy_from_slice(&((off + hidden.len()) as u32).to_le_bytes());
+        }
+        let len = |k: usize| u16::from_le_bytes([out[rec + k], out[rec + k + 1]]) as usize;
+        rec += 46 + len(28) + len(30) + len(32);
+    }
+    out
+}
+
+/// Item 1, the rest: permissions that would make bagit.txt unreadable
+/// after unzipping, a local CRC that disagrees with the central one, and
+/// bytes hidden between two entries (every offset moved past them, so
+/// lenient readers never notice) are never intact.
+#[test]
+fn zip_headers_permissions_and_gaps_are_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build(&demo_copy(tmp.path()), tmp.path());
+    let bytes = std::fs::read(&zip).unwrap();
+    let z = tmp.path().join("hostile.zip");
+    let check = |bytes: &[u8], want: &str| {
+        std::fs::write(&z, bytes).unwrap();
+        let run = verify(&z);
+        run.code(1);
+        assert!(run.stdout.contains(want), "{want}: {}", run.stdout);
+    };
+    let name = b"last-train-home/bagit.txt";
+    let c = central_record(&bytes, name);
+    let mut m = bytes.clone();
+    m[c + 40..c + 42].copy_from_slice(&0o100000u16.to_le_bytes());
+    check(
+        &m,
+        "damaged-zip last-train-home/bagit.txt: its permissions are 100000 where build writes 100644",
+    );
+    let local = le32(&bytes, c + 42);
+    let mut m = bytes.clone();
+    m[local + 14] ^= 0x40;
+    check(
+        &m,
+        "damaged-zip last-train-home/bagit.txt: local and central headers disagree on the CRC",
+    );
+    let next = le32(
+        &bytes,
+        central_record(&bytes, b"last-train-home/data/cards/cards.html") + 42,
+    );
+    let m = hide_between_entries(&bytes, next, b"<script>alert(1)</script>");
+    check(
+        &m,
+        "damaged-zip last-train-home/data/cards/cards.html: 25 bytes hidden before it",
+    );
+    // The words a person reads name the file and the fix.
+    std::fs::write(&z, &m).unwrap();
+    let run = screenkit(["verify".as_ref(), z.as_os_str()]);
+    assert!(
+        run.code(1).stdout.contains("1 damaged place in the zip")
+            && run.stdout.contains("get it again from where it came from"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Item 4: what no manifest covers. The tag manifest must be in the form
+/// build writes and list every tag file; OS clutter beside the kit's files
+/// and empty folders are named and ignored (bagit.py calls the bag valid
+/// too), clutter inside data/ is an extra file (bagit.py: invalid), and in
+/// a zip neither a folder entry nor clutter is ever part of the kit.
+#[test]
+fn what_no_manifest_covers_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build(&demo_copy(tmp.path()), tmp.path());
+    let stick = |n: &str| unpack(&zip, &tmp.path().join(n));
+
+    let kit = stick("upper");
+    let tm = kit.join("tagmanifest-sha256.txt");
+    let text = std::fs::read_to_string(&tm).unwrap();
+    std::fs::write(&tm, text.replacen(|c: char| c.is_ascii_lowercase(), "A", 1)).unwrap();
+    let run = verify(&kit);
+    assert!(
+        run.code(1)
+            .stdout
+            .contains("structure tagmanifest-sha256.txt: line 1 is not a SHA-256"),
+        "{}",
+        run.stdout
+    );
+    let unlisted: String = text
+        .lines()
+        .filter(|l| !l.ends_with("  bagit.txt"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&tm, unlisted).unwrap();
+    let run = verify(&kit);
+    assert!(
+        run.code(1)
+            .stdout
+            .contains("structure bagit.txt: not listed in tagmanifest-sha256.txt"),
+        "{}",
+        run.stdout
+    );
+
+    let kit = stick("clutter");
+    std::fs::write(kit.join(".DS_Store"), "x").unwrap();
+    std::fs::create_dir_all(kit.join("data/old")).unwrap();
+    std::fs::write(kit.parent().unwrap().join("Thumbs.db"), "x").unwrap();
+    let run = screenkit(["verify".as_ref(), kit.parent().unwrap().as_os_str()]);
+    run.code(0);
+    for want in [
+        "intact",
+        "extra files (ignored: last-train-home/.DS_Store)",
+        "empty folders (ignored: last-train-home/data/old/)",
+    ] {
+        assert!(run.stdout.contains(want), "{want}: {}", run.stdout);
+    }
+    assert!(!run.stdout.contains("Thumbs.db"), "{}", run.stdout);
+    let run = screenkit(["verify".as_ref(), "--json".as_ref(), kit.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_str(&run.code(0).stdout).unwrap();
+    assert_eq!(v["ignored"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(v["ignored"][0]["kind"], "clutter", "{v}");
+
+    std::fs::write(kit.join("data/clips/.DS_Store"), "x").unwrap();
+    let run = screenkit(["verify".as_ref(), kit.as_os_str()]);
+    assert!(
+        run.code(1).stdout.contains(
+            "last-train-home/data/clips/.DS_Store: an extra file, left by macOS or Windows"
+        ) && run.stdout.contains("Next: delete the extra files"),
+        "{}",
+        run.stdout
+    );
+    let py = std::process::Command::new(bagit_py())
+        .args(["--validate".as_ref(), kit.as_os_str()])
+        .output()
+        .expect("bagit.py (bash tests/run installs it)");
+    assert!(!py.status.success(), "bagit.py agrees: invalid");
+
+    for name in [
+        "last-train-home/data/.DS_Store",
+        "last-train-home/__MACOSX/",
+    ] {
+        let z = tmp.path().join("extra.zip");
+        with_entries_first(&zip, &[(name, b"")], &z);
+        let run = verify(&z);
+        assert!(
+            run.code(1).stdout.contains(&format!("extra {name}:")),
+            "{name}: {}",
+            run.stdout
+        );
+    }
+}
+
+/// Issue 14: verify speaks words, gives paths with the kit's folder and
+/// the next step, takes several sticks at once with a summary, and its
+/// exit code is the worst of them.
+#[test]
+fn verify_speaks_words_and_takes_many_sticks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build(&demo_copy(tmp.path()), tmp.path());
+    let good = tmp.path().join("a");
+    unpack(&zip, &good);
+    let bad = tmp.path().join("b");
+    let kit = unpack(&zip, &bad);
+    let srt = kit.join("data/subtitles/trailer.en.srt");
+    let mut text = std::fs::read(&srt).unwrap();
+    text.extend_from_slice(b"\n12 bytes...");
+    std::fs::write(&srt, text).unwrap();
+    let none = tmp.path().join("c");
+    std::fs::create_dir_all(&none).unwrap();
+
+    let run = screenkit(["verify".as_ref(), good.as_os_str(), bad.as_os_str()]);
+    run.code(1);
+    let b = bad.display();
+    for want in [
+        format!(
+            "{b}: 1 file changed, size check failed: the stick holds 12 bytes more than the kit"
+        ),
+        "  last-train-home/data/subtitles/trailer.en.srt: changed since the kit was built".into(),
+        format!(
+            "Next: replace last-train-home/data/subtitles/trailer.en.srt with the same from last-train-home.zip, or re-copy the whole kit from its zip: screenkit copy last-train-home.zip {b} --replace"
+        ),
+        "Summary: 1 of 2 intact".into(),
+        format!("FAILED  {b}"),
+    ] {
+        assert!(run.stdout.contains(&want), "{want}\n{}", run.stdout);
+    }
+    for jargon in ["oxum", "Oxum", "manifest", "payload"] {
+        assert!(!run.stdout.contains(jargon), "{jargon}: {}", run.stdout);
+    }
+    let run = screenkit([
+        "verify".as_ref(),
+        good.as_os_str(),
+        bad.as_os_str(),
+        none.as_os_str(),
+    ]);
+    assert!(
+        run.code(2).stdout.contains("Summary: 1 of 3 intact") && run.stderr.contains("not a kit"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    let run = screenkit([
+        "verify".as_ref(),
+        "--json".as_ref(),
+        good.as_os_str(),
+        bad.as_os_str(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.code(1).stdout).unwrap();
+    assert_eq!(v["intact"], false);
+    assert_eq!(v["kits"][0]["intact"], true, "{v}");
+    let p = &v["kits"][1]["problems"][0];
+    assert_eq!(p["kind"], "changed", "{v}");
+    assert_eq!(p["path"], "data/subtitles/trailer.en.srt", "{v}");
+    assert_eq!(
+        p["on_stick"],
+        "last-train-home/data/subtitles/trailer.en.srt"
+    );
+    assert_eq!(p["plain"], "changed since the kit was built");
+}
+
+/// The tamper benchmark, small: 50 flips anywhere in the demo zip and 50
+/// aimed at its headers; every miss must change nothing unzip, 7z or
+/// Python's zipfile extract (benches/tamper.py; 1,000 + 1,000 there).
+#[test]
+fn tamper_benchmark_small() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build(&demo_copy(tmp.path()), tmp.path());
+    let run = std::process::Command::new("python3")
+        .arg(repo().join("benches/tamper.py"))
+        .args([zip.as_os_str(), "--bin".as_ref()])
+        .arg(env!("CARGO_BIN_EXE_screenkit"))
+        .args(["--random", "50", "--aimed", "50", "--seed", "7"])
+        .output()
+        .expect("python3");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        stdout.contains("random: 50 flips") && stdout.contains("aimed: 50 flips"),
+        "{stdout}"
     );
 }
