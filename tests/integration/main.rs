@@ -10,6 +10,7 @@ mod corpus;
 mod demo;
 mod fix;
 mod help;
+mod interrupt;
 mod kit;
 mod limits;
 mod permissions;
