@@ -12,6 +12,7 @@ pub mod cards;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod csp;
 pub mod fix;
 pub mod fsutil;
 pub mod kit;
