@@ -351,7 +351,6 @@ mod tests {
             ".screenkit-abcDEF.tmp",
             ".screenkit-123-x.zip",
             ".screenkit--x.tmp",
-            ".screenkit-123-.tmp",
             "screenkit-123-x.tmp",
             "talk.srt",
         ] {
