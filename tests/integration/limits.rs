@@ -181,3 +181,56 @@ fn many_unreadable_blocks_take_linear_time() {
         assert!(written.contains("Line 99999\n\n"), "{cmd:?}");
     }
 }
+
+/// Issue 16 item 13: input past 2 GiB is refused with a clear message, not
+/// read until memory runs out: a sparse 2 GiB + 1 file at once, and an
+/// endless FIFO (standing for /dev/zero or a stuck pipe) once 2 GiB are in.
+#[cfg(unix)]
+#[test]
+fn input_past_2_gib_is_refused() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let sparse = tmp.path().join("huge.srt");
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len((2 << 30) + 1)
+        .unwrap();
+    let out = tmp.path().join("out.srt");
+    for cmd in [
+        &["check"][..],
+        &["fix", "-o"],
+        &["retime", "--shift", "1s", "-o"],
+        &["convert", "--to", "vtt", "-o"],
+    ] {
+        let mut args: Vec<&std::ffi::OsStr> = cmd.iter().map(|s| s.as_ref()).collect();
+        if cmd.len() > 1 {
+            args.push(out.as_os_str());
+        }
+        args.push(sparse.as_os_str());
+        let (code, stderr) = screenkit_within(30, &args);
+        assert_eq!(code, Some(2), "{cmd:?}: {stderr}");
+        assert!(stderr.contains("more than 2 GiB"), "{cmd:?}: {stderr}");
+        assert!(!out.exists());
+    }
+    let fifo = tmp.path().join("endless.srt");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut f = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+            let block = vec![b'1'; 1 << 20];
+            // Ends when the reader closes the pipe (EPIPE).
+            while f.write_all(&block).is_ok() {}
+        })
+    };
+    let (code, stderr) = screenkit_within(120, &["check".as_ref(), fifo.as_os_str()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("more than 2 GiB"), "{stderr}");
+    writer.join().unwrap();
+}
