@@ -21,30 +21,30 @@ pub const CHECK_EXIT_CODES: &str = "\
 Exit codes:
   0  no errors (warnings and info allowed)
   1  errors were found in a subtitle file or in a kit
-  2  could not run: bad flag, unreadable or non-subtitle file, unreadable --clip,
-     a kit.toml that cannot be read";
+  2  could not run: bad flag, unreadable or non-subtitle file or one over 2 GiB,
+     unreadable --clip, a kit.toml that cannot be read";
 
 pub const FIX_EXIT_CODES: &str = "\
 Exit codes:
   0  fixed (or nothing to fix); no errors left (warnings may need a person)
   1  errors that no safe fix repairs are left in the output, or no cue would be
      left (nothing written)
-  2  could not run: bad flag, unreadable or non-subtitle file, unreadable --clip,
-     the output exists (without --force), write failed";
+  2  could not run: bad flag, unreadable or non-subtitle file or one over 2 GiB,
+     unreadable --clip, the output exists (without --force), write failed";
 
 pub const CONVERT_EXIT_CODES: &str = "\
 Exit codes:
   0  converted and written (cues WebVTT cannot hold are listed)
-  2  could not run: bad flag, unreadable or non-subtitle file, no cues, the output
-     exists (without --force), write failed";
+  2  could not run: bad flag, unreadable or non-subtitle file or one over 2 GiB,
+     no cues, the output exists (without --force), write failed";
 
 pub const RETIME_EXIT_CODES: &str = "\
 Exit codes:
   0  retimed and written (overlaps the move makes are warned about)
   1  a cue would start before 00:00:00,000 and --drop-negative was not given,
      or no cue shows in the --cut window; nothing written
-  2  could not run: bad flag, unreadable or non-subtitle file, the output exists
-     (without --force), write failed";
+  2  could not run: bad flag, unreadable or non-subtitle file or one over 2 GiB,
+     the output exists (without --force), write failed";
 
 pub const PROBE_EXIT_CODES: &str = "\
 Exit codes:

@@ -272,12 +272,16 @@ fn fit_to_clip(cues: &mut Vec<Cue>, end: i64, changes: &mut Changes) -> Vec<Lost
 
 /// Orphan text stays where it was: after the nearest earlier cue that is
 /// still there (the one it followed may have been dropped).
+/// Sorted once and searched per orphan, so a file with as many unreadable
+/// blocks as cues stays linear-logarithmic, not quadratic.
 fn reanchor_orphans(t: &mut Track) {
-    let kept: Vec<usize> = t.cues.iter().map(|c| c.pos).collect();
+    let mut kept: Vec<usize> = t.cues.iter().map(|c| c.pos).collect();
+    kept.sort_unstable();
     for o in &mut t.orphans {
-        o.after = o
-            .after
-            .and_then(|a| kept.iter().copied().filter(|&p| p <= a).max());
+        o.after = o.after.and_then(|a| {
+            let n = kept.partition_point(|&p| p <= a);
+            n.checked_sub(1).map(|i| kept[i])
+        });
     }
 }
 

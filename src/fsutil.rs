@@ -7,11 +7,104 @@
 //! 022), as `>` in a shell would give it, so a kit built by one user can be
 //! read by another and a web server can serve a fixed file; a file that is
 //! replaced keeps its mode (and, where permitted, its owner and group).
+//!
+//! Temp files are never left behind. Each one is named
+//! `.screenkit-PID-XXXXXX…tmp` and listed in a registry of live temp paths
+//! until it is renamed: on SIGINT or SIGTERM, [`remove_temps_on_signal`]'s
+//! watcher removes every listed file and exits with 130 or 143. A SIGKILL
+//! cannot be caught, so every run that makes a temp file in a folder first
+//! removes the stale temp files of its own kind there: those whose PID is
+//! no running process on this machine (read from `/proc`; where there is
+//! no `/proc`, nothing is removed). A temp file of a live screenkit, or of
+//! any process that now has that PID, is left alone.
 
+use std::collections::BTreeSet;
 use std::fs::{File, Metadata};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use tempfile::NamedTempFile;
+
+/// Temp files made and not yet renamed: what a signal removes. One that
+/// was dropped on an error path stays listed, harmlessly: removing it then
+/// finds nothing.
+static LIVE: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+/// Every temp file's name starts with this, then the PID and a dash.
+const TEMP_PREFIX: &str = ".screenkit-";
+
+fn live() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
+    // A panic while holding the lock leaves the set itself intact.
+    LIVE.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Watch for SIGINT and SIGTERM on a thread of its own: remove every live
+/// temp file, then exit with 128 + the signal (130, 143) as a shell would
+/// report it. Call once, at start; a failure to install leaves the default
+/// behaviour (die at once), which the next run's sweep then tidies after.
+#[cfg(unix)]
+pub fn remove_temps_on_signal() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            // Held to the end: no new temp file can be listed (and then
+            // missed) between this sweep and the exit.
+            let live = live();
+            for path in live.iter() {
+                let _ = std::fs::remove_file(path);
+            }
+            std::process::exit(128 + sig);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+pub fn remove_temps_on_signal() {}
+
+/// Drops `path` from the live list once it is renamed or removed.
+fn forget(path: &Path) {
+    live().remove(path);
+}
+
+/// Remove temp files of ours in `dir` left by a run that was killed: the
+/// PID in the name is no running process. Best effort: a file that cannot
+/// be removed stays, and the run goes on.
+fn sweep_stale(dir: &Path) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = stale_pid(&name.to_string_lossy()) else {
+            continue;
+        };
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && !proc.join(pid.to_string()).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The PID in a temp file name of ours (`.screenkit-PID-XXXXXX….tmp`).
+fn stale_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(TEMP_PREFIX)?;
+    if !rest.ends_with(".tmp") {
+        return None;
+    }
+    let (pid, random) = rest.split_once('-')?;
+    if pid.is_empty() || random.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
 
 /// Write `data` to `dest` atomically (temp file + rename). A device or a
 /// pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to directly:
@@ -40,15 +133,21 @@ pub fn temp_beside(dest: &Path, suffix: &str) -> std::io::Result<NamedTempFile> 
 /// A temp file in `dir`, created with the mode a new file gets under the
 /// umask (tempfile's own default is 0600 whatever the umask).
 pub fn temp_in(dir: &Path, suffix: &str) -> std::io::Result<NamedTempFile> {
+    sweep_stale(dir);
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
     let mut b = tempfile::Builder::new();
-    b.prefix(".screenkit-").suffix(suffix);
+    b.prefix(&prefix).suffix(suffix);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         // The kernel masks the mode given at creation with the umask.
         b.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    b.tempfile_in(dir)
+    // Listed under the lock, so a signal's sweep sees it or it is not made.
+    let mut live = live();
+    let tmp = b.tempfile_in(dir)?;
+    live.insert(tmp.path().to_path_buf());
+    Ok(tmp)
 }
 
 /// Rename a finished temp file over `dest`. If `dest` is an existing file,
@@ -58,8 +157,12 @@ pub fn persist(tmp: NamedTempFile, dest: &Path) -> std::io::Result<()> {
     if let Some(old) = std::fs::metadata(dest).ok().filter(Metadata::is_file) {
         keep_access(tmp.as_file(), &old)?;
     }
-    tmp.persist(dest).map_err(|e| e.error)?;
-    Ok(())
+    let path = tmp.path().to_path_buf();
+    let done = tmp.persist(dest).map_err(|e| e.error);
+    if done.is_ok() {
+        forget(&path);
+    }
+    done.map(drop)
 }
 
 #[cfg(unix)]
@@ -145,10 +248,14 @@ pub fn replace_with_backup(file: &Path, data: &[u8]) -> std::io::Result<PathBuf>
 /// Rename `tmp` to the first free backup name of `file`, never over an
 /// existing file (another run may take a name between look and rename).
 fn persist_new(mut tmp: NamedTempFile, file: &Path) -> std::io::Result<PathBuf> {
+    let path = tmp.path().to_path_buf();
     loop {
         let candidate = free_backup_path(file);
         match tmp.persist_noclobber(&candidate) {
-            Ok(_) => return Ok(candidate),
+            Ok(_) => {
+                forget(&path);
+                return Ok(candidate);
+            }
             Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.file,
             Err(e) => return Err(e.error),
         }
@@ -234,6 +341,55 @@ mod tests {
             let bak = replace_with_backup(&f, b"v3").unwrap();
             assert_eq!((mode(&f), mode(&bak)), (want, want), "{want:o}");
         }
+    }
+
+    #[test]
+    fn only_our_temp_names_carry_a_pid() {
+        assert_eq!(stale_pid(".screenkit-123-abcDEF.zip.tmp"), Some(123));
+        assert_eq!(stale_pid(".screenkit-9-x.bak.tmp"), Some(9));
+        for other in [
+            ".screenkit-abcDEF.tmp",
+            ".screenkit-123-x.zip",
+            ".screenkit--x.tmp",
+            "screenkit-123-x.tmp",
+            "talk.srt",
+        ] {
+            assert_eq!(stale_pid(other), None, "{other}");
+        }
+    }
+
+    /// A temp file of a process that is gone is removed by the next temp
+    /// file made in that folder; one of a live process (this one) stays,
+    /// and so does anything not named like ours.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn stale_temps_of_dead_processes_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = dir.path().join(format!(".screenkit-{dead}-abcdef.zip.tmp"));
+        let ours = dir
+            .path()
+            .join(format!(".screenkit-{}-abcdef.tmp", std::process::id()));
+        let theirs = dir.path().join(".screenkit-backup-notes.tmp");
+        for f in [&stale, &ours, &theirs] {
+            std::fs::write(f, "x").unwrap();
+        }
+        write_atomic(&dir.path().join("out.srt"), b"x").unwrap();
+        assert!(!stale.exists());
+        assert!(ours.exists() && theirs.exists());
+    }
+
+    /// A temp file is listed while it exists and forgotten once renamed.
+    #[test]
+    fn live_temps_are_listed_until_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = temp_in(dir.path(), ".tmp").unwrap();
+        let path = tmp.path().to_path_buf();
+        assert!(live().contains(&path));
+        persist(tmp, &dir.path().join("done")).unwrap();
+        assert!(!live().contains(&path));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod copy;
+pub mod csp;
 pub mod fix;
 pub mod fsutil;
 pub mod kit;

@@ -8,5 +8,6 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    screenkit::fsutil::remove_temps_on_signal();
     ExitCode::from(screenkit::run(screenkit::cli::Cli::parse()))
 }

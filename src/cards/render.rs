@@ -173,7 +173,7 @@ pub fn print_html(deck: &Deck, layout: Layout, large: bool) -> String {
             body.push_str(&cards);
         }
     }
-    fill(
+    let html = fill(
         PRINT,
         &[
             ("title", &escape(deck.title)),
@@ -185,7 +185,8 @@ pub fn print_html(deck: &Deck, layout: Layout, large: bool) -> String {
             ("sheet_css", sheet_css),
             ("body", &body),
         ],
-    )
+    );
+    crate::csp::seal(&html)
 }
 
 /// One card per screen for a projector, with the player's keys (arrows,
@@ -199,7 +200,7 @@ pub fn projection_html(deck: &Deck) -> String {
             card_html(deck, c).replacen("<section class=\"card", "<section class=\"slide card", 1)
         })
         .collect();
-    fill(
+    let html = fill(
         PROJECTION,
         &[
             ("title", &escape(deck.title)),
@@ -207,7 +208,8 @@ pub fn projection_html(deck: &Deck) -> String {
             ("keys", crate::kit::player::KEYS_JS),
             ("script", PROJECTION_JS),
         ],
-    )
+    );
+    crate::csp::seal(&html)
 }
 
 /// The deck as Markdown.

@@ -117,6 +117,7 @@ rules! {
     UsbTotalSize = "usb-total-size", "kit", "packaging §3", "the kit does not fit the stick (--usb-size)";
     MissingFile = "missing-file", "kit", "screenkit", "a clip, subtitle or cards file named in kit.toml is not there";
     Placeholder = "placeholder", "kit", "screenkit", "text `screenkit new` left to be replaced (an error for rights)";
+    KitId = "kit-id", "kit", "screenkit", "a clip id that is not a safe slug (letters, digits, - and _): ids name files, and reach the player's pages and scripts";
     BagInfoText = "bag-info-text", "kit", "RFC 8493 §2.2.2", "kit.toml text for bag-info.txt with a line break or control character (one line per tag)";
 }
 
@@ -428,6 +429,7 @@ impl Finding {
             Rule::UsbTotalSize => "use a bigger stick (--usb-size) or fewer clips",
             Rule::MissingFile => "put the file there, or correct its path in kit.toml",
             Rule::Placeholder => "replace the placeholder with the real text",
+            Rule::KitId => "use only letters, digits, - and _ in the id (e.g. mother-leaves)",
             Rule::BagInfoText => "keep this text on one line, without control characters",
             Rule::FirstCueEarly => {
                 "DCP rules want the first subtitle at 4 s or later; retime if you are making a DCP"

@@ -61,6 +61,19 @@ pub fn plan(
             i.message
         ))
     })?;
+    if let Some((n, c)) = m
+        .clips
+        .iter()
+        .enumerate()
+        .find(|(_, c)| !super::safe_id(&c.id))
+    {
+        return Err(BuildError::Content(format!(
+            "{}:{}: clip id {:?} is not a safe id (letters, digits, - and _); nothing built, and --force cannot override this",
+            kit.dir.join("kit.toml").display(),
+            kit.clip_line(n, "id"),
+            c.id
+        )));
+    }
     let mut facts = Vec::new();
     for (n, c) in m.clips.iter().enumerate() {
         let media = kit.path(&c.media);

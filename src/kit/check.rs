@@ -106,6 +106,27 @@ pub fn bad_name(name: &str) -> Option<String> {
     None
 }
 
+/// What kit.toml's text alone shows: placeholders left by `screenkit
+/// new`, bag-info.txt text that is not one line, and unsafe clip ids.
+pub fn text_findings(kit: &Kit) -> Vec<Finding> {
+    let mut out = placeholders(kit);
+    out.extend(bag_info_text(kit));
+    for (n, c) in kit.manifest.clips.iter().enumerate() {
+        if !super::safe_id(&c.id) {
+            out.push(finding(
+                Rule::KitId,
+                Severity::Error,
+                kit.clip_line(n, "id"),
+                format!(
+                    "clip id {:?} is not a safe id (1 to 64 letters, digits, - or _); `build` refuses it even with --force",
+                    c.id
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// Run every kit check. `usb_bytes` is the stick size.
 pub fn check_kit(
     kit: &Kit,
@@ -122,8 +143,7 @@ pub fn check_kit(
     // What each media file's one decode found: the probe and the speech.
     let mut heard: HashMap<PathBuf, (Result<ClipInfo, String>, Option<Speech>)> = HashMap::new();
     let mut names: HashMap<String, String> = HashMap::new();
-    kit_findings.extend(placeholders(kit));
-    kit_findings.extend(bag_info_text(kit));
+    kit_findings.extend(text_findings(kit));
     for (n, c) in m.clips.iter().enumerate() {
         let media = kit.path(&c.media);
         let subs = kit.path(&c.subtitles);

@@ -104,6 +104,17 @@ pub struct Kit {
     pub text: String,
 }
 
+/// Whether `id` is a safe slug: ASCII letters, digits, `-` and `_`, at
+/// most 64 of them. A clip id names files in the bag and reaches the
+/// player's pages and scripts, so nothing else may be in one; `build`
+/// refuses any other id, `--force` or not.
+pub fn safe_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 impl Clip {
     /// The media file's extension, lower-cased (names the file in the kit).
     pub fn media_ext(&self) -> String {
@@ -149,6 +160,13 @@ impl Kit {
             return Err(KitError::NoManifest(dir.display().to_string()));
         }
         let text = std::fs::read_to_string(&path).map_err(|e| KitError::Io(shown.clone(), e))?;
+        Kit::from_text(dir, text, shown)
+    }
+
+    /// A kit in `dir` whose kit.toml (shown as `shown` in messages) holds
+    /// `text`; what [`Kit::open`] does once it has read the file, public so
+    /// the fuzz target can feed it bytes.
+    pub fn from_text(dir: &Path, text: String, shown: String) -> Result<Kit, KitError> {
         let manifest = toml::from_str(&text).map_err(|e: toml::de::Error| KitError::Syntax {
             path: shown,
             line: e.span().map_or(1, |s| line_of(&text, s.start)),

@@ -115,7 +115,7 @@ pub fn subtitles_js(key: &str, track: &Track) -> String {
 pub fn html(page: &Page) -> String {
     let controls: Vec<[&str; 2]> = CONTROLS.iter().map(|(k, v)| [*k, *v]).collect();
     let data = serde_json::json!({ "page": page, "controls": controls });
-    fill(
+    let html = fill(
         PAGE,
         &[
             ("css", CSS),
@@ -123,7 +123,8 @@ pub fn html(page: &Page) -> String {
             ("keys", KEYS_JS),
             ("player", JS),
         ],
-    )
+    );
+    crate::csp::seal(&html)
 }
 
 #[cfg(test)]

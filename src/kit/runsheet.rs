@@ -368,14 +368,15 @@ pub fn text(sheet: &RunSheet) -> String {
 
 /// `runsheet.html`: the same sheet, for printing.
 pub fn html(sheet: &RunSheet) -> String {
-    fill(
+    let html = fill(
         PAGE,
         &[
             ("title", &crate::cards::render::escape(&sheet.title)),
             ("sheet", &super::player::script_json(sheet)),
             ("script", JS),
         ],
-    )
+    );
+    crate::csp::seal(&html)
 }
 
 #[cfg(test)]

@@ -413,6 +413,10 @@ pub enum LoadError {
     NotFound,
     #[error("cannot read: {0}")]
     Io(#[source] std::io::Error),
+    #[error(
+        "more than 2 GiB: larger than any subtitle file, so not read (is it the right file, or an endless stream such as /dev/zero?)"
+    )]
+    TooBig,
     #[error("{0}")]
     Decode(#[from] decode::DecodeError),
     #[error("{0}")]
@@ -447,7 +451,13 @@ pub fn read_bytes(bytes: &[u8], forced: Option<decode::Charset>) -> Result<Track
     read_text(&d.text, d.source)
 }
 
-/// Read a subtitle file from disk.
+/// The most bytes screenkit reads from one subtitle file: 2 GiB. A film's
+/// subtitles are well under 1 MB; past this it is the wrong file, or an
+/// endless stream (a FIFO, `/dev/zero`) that would otherwise be read until
+/// memory runs out.
+pub const MAX_INPUT: u64 = 2 << 30;
+
+/// Read a subtitle file from disk (at most [`MAX_INPUT`] bytes).
 pub fn read_path(
     path: &std::path::Path,
     forced: Option<decode::Charset>,
@@ -455,10 +465,25 @@ pub fn read_path(
     if path.is_dir() {
         return Err(LoadError::Directory);
     }
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+    let io = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound,
         _ => LoadError::Io(e),
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    if let Some(m) = file.metadata().ok().filter(std::fs::Metadata::is_file) {
+        if m.len() > MAX_INPUT {
+            return Err(LoadError::TooBig);
+        }
+        bytes.reserve_exact(m.len() as usize);
+    }
+    // One byte past the limit tells a stream that goes on from one that
+    // ends exactly there.
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_INPUT + 1), &mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_INPUT {
+        return Err(LoadError::TooBig);
+    }
     read_bytes(&bytes, forced)
 }
 

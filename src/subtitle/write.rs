@@ -5,7 +5,7 @@
 //! no notion of: orphan text kept verbatim in its original place, the
 //! line-ending style, and a refusal to write times SubRip cannot hold.
 
-use super::{Eol, Track};
+use super::{Eol, Orphan, Track};
 use crate::time::{MAX_SRT, Timestamp};
 
 // srtlib writes the times: it must hold every time up to our limit.
@@ -46,9 +46,27 @@ fn srt_time(t: Timestamp, cue: usize, line: usize) -> Result<srtlib::Timestamp, 
 /// a blank line after every block, orphans where they were, `eol` line breaks.
 /// Time-line extras (`X1:…`) are not written.
 pub fn to_srt(track: &Track, eol: Eol) -> Result<String, WriteError> {
-    let mut out = String::with_capacity(track.cues.len() * 64);
-    let orphans_before =
-        |after: Option<usize>| track.orphans.iter().filter(move |o| o.after == after);
+    // Sized for the whole output up front: growing by doubling would hold
+    // the old and the new buffer at once, half as much again at the peak.
+    let cap = track
+        .cues
+        .iter()
+        .map(|c| c.text().len() + 48)
+        .sum::<usize>()
+        + track
+            .orphans
+            .iter()
+            .map(|o| o.lines.iter().map(|l| l.len() + 1).sum::<usize>() + 1)
+            .sum::<usize>();
+    let mut out = String::with_capacity(cap);
+    // Grouped once by the cue they follow (in file order): looking them up
+    // per cue would be quadratic on a file with many unreadable blocks.
+    let mut by_cue: std::collections::HashMap<Option<usize>, Vec<&Orphan>> =
+        std::collections::HashMap::new();
+    for o in &track.orphans {
+        by_cue.entry(o.after).or_default().push(o);
+    }
+    let orphans_before = |after: Option<usize>| by_cue.get(&after).into_iter().flatten().copied();
     for o in orphans_before(None) {
         push_block(&mut out, &o.lines.join("\n"));
     }

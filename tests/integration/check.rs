@@ -125,6 +125,7 @@ fn every_rule_has_a_defect_fixture_and_is_listed() {
             "missing-file",
             "placeholder",
             "bag-info-text",
+            "kit-id",
         ];
         let covered = DEFECTS.iter().any(|(_, r, ..)| r == rule)
             || *rule == "past-clip-end"

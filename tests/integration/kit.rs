@@ -615,3 +615,47 @@ fn build_checks_the_stick_size_like_check() {
     build("1GB").code(0);
     assert!(out.join("k.zip").exists());
 }
+
+/// Issue 16 item 6: a clip id that is not a safe slug is a `check` error
+/// on its kit.toml line, and `build` refuses it even with `--force`.
+#[test]
+fn unsafe_clip_ids_are_errors_and_never_built() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let trailer = root.join("clips/trailer.mp4");
+    for id in ["a\\\"b", "x y", "é", "a.b", "<i>", ""] {
+        let tmp = tempfile::tempdir().unwrap();
+        let kit = kit_with(
+            tmp.path(),
+            &[("ok_-1", trailer.clone()), (id, trailer.clone())],
+        );
+        let run = screenkit(["check".as_ref(), kit.as_os_str()]);
+        run.code(1);
+        let text = std::fs::read_to_string(kit.join("kit.toml")).unwrap();
+        let line = text
+            .lines()
+            .position(|l| l == format!("id = \"{id}\""))
+            .unwrap()
+            + 1;
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.contains(&format!("kit.toml:{line}: error[kit-id]"))),
+            "{id}: {}",
+            run.stdout
+        );
+        let out = tmp.path().join("out");
+        let run = screenkit([
+            "build".as_ref(),
+            kit.as_os_str(),
+            "--force".as_ref(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ]);
+        assert!(
+            run.code(2).stderr.contains("--force cannot override this"),
+            "{id}: {}",
+            run.stderr
+        );
+        assert!(!out.join("k.zip").exists(), "{id}");
+    }
+}

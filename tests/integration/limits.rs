@@ -111,3 +111,126 @@ fn past_the_limit_check_errs_and_nothing_writes_it() {
         assert!(!out.exists(), "{cmd:?} wrote nothing");
     }
 }
+
+/// Run screenkit, killed after `secs`: a run that takes too long fails the
+/// test with a message instead of hanging it. Returns the exit code (None
+/// when killed) and stderr.
+fn screenkit_within(secs: u64, args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_screenkit"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed().as_secs() >= secs {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return (None, String::new());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Issue 16 item 12: a file where every cue is followed by an unreadable
+/// block (100,000 of each, 9 MB). Re-anchoring and writing those blocks
+/// once looked every orphan up per cue: `fix` took minutes on this. Linear
+/// work takes well under a second; the bound is generous for a loaded
+/// machine and a debug build, and still far below the quadratic time.
+#[test]
+fn many_unreadable_blocks_take_linear_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("orphans.srt");
+    let mut text = String::new();
+    for i in 0..100_000u64 {
+        let t = screenkit::time::Timestamp(i as i64 * 2000);
+        let end = screenkit::time::Timestamp(i as i64 * 2000 + 1000);
+        let late = screenkit::time::Timestamp(i as i64 * 2000 + 1500);
+        text.push_str(&format!(
+            "{}\n{} --> {}\nLine {i}\n\n{}\n{} -> xx\nbroken {i}\n\n",
+            2 * i + 1,
+            t.srt(),
+            end.srt(),
+            2 * i + 2,
+            late.srt()
+        ));
+    }
+    std::fs::write(&input, text).unwrap();
+    for cmd in [
+        &["fix"][..],
+        &["convert", "--to", "srt"],
+        &["retime", "--shift", "1s"],
+    ] {
+        let out = tmp.path().join("out.srt");
+        let _ = std::fs::remove_file(&out);
+        let mut args: Vec<&std::ffi::OsStr> = cmd.iter().map(|s| s.as_ref()).collect();
+        args.extend([input.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+        let (code, stderr) = screenkit_within(30, &args);
+        assert!(code.is_some(), "{cmd:?} still running after 30 s");
+        assert!(matches!(code, Some(0 | 1)), "{cmd:?}: {code:?} {stderr}");
+        // Every unreadable block is kept, right after its cue.
+        let written = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(written.matches("broken ").count(), 100_000, "{cmd:?}");
+        assert!(written.contains("Line 99999\n\n"), "{cmd:?}");
+    }
+}
+
+/// Issue 16 item 13: input past 2 GiB is refused with a clear message, not
+/// read until memory runs out: a sparse 2 GiB + 1 file at once, and an
+/// endless FIFO (standing for /dev/zero or a stuck pipe) once 2 GiB are in.
+#[cfg(unix)]
+#[test]
+fn input_past_2_gib_is_refused() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let sparse = tmp.path().join("huge.srt");
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len((2 << 30) + 1)
+        .unwrap();
+    let out = tmp.path().join("out.srt");
+    for cmd in [
+        &["check"][..],
+        &["fix", "-o"],
+        &["retime", "--shift", "1s", "-o"],
+        &["convert", "--to", "vtt", "-o"],
+    ] {
+        let mut args: Vec<&std::ffi::OsStr> = cmd.iter().map(|s| s.as_ref()).collect();
+        if cmd.len() > 1 {
+            args.push(out.as_os_str());
+        }
+        args.push(sparse.as_os_str());
+        let (code, stderr) = screenkit_within(30, &args);
+        assert_eq!(code, Some(2), "{cmd:?}: {stderr}");
+        assert!(stderr.contains("more than 2 GiB"), "{cmd:?}: {stderr}");
+        assert!(!out.exists());
+    }
+    let fifo = tmp.path().join("endless.srt");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut f = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+            let block = vec![b'1'; 1 << 20];
+            // Ends when the reader closes the pipe (EPIPE).
+            while f.write_all(&block).is_ok() {}
+        })
+    };
+    let (code, stderr) = screenkit_within(120, &["check".as_ref(), fifo.as_os_str()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("more than 2 GiB"), "{stderr}");
+    writer.join().unwrap();
+}

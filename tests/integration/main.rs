@@ -11,6 +11,7 @@ mod corpus;
 mod demo;
 mod fix;
 mod help;
+mod interrupt;
 mod kit;
 mod limits;
 mod permissions;

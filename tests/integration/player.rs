@@ -172,6 +172,28 @@ fn page_down_walks_every_card_and_clip_in_kit_order_and_cues_follow_the_delay_ke
     assert_eq!(r["network"].as_array().unwrap().len(), 0, "{r}");
     assert_eq!(r["errors"].as_array().unwrap().len(), 0, "{r}");
     assert_eq!(r["pwned"], false);
+    assert_pages_sealed(&r);
+}
+
+/// Every page of the kit opened from file:// carries the CSP, which
+/// blocked nothing the kit itself needs (the walk above played every clip
+/// and drew its cues under it), and its own script ran (the run sheet and
+/// the projection view are drawn by script).
+fn assert_pages_sealed(r: &serde_json::Value) {
+    assert_eq!(r["csp"].as_array().unwrap().len(), 0, "{}", r["csp"]);
+    let pages = r["pages"].as_array().unwrap();
+    assert_eq!(pages.len(), 3, "{r}");
+    for p in pages {
+        assert!(
+            p["csp"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("default-src 'none'; script-src 'self'")),
+            "{p}"
+        );
+        assert_eq!(p["blocked"].as_array().unwrap().len(), 0, "{p}");
+        assert_eq!(p["pwned"], false, "{p}");
+        assert!(p["text"].as_u64().unwrap() > 0, "{p}");
+    }
 }
 
 #[test]
@@ -232,16 +254,45 @@ fn kit_text_never_runs_as_script_and_the_run_sheet_names_what_force_let_through(
     let kit = tmp.path().join("evil-kit");
     std::fs::create_dir(&kit).unwrap();
     std::fs::write(kit.join("evil.srt"), "1\n00:00:01,000 --> 00:00:03,000\n<script>window.PWNED=1</script>\n\n2\n00:00:02,000 --> 00:00:06,000\n</c><img src=x onerror=\"window.PWNED=1\">\n").unwrap();
+    // Every text field of kit.toml and cards.toml tries a way out of its
+    // element, its attribute or its script; the ids are the oddest that
+    // pass validation.
+    let s = "</script><script>window.PWNED=1</script>";
+    let a = "\\\"><img src=x onerror=window.PWNED=1>";
     let manifest = format!(
-        "title = \"<script>window.PWNED=1</script>\"\ncards = \"cards.toml\"\nrights = \"<img src=x onerror=window.PWNED=1>\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n[[clip]]\nid = \"c1\"\ntitle = \"</script><script>window.PWNED=1</script>\"\nmedia = \"{}\"\nsubtitles = \"evil.srt\"\nminutes = 1\n",
-        root().join("clips/any-feelings.mp4").display()
+        "title = \"{s}\"\ncards = \"cards.toml\"\nrights = \"{a}\"\n[film]\ntitle = \"{a}\"\ndirector = \"{s}\"\nyear = 2009\nlanguages = [\"{a}\", \"{s}\"]\n[organizer]\nname = \"{s}\"\ncontact = \"{a}\"\n[event]\nvenue = \"{s}\"\ndate = \"{a}\"\n[[clip]]\nid = \"c1\"\ntitle = \"{s}\"\nmedia = \"{m}\"\nsubtitles = \"evil.srt\"\nminutes = 1\n[[clip]]\nid = \"-_-\"\ntitle = \"{a}\"\nmedia = \"{m}\"\nsubtitles = \"evil.srt\"\nminutes = 1\n",
+        m = root().join("clips/any-feelings.mp4").display()
     );
     std::fs::write(kit.join("kit.toml"), manifest).unwrap();
-    std::fs::write(kit.join("cards.toml"), "[[card]]\nid = \"x\"\nkind = \"question\"\ntitle = \"<img src=x onerror=window.PWNED=1>\"\ntext = \"</script><script>window.PWNED=1</script>\"\nfollows = [\"c1\"]\n").unwrap();
+    std::fs::write(kit.join("cards.toml"), format!("[[card]]\nid = \"x\"\nkind = \"question\"\ntitle = \"<img src=x onerror=window.PWNED=1>\"\ntext = \"{s}\"\nfollows = [\"c1\"]\n[[card]]\nid = \"y_-\"\nkind = \"quote\"\ntitle = \"{a}\"\ntext = \"{a}\"\nsource = \"{s}\"\nfollows = [\"-_-\"]\n[[card]]\nid = \"z\"\nkind = \"facilitator-note\"\ntitle = \"{s}\"\ntext = \"{a}\"\nfollows = [\"-_-\"]\n")).unwrap();
     let out = tmp.path().join("out");
     let bag = build_bag(&kit, &out, &["--force"]);
     let r = play(&bag, None);
     assert_eq!(r["pwned"], false, "{r}");
+    for p in r["pages"].as_array().unwrap() {
+        assert_eq!(p["pwned"], false, "{p}");
+    }
+    // Every page in the zip carries the policy.
+    let mut pages = 0;
+    let zip = out.join("evil-kit.zip");
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        if name.ends_with(".html") {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+            let head = text.split("<title>").next().unwrap();
+            assert!(
+                head.contains(
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                ),
+                "{name}"
+            );
+            pages += 1;
+        }
+    }
+    assert_eq!(pages, 4);
     let card = r["walk"]
         .as_array()
         .unwrap()
@@ -253,7 +304,8 @@ fn kit_text_never_runs_as_script_and_the_run_sheet_names_what_force_let_through(
     let readme = std::fs::read_to_string(bag.join("README.txt")).unwrap();
     let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        flat.contains("built with --force despite 1 error(s)") && flat.contains("error[overlap]"),
+        // One overlap in each clip's copy of evil.srt.
+        flat.contains("built with --force despite 2 error(s)") && flat.contains("error[overlap]"),
         "{readme}"
     );
 }

@@ -6,7 +6,11 @@
 // - cue: at a time inside a cue, what the subtitle area shows; delay: at a
 //   cue's start, what it shows before and after pressing H (+100 ms);
 // - requests that were not file:// URLs; whether kit text ran as script
-//   (window.PWNED); page errors.
+//   (window.PWNED); page errors; csp: what the page's Content-Security-Policy
+//   blocked (each "directive blocked-url");
+// - pages: the kit's other pages (cards.html, cards-projection.html,
+//   runsheet.html), each opened from file:// as {name, csp (its policy
+//   meta), blocked, pwned}.
 // Usage: node player.js /abs/path/index.html [SHOTS_DIR]
 // With SHOTS_DIR, screenshots of the welcome, a clip with a subtitle and a
 // card screen at 1280x720 and 1920x1080.
@@ -17,6 +21,10 @@ const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"
 async function open(browser, index, size, report) {
   const page = await browser.newPage({ viewport: size });
   page.on("pageerror", (e) => report.errors.push(String(e)));
+  await page.addInitScript(() => {
+    window.CSP_BLOCKED = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.CSP_BLOCKED.push(e.violatedDirective + " " + e.blockedURI));
+  });
   page.on("request", (r) => { if (!r.url().startsWith("file:") && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) report.network.push(r.url()); });
   await page.goto("file://" + index);
   return page;
@@ -105,6 +113,20 @@ async function toClip(page, n) {
     report.delay = { clip: kit.clips[clip].id, ms: at, before, after, notice };
   }
   report.pwned = await page.evaluate(() => window.PWNED === 1);
+  report.csp = await page.evaluate(() => window.CSP_BLOCKED);
+  report.pages = [];
+  const dir = index.replace(/index\.html$/, "");
+  for (const name of ["data/cards/cards.html", "data/cards/cards-projection.html", "runsheet.html"]) {
+    const p = await open(browser, dir + name, { width: 1280, height: 720 }, report);
+    await p.waitForTimeout(300);
+    await p.keyboard.press("PageDown");
+    await p.waitForTimeout(100);
+    report.pages.push(await p.evaluate((name) => {
+      const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+      return { name, csp: meta ? meta.getAttribute("content") : null, blocked: window.CSP_BLOCKED, pwned: window.PWNED === 1, text: document.body.textContent.length };
+    }, name));
+    await p.close();
+  }
   if (shots) {
     for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
       const p = await open(browser, index, size, report);
