@@ -12,6 +12,7 @@ pub mod new;
 pub mod probe;
 pub mod retime;
 pub mod sync;
+pub mod tracks;
 pub mod verify;
 
 use crate::subtitle::LoadError;

@@ -22,7 +22,9 @@ fn codec(id: &str) -> Codec {
         "S_TEXT/UTF8" | "S_TEXT/ASCII" => Codec::Subrip,
         "S_TEXT/ASS" | "S_ASS" => Codec::Ass,
         "S_TEXT/SSA" | "S_SSA" => Codec::Ssa,
-        "S_TEXT/WEBVTT" => Codec::Webvtt,
+        "S_TEXT/WEBVTT" | "D_WEBVTT/SUBTITLES" | "D_WEBVTT/CAPTIONS" | "D_WEBVTT/DESCRIPTIONS" => {
+            Codec::Webvtt
+        }
         "S_HDMV/PGS" => Codec::Pgs,
         "S_VOBSUB" => Codec::Vobsub,
         "S_DVBSUB" => Codec::Dvb,
@@ -40,7 +42,7 @@ fn describe(t: &TrackEntry) -> SubTrack {
         language: t
             .language_bcp47()
             .or(t.language())
-            .filter(|l| !l.is_empty())
+            .filter(|l| !l.is_empty() && *l != "und")
             .map(str::to_string),
         name: t.name().filter(|n| !n.is_empty()).map(str::to_string),
         default: t.flag_default(),
@@ -142,9 +144,17 @@ pub(super) fn packets(path: &Path, track: &SubTrack) -> Result<Vec<Packet>, Trac
         let dur_ms = frame.duration.map(ms).or(default_ns
             .map(|ns| i64::try_from(ns / 1_000_000).unwrap_or(i64::MAX))
             .filter(|&d| d > 0));
-        let (order, text) = match track.codec {
-            Codec::Ass | Codec::Ssa => match text::ass_block(&data) {
+        let mut settings = None;
+        let (order, text) = match (track.codec, track.codec_id.starts_with("D_WEBVTT")) {
+            (Codec::Ass | Codec::Ssa, _) => match text::ass_block(&data) {
                 Some(t) => t,
+                None => continue,
+            },
+            (_, true) => match text::webm_vtt(&data) {
+                Some(cue) => {
+                    settings = cue.settings;
+                    (order, cue.text)
+                }
                 None => continue,
             },
             _ => match text::plain(&data) {
@@ -157,7 +167,7 @@ pub(super) fn packets(path: &Path, track: &SubTrack) -> Result<Vec<Packet>, Trac
             dur_ms,
             order,
             text,
-            settings: None,
+            settings,
         });
     }
     Ok(out)

@@ -144,6 +144,21 @@ pub fn wvtt(sample: &[u8]) -> Vec<VttPayload> {
     cues
 }
 
+/// A WebM `D_WEBVTT/*` block: the cue identifier line, the settings line
+/// (either may be empty), then the cue text. (Matroska's `S_TEXT/WEBVTT`
+/// keeps those two in BlockAdditions instead, and its block is `plain`.)
+pub fn webm_vtt(data: &[u8]) -> Option<VttPayload> {
+    let block = String::from_utf8_lossy(data).replace("\r\n", "\n");
+    let mut parts = block.splitn(3, '\n');
+    let _id = parts.next()?;
+    let settings = parts.next()?.trim();
+    let text = plain(parts.next()?.as_bytes())?;
+    Some(VttPayload {
+        text,
+        settings: (!settings.is_empty()).then(|| settings.to_string()),
+    })
+}
+
 /// The boxes laid end to end in `data` (32-bit sizes only: these are
 /// boxes inside one sample). Stops at the first malformed one.
 fn boxes(mut data: &[u8]) -> Vec<([u8; 4], &[u8])> {
@@ -189,6 +204,16 @@ mod tests {
         assert_eq!(tx3g(&[0, 0]), None, "an empty sample is a gap");
         assert_eq!(tx3g(&[0, 4, 0xFE, 0xFF, 0, b'A']).as_deref(), Some("A"));
         assert_eq!(tx3g(&[0]), None);
+    }
+
+    #[test]
+    fn webm_vtt_blocks() {
+        let cue = webm_vtt(b"id2\nline:10%\nTwo\nlines").unwrap();
+        assert_eq!(cue.text, "Two\nlines");
+        assert_eq!(cue.settings.as_deref(), Some("line:10%"));
+        assert_eq!(webm_vtt(b"\n\nHi").unwrap().settings, None);
+        assert_eq!(webm_vtt(b"\n\n"), None);
+        assert_eq!(webm_vtt(b"just text"), None);
     }
 
     #[test]
