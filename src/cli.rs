@@ -405,8 +405,9 @@ pub struct SyncArgs {
     /// The subtitle file to sync (output default: FILE.synced.srt).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// The clip whose speech the cues belong on, or a correctly timed subtitle track (.srt, .vtt).
-    #[arg(long, value_name = "CLIP|REF.srt")]
+    /// The clip whose speech the cues belong on, or a correctly timed subtitle track (.srt, .vtt,
+    /// or CLIP#N: track N inside a clip, as `screenkit tracks CLIP` numbers it).
+    #[arg(long, value_name = "CLIP|REF.srt|CLIP#N")]
     pub to: PathBuf,
     #[command(flatten)]
     pub out: RewriteArgs,

@@ -85,6 +85,9 @@ pub enum Failure {
     },
     #[error(transparent)]
     Kit(#[from] crate::kit::KitError),
+    /// A subtitle track inside a clip (`CLIP#N`) that cannot be read.
+    #[error("{0}")]
+    Embedded(String),
 }
 
 /// For the commands whose own errors are still strings (`fix`, `cards`,

@@ -172,6 +172,19 @@ fn run_extract(args: &ExtractArgs, p: &Printer) -> Result<(), (Exit, String)> {
     Ok(())
 }
 
+/// Subtitle track `number` inside `clip`, for `sync --to CLIP#N`; the
+/// error is the message `extract` would give.
+pub fn read_embedded(clip: &Path, number: u64) -> Result<crate::subtitle::Track, String> {
+    let shown = clip.display();
+    let found = tracks::list(clip).map_err(|e| format!("{shown}: {e}"))?;
+    let how = Pick::Number(number);
+    let track =
+        tracks::pick(&found.tracks, &how).map_err(|e| format!("{shown}: {}", picked(&e, &how)))?;
+    tracks::extract(clip, track)
+        .map(|got| got.track)
+        .map_err(|e| format!("{shown}: {e}"))
+}
+
 /// `film.mkv` → `film.eng.srt`, or `film.track3.srt` for a track with no language.
 fn default_output(clip: &Path, t: &SubTrack, ext: &str) -> PathBuf {
     let tag = t

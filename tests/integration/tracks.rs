@@ -432,3 +432,50 @@ fn tracks_json_code(clip: &Path, code: i32) -> Report {
     run.code(code);
     serde_json::from_str(&run.stdout).unwrap()
 }
+
+/// `sync --to CLIP#N` fits the cues to the track inside the clip as it
+/// would to the same track given as a `.srt`.
+#[test]
+fn sync_to_a_track_inside_a_clip() {
+    let dir = tempfile::tempdir().unwrap();
+    let truth = fixture("sync/speech-b.truth.srt");
+    let mkv = dir.path().join("reference.mkv");
+    clip(&mkv, &[&truth], &["-c:s", "srt"]);
+    let number = tracks_json(&mkv).tracks[0].number;
+    let want: Vec<(i64, i64)> = srt_cues(&std::fs::read_to_string(&truth).unwrap())
+        .into_iter()
+        .map(|c| (c.0, c.1))
+        .collect();
+    let late: Vec<(i64, i64)> = want.iter().map(|&(s, e)| (s + 2_345, e + 2_345)).collect();
+    let input = dir.path().join("late.srt");
+    crate::util::write_srt(&input, &late);
+    let to = format!("{}#{number}", mkv.display());
+    let run = screenkit(["sync", input.to_str().unwrap(), "--to", &to, "-o", "-"]);
+    run.code(0);
+    let got = srt_cues(&run.stdout);
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        assert!(
+            (g.0 - w.0).abs() <= 12 && (g.1 - w.1).abs() <= 12,
+            "{g:?} vs {w:?}"
+        );
+    }
+    let json = screenkit([
+        "sync",
+        input.to_str().unwrap(),
+        "--to",
+        &to,
+        "--json",
+        "--dry-run",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["reference_kind"], "subtitles");
+    let missing = format!("{}#9", mkv.display());
+    let run = screenkit(["sync", input.to_str().unwrap(), "--to", &missing, "-o", "-"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("no subtitle track numbered 9"),
+        "{}",
+        run.stderr
+    );
+}
