@@ -52,6 +52,20 @@ Exit codes:
   1  a problem was found (undecodable audio, decode error, a codec that will not play everywhere)
   2  could not run: not a media file, unreadable path, bad flag";
 
+pub const TRACKS_EXIT_CODES: &str = "\
+Exit codes:
+  0  the clip's subtitle tracks were listed
+  1  the clip has no subtitle track
+  2  could not run: not an MKV/WebM or MP4/MOV file, unreadable or damaged file";
+
+pub const EXTRACT_EXIT_CODES: &str = "\
+Exit codes:
+  0  the track was written
+  1  refused, nothing written: the track holds images (they need OCR) or no cue
+  2  could not run: no track matches --track/--lang, or several do (each is
+     listed), the clip has no subtitle track, not an MKV/WebM or MP4/MOV file,
+     the output exists (without --force), write failed";
+
 pub const SYNC_EXIT_CODES: &str = "\
 Exit codes:
   0  synced: the fit is trusted and was written
@@ -148,6 +162,12 @@ pub enum Command {
     /// Describe clips: container, duration, tracks; --deep decodes audio for errors and loudness.
     #[command(after_help = PROBE_EXIT_CODES)]
     Probe(ProbeArgs),
+    /// List the subtitle tracks inside a clip (MKV, WebM, MP4, MOV): number, kind, language, name.
+    #[command(after_help = TRACKS_EXIT_CODES)]
+    Tracks(TracksArgs),
+    /// Write a subtitle track inside a clip as SubRip (or WebVTT), with no external program.
+    #[command(after_help = EXTRACT_EXIT_CODES)]
+    Extract(ExtractArgs),
     /// Validate a kit's discussion cards and render them for print, projection, Markdown or text.
     #[command(after_help = CARDS_EXIT_CODES)]
     Cards(CardsArgs),
@@ -397,8 +417,9 @@ pub struct SyncArgs {
     /// The subtitle file to sync (output default: FILE.synced.srt).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// The clip whose speech the cues belong on, or a correctly timed subtitle track (.srt, .vtt).
-    #[arg(long, value_name = "CLIP|REF.srt")]
+    /// The clip whose speech the cues belong on, or a correctly timed subtitle track (.srt, .vtt,
+    /// or CLIP#N: track N inside a clip, as `screenkit tracks CLIP` numbers it).
+    #[arg(long, value_name = "CLIP|REF.srt|CLIP#N")]
     pub to: PathBuf,
     #[command(flatten)]
     pub out: RewriteArgs,
@@ -553,6 +574,39 @@ pub struct ProbeArgs {
     /// Print one JSON object on stdout instead of the human report.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TracksArgs {
+    /// The clip (MKV, WebM, MP4, MOV).
+    #[arg(value_name = "CLIP")]
+    pub clip: PathBuf,
+    /// Print one JSON object on stdout instead of the list.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The clip (MKV, WebM, MP4, MOV).
+    #[arg(value_name = "CLIP")]
+    pub clip: PathBuf,
+    /// The track numbered N in `screenkit tracks CLIP` (the container's own track number).
+    #[arg(long, value_name = "N", conflicts_with = "lang")]
+    pub track: Option<u64>,
+    /// The one text track in this language (eng, fre, zh-Hans; `zh` also takes zh-Hans).
+    /// Without --track or --lang, the clip's only text track.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Srt)]
+    pub to: Format,
+    /// Where to write (`-` for stdout). Default: beside the clip, CLIP.LANG.srt (or CLIP.trackN.srt).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Replace the default output file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

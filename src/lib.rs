@@ -40,6 +40,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Retime(a) => commands::retime::run(a, &p),
         Command::Sync(a) => commands::sync::run(a, &p),
         Command::Probe(a) => commands::probe::run(a, &p),
+        Command::Tracks(a) => commands::tracks::list(a, &p),
+        Command::Extract(a) => commands::tracks::extract(a, &p),
         Command::Cards(a) => commands::cards::run(a, &p),
         Command::New(a) => commands::new::run(a, &p),
         Command::Build(a) => commands::build::run(a, &p),

@@ -13,6 +13,7 @@ pub mod new;
 pub mod probe;
 pub mod retime;
 pub mod sync;
+pub mod tracks;
 pub mod verify;
 
 use crate::subtitle::LoadError;
@@ -85,6 +86,9 @@ pub enum Failure {
     },
     #[error(transparent)]
     Kit(#[from] crate::kit::KitError),
+    /// A subtitle track inside a clip (`CLIP#N`) that cannot be read.
+    #[error("{0}")]
+    Embedded(String),
 }
 
 /// For the commands whose own errors are still strings (`fix`, `cards`,

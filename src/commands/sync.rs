@@ -22,7 +22,7 @@ pub fn run(args: &SyncArgs, p: &Printer) -> Exit {
         version: 1,
         file: args.file.display().to_string(),
         reference: args.to.display().to_string(),
-        reference_kind: if is_subtitles(&args.to) {
+        reference_kind: if is_subtitles(&args.to) || embedded(&args.to).is_some() {
             "subtitles"
         } else {
             "clip"
@@ -58,9 +58,25 @@ fn is_subtitles(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("srt") || e.eq_ignore_ascii_case("vtt"))
 }
 
+/// `--to CLIP#N`: subtitle track N inside CLIP, when no file has that
+/// very name.
+fn embedded(to: &Path) -> Option<(std::path::PathBuf, u64)> {
+    if to.exists() {
+        return None;
+    }
+    let s = to.to_str()?;
+    let (clip, n) = s.rsplit_once('#')?;
+    let n = n.parse().ok()?;
+    Path::new(clip).is_file().then(|| (clip.into(), n))
+}
+
 /// The reference as a speech signal: decoded audio, or a track's cue mask.
 fn reference(args: &SyncArgs, p: &Printer) -> Result<Speech, Failure> {
     let shown = args.to.display();
+    if let Some((clip, number)) = embedded(&args.to) {
+        let track = super::tracks::read_embedded(&clip, number).map_err(Failure::Embedded)?;
+        return Ok(track_speech(&track));
+    }
     if is_subtitles(&args.to) {
         let track = read_path(&args.to, charset(args.encoding.as_deref())?)
             .map_err(Failure::load(&args.to))?;

@@ -10,6 +10,7 @@
 pub mod decode;
 mod mp4_delay;
 pub mod probe;
+pub mod tracks;
 
 use std::fs::File;
 use std::path::Path;

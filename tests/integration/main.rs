@@ -21,6 +21,7 @@ mod props;
 mod retime;
 mod snapshots;
 mod sync;
+mod tracks;
 mod trust;
 mod util;
 mod wild;
