@@ -14,6 +14,10 @@ use std::path::Path;
 /// `moov` larger than this is not a real clip's header.
 const MAX_MOOV: u64 = 256 << 20;
 
+/// More samples than this is a damaged table, not a subtitle track (a
+/// feature film has a few thousand cues).
+const MAX_SAMPLES: usize = 1 << 20;
+
 fn bad(what: impl Into<String>) -> TracksError {
     TracksError::Mp4(what.into())
 }
@@ -297,7 +301,7 @@ fn sizes(stbl: &[u8]) -> Result<Vec<u64>, TracksError> {
         let fixed = be32(stsz, 4)?;
         let count = be32(stsz, 8)? as usize;
         if fixed != 0 {
-            return Ok(vec![u64::from(fixed); count.min(1 << 24)]);
+            return Ok(vec![u64::from(fixed); count.min(MAX_SAMPLES)]);
         }
         return (0..count.min((stsz.len().saturating_sub(12)) / 4))
             .map(|i| be32(stsz, 12 + 4 * i).map(u64::from))
@@ -373,7 +377,10 @@ fn times(stbl: &[u8]) -> Result<Vec<(u64, u64)>, TracksError> {
     for i in 0..n.min(stts.len().saturating_sub(8) / 8) {
         let count = be32(stts, 8 + 8 * i)?;
         let delta = u64::from(be32(stts, 12 + 8 * i)?);
-        for _ in 0..count.min(1 << 24) {
+        for _ in 0..count {
+            if out.len() == MAX_SAMPLES {
+                return Ok(out);
+            }
             out.push((t, delta));
             t = t.saturating_add(delta);
         }
@@ -580,6 +587,36 @@ pub(crate) mod tests {
         assert_eq!(packets.len(), 1);
         assert_eq!((packets[0].start_ms, packets[0].dur_ms), (400, Some(600)));
         assert_eq!(packets[0].settings.as_deref(), Some("line:0"));
+    }
+
+    proptest::proptest! {
+        /// Any bytes as a `moov` body, or flipped into a real file's
+        /// header, give tracks or an error, never a panic.
+        #[test]
+        fn any_moov_is_read_or_refused(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            flips in proptest::collection::vec((0usize..400, proptest::prelude::any::<u8>()), 1..8),
+        ) {
+            let _ = traks(&bytes);
+            let mut file = mp4(b"tx3g", &[(&tx3g("Hello"), 1000), (&tx3g("Bye"), 500)], 300);
+            for (at, b) in flips {
+                let at = 16 + at % (file.len() - 16);
+                file[at] = b;
+            }
+            let moov = &file[16..];
+            if let Ok(ts) = traks(moov) {
+                for t in ts {
+                    if let Ok(sz) = sizes(t.stbl) {
+                        let _ = offsets(t.stbl, &sz);
+                    }
+                    let _ = times(t.stbl);
+                }
+            }
+            let _ = text::wvtt(&bytes);
+            let _ = text::tx3g(&bytes);
+            let _ = text::ass_block(&bytes);
+            let _ = text::webm_vtt(&bytes);
+        }
     }
 
     #[test]
