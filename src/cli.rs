@@ -123,7 +123,7 @@ pub enum Command {
     /// Apply safe mechanical fixes (never rewording) and write a clean UTF-8 file.
     #[command(after_help = FIX_EXIT_CODES)]
     Fix(FixArgs),
-    /// Convert between SubRip (.srt) and WebVTT (.vtt).
+    /// Convert SubRip (.srt), WebVTT (.vtt) or ASS/SSA (.ass, .ssa) to SubRip or WebVTT.
     #[command(after_help = CONVERT_EXIT_CODES)]
     Convert(ConvertArgs),
     /// Move cue times: shift, frame-rate change, or a map through anchor points.
@@ -385,7 +385,7 @@ pub struct SyncArgs {
     /// The subtitle file to sync (output default: FILE.synced.srt).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// The clip whose speech the cues belong on, or a correctly timed subtitle track (.srt, .vtt).
+    /// The clip whose speech the cues belong on, or a correctly timed subtitle track (.srt, .vtt, .ass).
     #[arg(long, value_name = "CLIP|REF.srt")]
     pub to: PathBuf,
     #[command(flatten)]
@@ -525,7 +525,7 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// The subtitle file (.srt or .vtt, recognised by content).
+    /// The subtitle file (.srt, .vtt or .ass/.ssa, recognised by content).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Output format.

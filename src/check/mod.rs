@@ -29,6 +29,7 @@ pub struct CheckOptions {
 pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
     let lim = &opts.limits;
     let mut out = Vec::new();
+    let no_index = track.source.vtt || track.source.ass.is_some();
     structure::file(track, lim, &mut out);
     structure::orphans(track, &mut out);
     // Per-cue work is independent: measure and run the text rules on all
@@ -45,7 +46,7 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
             for (j, c) in chunk.iter().enumerate() {
                 let prev = (k * CHUNK + j).checked_sub(1).map(|p| &track.cues[p]);
                 let before = found.len();
-                structure::cue(c, prev, track.source.vtt, lim, &mut found);
+                structure::cue(c, prev, no_index, lim, &mut found);
                 let chars = text::check(c, lim, &mut found);
                 measures.push(timing::Measure::with_chars(c, lim, chars));
                 // In order within the cue, so the whole is a few long runs.

@@ -333,6 +333,7 @@ impl VttReader<'_> {
             breaks: 0,
             syntax: None,
             no_blank_after: false,
+            inline_text: false,
         };
         cue.put_text(text_lines.join("\n"));
         cue.set_time(TimeSyntax {
