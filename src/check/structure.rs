@@ -260,7 +260,16 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, vtt: bool, lim: &Limits, out: &mut Vec<F
 /// Orphan text and files without cues.
 pub fn orphans(track: &Track, out: &mut Vec<Finding>) {
     for o in &track.orphans {
+        let advert = o.lines.iter().find(|l| super::text::has_advert(l));
         let (rule, line, m) = match o.reason {
+            OrphanReason::NoTimeLine if advert.is_some() => (
+                Rule::Advert,
+                o.line,
+                format!(
+                    "advert or credit outside any cue: '{}'; delete it",
+                    advert.map_or("", |s| s.trim())
+                ),
+            ),
             OrphanReason::NoTimeLine => (
                 Rule::OrphanText,
                 o.line,

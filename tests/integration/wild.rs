@@ -78,18 +78,23 @@ fn fix_leaves_an_ambiguous_millisecond_field_to_a_person() {
 }
 
 /// Class 8: a stray advert after a blank line is not more of the cue
-/// above: `check` calls it orphan text and `fix` keeps it out of the cue.
+/// above: `check` calls it an advert outside any cue and `fix` keeps it
+/// out of the cue.
 #[test]
 fn fix_never_merges_an_advert_into_the_cue_above() {
     let (code, before) = check_json(&wild("advert-after-blank.srt"), &[]);
     assert_eq!(code, 1);
-    let orphan: Vec<_> = before
-        .findings
-        .iter()
-        .filter(|f| f.rule == "orphan-text")
-        .map(|f| f.line)
-        .collect();
-    assert_eq!(orphan, [5], "{:?}", before.findings);
+    assert_eq!(
+        findings_of(&before, "advert"),
+        [(5, None)],
+        "{:?}",
+        before.findings
+    );
+    assert!(
+        findings_of(&before, "orphan-text").is_empty(),
+        "{:?}",
+        before.findings
+    );
     assert!(
         before
             .findings
@@ -104,11 +109,7 @@ fn fix_never_merges_an_advert_into_the_cue_above() {
         out.contains("Where is the projector?\n\nDownloaded from www.example-subs.com\n\n2\n"),
         "{out}"
     );
-    assert!(
-        after.rules().contains("orphan-text"),
-        "{:?}",
-        after.findings
-    );
+    assert!(after.rules().contains("advert"), "{:?}", after.findings);
     let source = std::fs::read_to_string(wild("advert-after-blank.srt")).unwrap();
     assert_eq!(sorted(words(&out)), sorted(words(&source)));
 }
@@ -244,4 +245,42 @@ fn fix_is_a_fixed_point_with_a_blank_line_before_the_header() {
         "{out}"
     );
     assert!(after.findings.is_empty(), "{:?}", after.findings);
+}
+
+/// A stray advert outside any cue is named `advert`, with its text, not
+/// `orphan-text`, in SubRip, WebVTT and ASS alike; `fix` still keeps it.
+#[test]
+fn adverts_outside_cues_are_named_advert() {
+    for (path, line, text) in [
+        (
+            wild("advert-after-blank.srt"),
+            5,
+            "Downloaded from www.example-subs.com",
+        ),
+        (
+            wild("advert-orphan.vtt"),
+            6,
+            "Subtitles by the Night Train Team",
+        ),
+        (
+            crate::util::fixture("ass/advert.ass"),
+            7,
+            "Downloaded from www.example-subs.com",
+        ),
+    ] {
+        let (code, r) = check_json(&path, &[]);
+        assert_eq!(code, 1, "{path:?}");
+        let adverts: Vec<_> = r.findings.iter().filter(|f| f.rule == "advert").collect();
+        assert_eq!(adverts.len(), 1, "{path:?}: {:?}", r.findings);
+        assert_eq!((adverts[0].line, adverts[0].cue), (line, None), "{path:?}");
+        assert!(adverts[0].message.contains(text), "{:?}", adverts[0]);
+        assert!(
+            findings_of(&r, "orphan-text").is_empty(),
+            "{path:?}: {:?}",
+            r.findings
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        let (_, out) = fix_to(&path, &tmp.path().join("out.srt"));
+        assert!(out.contains(&format!("\n\n{text}\n\n")), "{path:?}:\n{out}");
+    }
 }
