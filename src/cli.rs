@@ -46,6 +46,13 @@ Exit codes:
   2  could not run: bad flag, unreadable or non-subtitle file, the output exists
      (without --force), write failed";
 
+pub const SPLIT_LANG_EXIT_CODES: &str = "\
+Exit codes:
+  0  split: FILE.en.srt and FILE.zh.srt were written
+  1  no cue has an English line, or none a Chinese one; nothing written
+  2  could not run: bad flag, unreadable or non-subtitle file, no cues, an output
+     exists (without --force), write failed";
+
 pub const PROBE_EXIT_CODES: &str = "\
 Exit codes:
   0  every clip looks fine
@@ -136,6 +143,9 @@ pub enum Command {
         mut_arg("dry_run", |a| a.help("Say what was found; write nothing"))
     )]
     Sync(SyncArgs),
+    /// Split a bilingual track (English and Chinese lines in each cue) into FILE.en.srt and FILE.zh.srt.
+    #[command(after_help = SPLIT_LANG_EXIT_CODES)]
+    SplitLang(SplitLangArgs),
     /// Describe clips: container, duration, tracks; --deep decodes audio for errors and loudness.
     #[command(after_help = PROBE_EXIT_CODES)]
     Probe(ProbeArgs),
@@ -535,6 +545,19 @@ pub struct ConvertArgs {
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// Replace the default output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Read the file in this encoding instead of detecting it.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SplitLangArgs {
+    /// The bilingual subtitle file (.srt, .vtt or .ass/.ssa, recognised by content).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Replace FILE.en.srt and FILE.zh.srt if they exist.
     #[arg(long)]
     pub force: bool,
     /// Read the file in this encoding instead of detecting it.

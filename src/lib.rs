@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Convert(a) => commands::convert::run(a, &p),
         Command::Retime(a) => commands::retime::run(a, &p),
         Command::Sync(a) => commands::sync::run(a, &p),
+        Command::SplitLang(a) => commands::split_lang::run(a, &p),
         Command::Probe(a) => commands::probe::run(a, &p),
         Command::Cards(a) => commands::cards::run(a, &p),
         Command::New(a) => commands::new::run(a, &p),

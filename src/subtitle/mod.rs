@@ -7,6 +7,7 @@
 
 pub mod ass;
 pub mod decode;
+pub mod lang;
 pub mod markup;
 pub mod parse;
 pub mod vtt;

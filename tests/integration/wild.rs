@@ -284,3 +284,68 @@ fn adverts_outside_cues_are_named_advert() {
         assert!(out.contains(&format!("\n\n{text}\n\n")), "{path:?}:\n{out}");
     }
 }
+
+/// A bilingual track (an English and a Chinese line per cue) is said once
+/// per file, with the count and the first cue, not as `untranslated` on
+/// every cue; a cue that is only Chinese is still named on its own.
+#[test]
+fn a_bilingual_track_is_named_once() {
+    let (_, r) = check_json(&wild("bilingual.srt"), &[]);
+    let untranslated: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "untranslated")
+        .collect();
+    assert_eq!(untranslated.len(), 2, "{:?}", r.findings);
+    assert_eq!((untranslated[0].line, untranslated[0].cue), (3, Some(1)));
+    assert!(
+        untranslated[0].message.contains("3 cue(s)")
+            && untranslated[0].message.contains("split-lang"),
+        "{:?}",
+        untranslated[0]
+    );
+    assert_eq!((untranslated[1].line, untranslated[1].cue), (22, Some(5)));
+}
+
+/// `split-lang` writes FILE.en.srt and FILE.zh.srt with the same timings,
+/// leaves a cue out of the file of a language it lacks, says the counts,
+/// and replaces existing outputs only with --force.
+#[test]
+fn split_lang_writes_one_file_per_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("talk.srt");
+    std::fs::copy(wild("bilingual.srt"), &input).unwrap();
+    let run = screenkit(["split-lang".as_ref(), input.as_os_str()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("(4 cues) and") && run.stderr.contains("(4 cues) from 5 cues"),
+        "{run:?}"
+    );
+    let en = std::fs::read_to_string(tmp.path().join("talk.en.srt")).unwrap();
+    let zh = std::fs::read_to_string(tmp.path().join("talk.zh.srt")).unwrap();
+    assert_eq!(
+        en,
+        "1\n00:00:01,000 --> 00:00:03,000\nLet's go home.\n\n\
+         2\n00:00:04,000 --> 00:00:06,000\nThe train leaves at nine.\n\n\
+         3\n00:00:07,000 --> 00:00:09,000\nTickets, please.\n\n\
+         4\n00:00:10,000 --> 00:00:12,000\n{\\an8}<i>Guangzhou Station</i>\n\n"
+    );
+    assert_eq!(
+        zh,
+        "1\n00:00:01,000 --> 00:00:03,000\n我们回家吧。\n\n\
+         2\n00:00:04,000 --> 00:00:06,000\n火车九点开。\n\n\
+         3\n00:00:10,000 --> 00:00:12,000\n{\\an8}<i>广州站</i>\n\n\
+         4\n00:00:13,000 --> 00:00:15,000\n人太多了。\n\n"
+    );
+    let again = screenkit(["split-lang".as_ref(), input.as_os_str()]);
+    assert_eq!(again.code, 2, "{again:?}");
+    assert!(again.stderr.contains("--force"), "{again:?}");
+    let forced = screenkit(["split-lang".as_ref(), input.as_os_str(), "--force".as_ref()]);
+    assert_eq!(forced.code, 0, "{forced:?}");
+    // A track with no Chinese line has nothing to split.
+    let plain = tmp.path().join("plain.srt");
+    std::fs::write(&plain, "1\n00:00:01,000 --> 00:00:02,000\nOnly English.\n").unwrap();
+    let none = screenkit(["split-lang".as_ref(), plain.as_os_str()]);
+    assert_eq!(none.code, 1, "{none:?}");
+    assert!(!tmp.path().join("plain.en.srt").exists());
+}
