@@ -349,3 +349,35 @@ fn split_lang_writes_one_file_per_language() {
     assert_eq!(none.code, 1, "{none:?}");
     assert!(!tmp.path().join("plain.en.srt").exists());
 }
+
+/// Class 4, ruby: it survives vtt → vtt as ruby, and vtt → srt (convert
+/// or fix) as base then reading in parentheses, words not glued; check
+/// takes it for markup, not an unknown tag.
+#[test]
+fn ruby_survives_webvtt_and_reads_in_subrip() {
+    let convert = |to: &str| {
+        let run = screenkit([
+            "convert".as_ref(),
+            wild("markup.vtt").as_os_str(),
+            "--to".as_ref(),
+            to.as_ref(),
+            "-o".as_ref(),
+            "-".as_ref(),
+        ]);
+        assert_eq!(run.code, 0, "{run:?}");
+        run.stdout
+    };
+    let vtt = convert("vtt");
+    assert!(
+        vtt.contains("\n<ruby>漢字<rt>かんじ</rt></ruby> and <ruby>over<rt>ruby</rt></ruby>\n"),
+        "{vtt}"
+    );
+    let srt = convert("srt");
+    assert!(srt.contains("\n漢字(かんじ) and over(ruby)\n"), "{srt}");
+    let (_, r) = check_json(&wild("markup.vtt"), &[]);
+    assert!(
+        r.findings.iter().all(|f| f.rule != "unsupported-tags"),
+        "{:?}",
+        r.findings
+    );
+}
