@@ -172,11 +172,14 @@ impl Reader {
         }
     }
 
+    /// Text that is no cue. It is written before the first cue: after a
+    /// cue, SubRip would read it back as more of that cue's text (and
+    /// events are put in time order anyway, so no place is lost).
     fn orphan(&mut self, no: usize, raw: &str, reason: OrphanReason) {
         self.orphans.push(Orphan {
             line: no,
             lines: vec![raw.to_string()],
-            after: self.cues.last().map(|c| c.pos),
+            after: None,
             reason,
         });
     }
