@@ -313,3 +313,21 @@ fn unreadable_events_are_named_and_kept() {
         assert!(run.stdout.contains(words), "{words} lost:\n{}", run.stdout);
     }
 }
+
+/// `sync` reads ASS as the file to sync and as the reference, found by
+/// content even under another name.
+#[test]
+fn sync_reads_ass_input_and_reference() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reference = tmp.path().join("reference.txt");
+    std::fs::copy(ass("fansub.ass"), &reference).unwrap();
+    let run = screenkit([
+        "sync".as_ref(),
+        ass("fansub.ass").as_os_str(),
+        "--to".as_ref(),
+        reference.as_os_str(),
+        "--dry-run".as_ref(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("offset +0.000 s"), "{run:?}");
+}
