@@ -46,6 +46,13 @@ Exit codes:
   2  could not run: bad flag, unreadable or non-subtitle file or one over 2 GiB,
      the output exists (without --force), write failed";
 
+pub const SPLIT_LANG_EXIT_CODES: &str = "\
+Exit codes:
+  0  split: FILE.en.srt and FILE.zh.srt were written
+  1  no cue has an English line, or none a Chinese one; nothing written
+  2  could not run: bad flag, unreadable or non-subtitle file, no cues, an output
+     exists (without --force), write failed";
+
 pub const PROBE_EXIT_CODES: &str = "\
 Exit codes:
   0  every clip looks fine
@@ -146,7 +153,7 @@ pub enum Command {
     /// Apply safe mechanical fixes (never rewording) and write a clean UTF-8 file.
     #[command(after_help = FIX_EXIT_CODES)]
     Fix(FixArgs),
-    /// Convert between SubRip (.srt) and WebVTT (.vtt).
+    /// Convert SubRip (.srt), WebVTT (.vtt) or ASS/SSA (.ass, .ssa) to SubRip or WebVTT.
     #[command(after_help = CONVERT_EXIT_CODES)]
     Convert(ConvertArgs),
     /// Move cue times: shift, frame-rate change, or a map through anchor points.
@@ -159,6 +166,9 @@ pub enum Command {
         mut_arg("dry_run", |a| a.help("Say what was found; write nothing"))
     )]
     Sync(SyncArgs),
+    /// Split a bilingual track (English and Chinese lines in each cue) into FILE.en.srt and FILE.zh.srt.
+    #[command(after_help = SPLIT_LANG_EXIT_CODES)]
+    SplitLang(SplitLangArgs),
     /// Describe clips: container, duration, tracks; --deep decodes audio for errors and loudness.
     #[command(after_help = PROBE_EXIT_CODES)]
     Probe(ProbeArgs),
@@ -418,7 +428,7 @@ pub struct SyncArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// The clip whose speech the cues belong on, or a correctly timed subtitle track (.srt, .vtt,
-    /// or CLIP#N: track N inside a clip, as `screenkit tracks CLIP` numbers it).
+    /// .ass, or CLIP#N: track N inside a clip, as `screenkit tracks CLIP` numbers it).
     #[arg(long, value_name = "CLIP|REF.srt|CLIP#N")]
     pub to: PathBuf,
     #[command(flatten)]
@@ -617,7 +627,7 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// The subtitle file (.srt or .vtt, recognised by content).
+    /// The subtitle file (.srt, .vtt or .ass/.ssa, recognised by content).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Output format.
@@ -627,6 +637,19 @@ pub struct ConvertArgs {
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// Replace the default output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Read the file in this encoding instead of detecting it.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SplitLangArgs {
+    /// The bilingual subtitle file (.srt, .vtt or .ass/.ssa, recognised by content).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Replace FILE.en.srt and FILE.zh.srt if they exist.
     #[arg(long)]
     pub force: bool,
     /// Read the file in this encoding instead of detecting it.

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A kind of change `fix` makes, in the order it reports them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Change {
+    FromAss,
     Transcoded,
     RemovedBom,
     MadeEolCrlf,
@@ -49,6 +50,9 @@ impl Change {
     /// What was done, as the report says it.
     pub fn what(self) -> &'static str {
         match self {
+            Change::FromAss => {
+                "wrote the ASS/SSA events as SubRip (position, italic, bold and underline kept; other styling left out)"
+            }
             Change::Transcoded => "transcoded to UTF-8",
             Change::RemovedBom => "removed the byte-order mark",
             Change::MadeEolCrlf => "made every line ending CRLF",
@@ -184,7 +188,8 @@ pub fn fix_for_clip(track: &Track, lim: &Limits, clip_ms: Option<i64>) -> Fixed 
     reanchor_orphans(&mut t);
     retime(&mut t.cues, lim, clip_ms, &mut changes);
     for (i, c) in t.cues.iter().enumerate() {
-        if c.index != Some(Index::Number(i as u64 + 1)) {
+        // ASS events have no numbers to renumber.
+        if c.index != Some(Index::Number(i as u64 + 1)) && !c.inline_text {
             changes.cue(Change::Renumbered, c);
         }
         let q = &c.time().quirks;
@@ -223,6 +228,9 @@ pub fn output_eol(source: &Source, wanted: Option<Eol>) -> Eol {
 /// What writing the track as UTF-8 without a BOM, with `eol` throughout,
 /// canonical blank lines and a final line break, changes about the file.
 pub fn source_changes(s: &Source, eol: Eol, changes: &mut Changes) {
+    if s.ass.is_some() {
+        changes.file(Change::FromAss);
+    }
     if s.encoding != crate::subtitle::decode::Charset::UTF_8 {
         changes.file(Change::Transcoded);
     }

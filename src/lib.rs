@@ -39,6 +39,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Convert(a) => commands::convert::run(a, &p),
         Command::Retime(a) => commands::retime::run(a, &p),
         Command::Sync(a) => commands::sync::run(a, &p),
+        Command::SplitLang(a) => commands::split_lang::run(a, &p),
         Command::Probe(a) => commands::probe::run(a, &p),
         Command::Tracks(a) => commands::tracks::list(a, &p),
         Command::Extract(a) => commands::tracks::extract(a, &p),

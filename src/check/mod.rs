@@ -29,6 +29,7 @@ pub struct CheckOptions {
 pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
     let lim = &opts.limits;
     let mut out = Vec::new();
+    let no_index = track.source.vtt || track.source.ass.is_some();
     structure::file(track, lim, &mut out);
     structure::orphans(track, &mut out);
     // Per-cue work is independent: measure and run the text rules on all
@@ -45,7 +46,7 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
             for (j, c) in chunk.iter().enumerate() {
                 let prev = (k * CHUNK + j).checked_sub(1).map(|p| &track.cues[p]);
                 let before = found.len();
-                structure::cue(c, prev, track.source.vtt, lim, &mut found);
+                structure::cue(c, prev, no_index, lim, &mut found);
                 let chars = text::check(c, lim, &mut found);
                 measures.push(timing::Measure::with_chars(c, lim, chars));
                 // In order within the cue, so the whole is a few long runs.
@@ -73,6 +74,7 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
     for f in found {
         out.extend(f);
     }
+    bilingual(track, &mut out);
     if let Some(clip) = opts.clip_ms {
         past_clip_end(track, clip, &mut out);
     }
@@ -81,6 +83,48 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
     // finds them and merges in linear time.
     out.sort_by_key(|f| (f.line, f.rule));
     out
+}
+
+/// Cues with an English and a Chinese line are a bilingual track, said
+/// once for the file, not as `untranslated` on each such cue.
+fn bilingual(track: &Track, out: &mut Vec<Finding>) {
+    let found: Vec<(&crate::subtitle::Cue, usize)> = track
+        .cues
+        .iter()
+        .filter_map(|c| crate::subtitle::lang::bilingual(c).map(|i| (c, i)))
+        .collect();
+    let Some(&(first, line)) = found.iter().min_by_key(|(c, _)| c.pos) else {
+        return;
+    };
+    // Their Chinese lines' findings; an English line's own stay.
+    let zh_lines: HashSet<(usize, usize)> = found
+        .iter()
+        .flat_map(|(c, _)| {
+            c.lines()
+                .enumerate()
+                .filter(|(_, l)| {
+                    crate::subtitle::lang::script(l) == crate::subtitle::lang::Script::Cjk
+                })
+                .map(|(i, _)| (c.pos + 1, c.text_line(i)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.retain(|f| {
+        !(f.rule == Rule::Untranslated && f.cue.is_some_and(|n| zh_lines.contains(&(n, f.line))))
+    });
+    out.push(Finding {
+        rule: Rule::Untranslated,
+        severity: Severity::Warning,
+        line: first.text_line(line),
+        cue: Some(first.pos + 1),
+        message: format!(
+            "bilingual track: {} cue(s) hold an English and a Chinese line, the first is cue {}; `screenkit split-lang` writes one file per language",
+            found.len(),
+            first.pos + 1
+        )
+        .into(),
+        fixable: false,
+    });
 }
 
 fn past_clip_end(track: &Track, clip_ms: i64, out: &mut Vec<Finding>) {

@@ -104,6 +104,7 @@ rules! {
     UnsupportedTags = "unsupported-tags", "markup", "M02/M03/M05", "<font>, <s>, unknown tags or ASS overrides other than {\\an2}/{\\an8}";
     Chevrons = "chevrons", "markup", "M07", "`>>` speaker chevrons, or a bare < or > in text";
     HtmlEntity = "html-entity", "markup", "M04", "HTML entities such as &amp; (players differ on decoding them)";
+    AssDrawing = "ass-drawing", "markup", "screenkit", "ASS drawing commands ({\\p1} … {\\p0}): shapes, not words, left out of the cues";
     Untranslated = "untranslated", "language", "L11", "CJK text or full-width punctuation left in an English track";
     Mojibake = "mojibake", "language", "screenkit", "text that looks mis-decoded (UTF-8 read as windows-1252 or GBK, or the reverse)";
     Advert = "advert", "language", "L12", "advert or credit cue (www…, Downloaded from …)";
@@ -415,6 +416,9 @@ impl Finding {
             }
             Rule::HtmlEntity => "type the character itself (& instead of &amp;)",
             Rule::Advert => "delete the advert cue before screening",
+            Rule::AssDrawing => {
+                "nothing to do for the words; if the shape matters (a sign's box), burn the ASS file into the clip"
+            }
             Rule::ClipProblem => {
                 "re-encode as H.264 + AAC-LC stereo in MP4, which plays everywhere"
             }

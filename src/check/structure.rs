@@ -65,8 +65,9 @@ pub fn file(track: &Track, lim: &Limits, out: &mut Vec<Finding>) {
         });
     }
     let e = &s.eol;
-    if track.source.vtt {
-        // WebVTT allows CR, LF and CRLF, mixed as they come.
+    if track.source.vtt || track.source.ass.is_some() {
+        // WebVTT allows CR, LF and CRLF, mixed as they come; ASS players
+        // read any, and fix writes SubRip.
     } else if e.cr > 0 {
         let line = e.first_cr.unwrap_or(1);
         out.push(file_finding(
@@ -121,7 +122,8 @@ pub fn file(track: &Track, lim: &Limits, out: &mut Vec<Finding>) {
 /// Index, time-line syntax, blank lines and emptiness of one cue. The
 /// expected index follows the previous cue's number (or the position when
 /// it has none), so each cue is judged on its own and in parallel.
-/// WebVTT cues (`vtt`) need no identifier, nor a numeric one.
+/// WebVTT cues (`vtt`) need no identifier, nor a numeric one, and ASS
+/// events have none (the caller passes `vtt` for them too).
 pub fn cue(c: &Cue, prev: Option<&Cue>, vtt: bool, lim: &Limits, out: &mut Vec<Finding>) {
     let strict = if lim.strict_syntax {
         Severity::Error
@@ -258,7 +260,16 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, vtt: bool, lim: &Limits, out: &mut Vec<F
 /// Orphan text and files without cues.
 pub fn orphans(track: &Track, out: &mut Vec<Finding>) {
     for o in &track.orphans {
+        let advert = o.lines.iter().find(|l| super::text::has_advert(l));
         let (rule, line, m) = match o.reason {
+            OrphanReason::NoTimeLine if advert.is_some() => (
+                Rule::Advert,
+                o.line,
+                format!(
+                    "advert or credit outside any cue: '{}'; delete it",
+                    advert.map_or("", |s| s.trim())
+                ),
+            ),
             OrphanReason::NoTimeLine => (
                 Rule::OrphanText,
                 o.line,
@@ -272,6 +283,14 @@ pub fn orphans(track: &Track, out: &mut Vec<Finding>) {
                 l,
                 "time line could not be read; the whole block is skipped".into(),
             ),
+            OrphanReason::BadEvent(why) => (
+                Rule::OrphanText,
+                o.line,
+                format!(
+                    "{why}; its text belongs to no cue: '{}'",
+                    o.lines.first().map_or("", |s| s.as_str())
+                ),
+            ),
         };
         out.push(Finding {
             rule,
@@ -279,6 +298,24 @@ pub fn orphans(track: &Track, out: &mut Vec<Finding>) {
             line,
             cue: None,
             message: m.into(),
+            fixable: false,
+        });
+    }
+    for d in track.source.ass.iter().flat_map(|a| &a.drawings) {
+        let what = if d.only {
+            "the event is only a drawing, so it is no cue"
+        } else {
+            "its text is kept"
+        };
+        out.push(Finding {
+            rule: Rule::AssDrawing,
+            severity: Severity::Warning,
+            line: d.line,
+            cue: Some(d.cue),
+            message: format!(
+                "drawing commands ({{\\p1}} … {{\\p0}}) left out: shapes, not words; {what}"
+            )
+            .into(),
             fixable: false,
         });
     }

@@ -336,7 +336,9 @@ fn markup(line: &str, shown: &str, i: usize, lim: &Limits, add: &mut Add<'_>) {
     for t in tags(line) {
         let named_colour = t.name == "font" && named_font_colour(t.raw);
         let (ok, sev) = match t.name.as_str() {
-            "i" | "b" | "u" => (true, Severity::Warning),
+            // Ruby comes from WebVTT; SubRip output gets the reading in
+            // parentheses.
+            "i" | "b" | "u" | "ruby" | "rt" => (true, Severity::Warning),
             "font" if named_colour && lim.strict_syntax => (false, Severity::Error),
             _ if PAIRED.contains(&t.name.as_str()) => (false, Severity::Warning),
             _ => (false, Severity::Warning),

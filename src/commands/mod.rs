@@ -12,6 +12,7 @@ pub mod fix;
 pub mod new;
 pub mod probe;
 pub mod retime;
+pub mod split_lang;
 pub mod sync;
 pub mod tracks;
 pub mod verify;

@@ -52,10 +52,21 @@ pub fn run(args: &SyncArgs, p: &Printer) -> Exit {
     exit
 }
 
+/// A subtitle track by its extension, or by an ASS or WebVTT header
+/// (a clip never starts with one).
 fn is_subtitles(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("srt") || e.eq_ignore_ascii_case("vtt"))
+    let by_name = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["srt", "vtt", "ass", "ssa"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    });
+    by_name || {
+        use std::io::Read;
+        let mut head = Vec::new();
+        let read = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+        let text = String::from_utf8_lossy(&head);
+        read.is_ok() && (crate::subtitle::ass::is_ass(&text) || crate::subtitle::is_vtt(&text))
+    }
 }
 
 /// `--to CLIP#N`: subtitle track N inside CLIP, when no file has that

@@ -100,7 +100,10 @@ pub fn subtitles_js(key: &str, track: &Track) -> String {
         .cues
         .iter()
         .map(|c| {
-            let text: Vec<String> = c.lines().map(|l| visible(l).into_owned()).collect();
+            let text: Vec<String> = c
+                .lines()
+                .map(|l| visible(&crate::subtitle::markup::ruby_as_text(l)).into_owned())
+                .collect();
             (c.start.ms(), c.end.ms(), text.join("\n"))
         })
         .collect();

@@ -99,6 +99,40 @@ pub fn visible(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A line with its ruby (`<ruby>base<rt>reading</rt></ruby>`, WebVTT's)
+/// as plain text: the reading in parentheses after its base, never glued
+/// to it or to the next word. For SubRip, which has no ruby, and for
+/// anything that shows text without markup.
+pub fn ruby_as_text(line: &str) -> Cow<'_, str> {
+    let ruby = |t: &Tag<'_>| t.name == "ruby" || t.name == "rt";
+    let found = tags(line);
+    if !found.iter().any(ruby) {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len() + 2);
+    let (mut at, mut in_rt) = (0, false);
+    for t in found.iter().filter(|t| ruby(t)) {
+        out.push_str(&line[at..t.span.0]);
+        at = t.span.1;
+        match (t.name.as_str(), t.closing) {
+            ("rt", false) if !in_rt => {
+                in_rt = true;
+                out.push('(');
+            }
+            (_, true) if in_rt => {
+                in_rt = false;
+                out.push(')');
+            }
+            _ => {}
+        }
+    }
+    out.push_str(&line[at..]);
+    if in_rt {
+        out.push(')');
+    }
+    Cow::Owned(out)
+}
+
 /// Displayed characters (grapheme clusters, control characters skipped).
 pub fn char_count(s: &str) -> usize {
     if s.is_ascii() {
@@ -387,6 +421,16 @@ fn gbk_as_latin(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ruby_reads_as_base_then_reading() {
+        assert_eq!(
+            ruby_as_text("<ruby>漢字<rt>かんじ</rt></ruby> and <ruby>over<rt>ruby</ruby>!"),
+            "漢字(かんじ) and over(ruby)!"
+        );
+        assert_eq!(ruby_as_text("<i>no ruby</i>"), "<i>no ruby</i>");
+        assert_eq!(ruby_as_text("<ruby>a<rt>b"), "a(b)");
+    }
 
     #[test]
     fn tags_and_visible_text() {

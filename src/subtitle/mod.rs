@@ -5,7 +5,9 @@
 //! every source line number and every tolerated quirk as data. Nothing here
 //! judges quality; that is `crate::check`'s job.
 
+pub mod ass;
 pub mod decode;
+pub mod lang;
 pub mod markup;
 pub mod parse;
 pub mod vtt;
@@ -38,6 +40,9 @@ pub struct Cue {
     syntax: Option<Box<TimeSyntax>>,
     /// The block ran into the next cue without a blank line.
     pub no_blank_after: bool,
+    /// The text was on the time line itself (an ASS event): every text
+    /// line is reported at `time_line`.
+    pub inline_text: bool,
 }
 
 /// A canonical time line.
@@ -174,6 +179,7 @@ impl Cue {
             breaks: 0,
             syntax: None,
             no_blank_after: false,
+            inline_text: false,
         };
         cue.set_text(text);
         cue
@@ -200,7 +206,11 @@ impl Cue {
 
     /// Source line number of text line `i`.
     pub fn text_line(&self, i: usize) -> usize {
-        self.time_line + 1 + i
+        if self.inline_text {
+            self.time_line
+        } else {
+            self.time_line + 1 + i
+        }
     }
 
     /// Duration in milliseconds (negative when end is before start).
@@ -291,6 +301,8 @@ pub enum OrphanReason {
     NoTimeLine,
     /// A time line was there but could not be read (line given).
     BadTimeLine(usize),
+    /// An ASS event line that cannot be read as one, and why.
+    BadEvent(&'static str),
 }
 
 /// Facts about the file as bytes, gathered by `decode` and `parse`.
@@ -312,6 +324,26 @@ pub struct Source {
     /// The file is WebVTT: identifiers are optional and any line ending
     /// is valid there.
     pub vtt: bool,
+    /// The file is ASS/SSA: what only that format has.
+    pub ass: Option<AssFacts>,
+}
+
+/// What an ASS/SSA file held that the cues do not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssFacts {
+    /// Events whose drawing commands (`{\p1}` … `{\p0}`) were left out.
+    pub drawings: Vec<Drawing>,
+}
+
+/// Drawing commands left out of one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drawing {
+    /// The event's line.
+    pub line: usize,
+    /// The event's cue number (1-based, file order).
+    pub cue: usize,
+    /// The event had no text besides the drawing, so it is no cue.
+    pub only: bool,
 }
 
 /// How the encoding was decided.
@@ -442,7 +474,8 @@ pub fn is_vtt(text: &str) -> bool {
     header && !srt_times
 }
 
-/// Decode and parse subtitle bytes (SubRip, or WebVTT by its header).
+/// Decode and parse subtitle bytes (SubRip, or WebVTT or ASS/SSA by its
+/// header).
 pub fn read_bytes(bytes: &[u8], forced: Option<decode::Charset>) -> Result<Track, LoadError> {
     if let Some((text, source)) = decode::borrow_utf8(bytes, forced)? {
         return read_text(text, source);
@@ -488,6 +521,16 @@ pub fn read_path(
 }
 
 fn read_text(text: &str, source: Source) -> Result<Track, LoadError> {
+    if ass::is_ass(text) {
+        let mut t = ass::parse_ass(text);
+        t.source = Source {
+            eol: t.source.eol,
+            final_newline: t.source.final_newline,
+            ass: t.source.ass.take(),
+            ..source
+        };
+        return Ok(t);
+    }
     if is_vtt(text) {
         let mut t = vtt::parse_vtt(text)?;
         t.source = Source {

@@ -457,6 +457,7 @@ impl Parser<'_> {
             breaks: u32::try_from(end.saturating_sub(t + 2)).unwrap_or(u32::MAX),
             syntax: None,
             no_blank_after,
+            inline_text: false,
         };
         cue.set_time(TimeSyntax {
             quirks: tl.quirks,

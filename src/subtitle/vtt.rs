@@ -129,7 +129,8 @@ fn srt_line_to_vtt(line: &str) -> (String, Option<u8>) {
                     .next()
                     .unwrap_or("");
                 let name = name.to_ascii_lowercase();
-                if VTT_TAGS.contains(&name.as_str()) && !inner.contains(' ') {
+                let ruby = name == "ruby" || name == "rt";
+                if (VTT_TAGS.contains(&name.as_str()) || ruby) && !inner.contains(' ') {
                     let slash = if inner.starts_with('/') { "/" } else { "" };
                     out.push_str(&format!("<{slash}{name}>"));
                     rest = &rest[close + 1..];
@@ -333,6 +334,7 @@ impl VttReader<'_> {
             breaks: 0,
             syntax: None,
             no_blank_after: false,
+            inline_text: false,
         };
         cue.put_text(text_lines.join("\n"));
         cue.set_time(TimeSyntax {
@@ -461,14 +463,15 @@ fn strict_time_line(l: &str) -> Option<VttTimeLine> {
     })
 }
 
-/// WebVTT payload to SRT text: drop voice/class/lang and timestamp tags,
-/// keep `<i>/<b>/<u>`, decode the entities. SubRip has no ruby: its text
-/// follows the base in parentheses, never glued to it; a `<br>` (not
-/// WebVTT, but written by some tools) is a line break.
+/// WebVTT payload to model text: drop voice/class/lang and timestamp
+/// tags, keep `<i>/<b>/<u>` and ruby (closed, as `<ruby>base<rt>reading
+/// </rt></ruby>`; SubRip output puts the reading in parentheses), decode
+/// the entities; a `<br>` (not WebVTT, but written by some tools) is a
+/// line break.
 fn vtt_text_to_srt(l: &str) -> String {
     let mut out = String::with_capacity(l.len());
     let mut rest = l;
-    let mut in_rt = false;
+    let (mut in_ruby, mut in_rt) = (false, false);
     while let Some(c) = rest.chars().next() {
         if c == '<'
             && let Some(close) = rest.find('>')
@@ -487,13 +490,25 @@ fn vtt_text_to_srt(l: &str) -> String {
                     out.push_str(&format!("<{slash}{n}>"));
                 }
                 "br" => out.push('\n'),
-                "rt" if !closing && !in_rt => {
+                "ruby" if !closing && !in_ruby => {
+                    in_ruby = true;
+                    out.push_str("<ruby>");
+                }
+                "rt" if !closing && in_ruby && !in_rt => {
                     in_rt = true;
-                    out.push('(');
+                    out.push_str("<rt>");
                 }
                 "rt" | "ruby" if closing && in_rt => {
                     in_rt = false;
-                    out.push(')');
+                    out.push_str("</rt>");
+                    if name == "ruby" {
+                        in_ruby = false;
+                        out.push_str("</ruby>");
+                    }
+                }
+                "ruby" if closing && in_ruby => {
+                    in_ruby = false;
+                    out.push_str("</ruby>");
                 }
                 _ => {}
             }
@@ -504,7 +519,10 @@ fn vtt_text_to_srt(l: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     if in_rt {
-        out.push(')');
+        out.push_str("</rt>");
+    }
+    if in_ruby {
+        out.push_str("</ruby>");
     }
     out.replace("&lt;", "<")
         .replace("&gt;", ">")

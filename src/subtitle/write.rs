@@ -76,7 +76,7 @@ pub fn to_srt(track: &Track, eol: Eol) -> Result<String, WriteError> {
             i + 1,
             srt_time(cue.start, i + 1, cue.time_line)?,
             srt_time(cue.end, i + 1, cue.time_line)?,
-            cue.text().to_string(),
+            srt_text(cue.text()),
         );
         let mut block = sub.to_string();
         let syntax = cue.time();
@@ -125,6 +125,18 @@ pub fn to_srt(track: &Track, eol: Eol) -> Result<String, WriteError> {
         Eol::Lf => out,
         e => out.replace('\n', e.as_str()),
     })
+}
+
+/// Cue text as SubRip holds it: WebVTT ruby as base and reading.
+fn srt_text(text: &str) -> String {
+    if !text.contains('<') {
+        return text.to_string();
+    }
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|l| super::markup::ruby_as_text(l).into_owned())
+        .collect();
+    lines.join("\n")
 }
 
 fn push_block(out: &mut String, block: &str) {

@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "convert",
     "retime",
     "sync",
+    "split-lang",
     "probe",
     "tracks",
     "extract",
@@ -57,6 +58,11 @@ fn each_command_gives_its_own_exit_codes() {
         ),
         ("retime", &["--drop-negative"], &subtitle[1..]),
         ("sync", &["fit", "speech"], &["kit", "cards", "SHA-256"]),
+        (
+            "split-lang",
+            &["FILE.en.srt", "Chinese", "--force"],
+            &["kit", "cards", "clip", "fit"],
+        ),
         (
             "probe",
             &["clip", "media"],
@@ -190,7 +196,8 @@ fn man_pages_name_every_command_and_render() {
     assert!(page.contains(".TH screenkit 1"), "{page}");
     for cmd in COMMANDS {
         assert!(
-            page.contains(&format!("screenkit\\-{cmd}(1)")),
+            // roff escapes every hyphen, the command's own too.
+            page.contains(&format!("screenkit\\-{}(1)", cmd.replace('-', "\\-"))),
             "{cmd} missing from the man page"
         );
     }

@@ -2,6 +2,7 @@
 //!
 //! The shared corpus (`../shared/corpus/srt`) is read in place, never copied.
 
+mod ass;
 mod bad_input;
 mod cards;
 mod check;

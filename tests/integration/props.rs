@@ -161,3 +161,89 @@ proptest! {
         prop_assert_eq!(&once, &twice);
     }
 }
+
+const ASS_HEAD: &str = "[Script Info]\nScriptType: v4.00+\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n";
+
+/// ASS event lines for the word-keeping property: dialogue with words,
+/// overrides, breaks and commas; comments; stray words; broken events.
+/// Each comes with the words `fix` must keep (none for a comment).
+fn ass_line() -> impl Strategy<Value = (String, Vec<String>)> {
+    let time =
+        (0i64..2, 0i64..60, 0i64..100).prop_map(|(m, s, cs)| format!("0:{m:02}:{s:02}.{cs:02}"));
+    let words = proptest::collection::vec("[a-z]{1,8}", 1..4);
+    let glue = prop_oneof![
+        Just(" "),
+        Just("\\N"),
+        Just(", "),
+        Just(" {\\i1}"),
+        Just("{\\i0} "),
+        Just(" {\\an8}"),
+        Just("\\h"),
+        Just(" {\\b1\\fs20}")
+    ];
+    prop_oneof![
+        (time.clone(), time.clone(), words.clone(), glue).prop_map(|(a, b, w, g)| {
+            (
+                format!("Dialogue: 0,{a},{b},Default,,0,0,0,,{}", w.join(g)),
+                w,
+            )
+        }),
+        (time.clone(), words.clone()).prop_map(|(a, w)| {
+            (
+                format!("Comment: 0,{a},{a},Default,,0,0,0,,{}", w.join(" ")),
+                vec![],
+            )
+        }),
+        words.clone().prop_map(|w| (w.join(" "), w)),
+        (time, words).prop_map(|(a, w)| {
+            (
+                format!("Dialogue: 0,{a},0:xx:00.00,Default,,0,0,0,,{}", w.join(" ")),
+                w,
+            )
+        }),
+        Just((String::new(), vec![])),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn never_panics_on_any_ass_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let mut input = ASS_HEAD.as_bytes().to_vec();
+        input.extend(bytes);
+        if let Ok(t) = read_bytes(&input, None) {
+            check_track(&t, &opts());
+            let (f, _) = fix(&t, &opts().limits);
+            let _ = to_srt(&f, Eol::Lf);
+            let _ = to_vtt(&f);
+        }
+    }
+
+    /// fix keeps every word of every Dialogue event and of every stray
+    /// line (reported as orphan text) of an ASS file, and is a fixed point
+    /// on its own output.
+    #[test]
+    fn fix_keeps_every_word_of_ass(lines in proptest::collection::vec(ass_line(), 0..25)) {
+        let text = format!("{ASS_HEAD}{}\n", lines.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join("\n"));
+        let t = read_bytes(text.as_bytes(), None).unwrap();
+        let lim = &opts().limits;
+        let once = to_srt(&fix(&t, lim).0, Eol::Lf).unwrap();
+        let mut out: Vec<String> = once
+            .split(|c: char| !c.is_ascii_lowercase())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        for w in lines.iter().flat_map(|(_, w)| w) {
+            let at = out.iter().position(|o| o == w);
+            prop_assert!(at.is_some(), "'{}' lost:\n{}\n->\n{}", w, text, once);
+            out.remove(at.unwrap_or(0));
+        }
+        if once.is_empty() {
+            return Ok(());
+        }
+        let t2 = read_bytes(once.as_bytes(), None).unwrap();
+        let twice = to_srt(&fix(&t2, lim).0, Eol::Lf).unwrap();
+        prop_assert_eq!(&once, &twice);
+    }
+}

@@ -78,18 +78,23 @@ fn fix_leaves_an_ambiguous_millisecond_field_to_a_person() {
 }
 
 /// Class 8: a stray advert after a blank line is not more of the cue
-/// above: `check` calls it orphan text and `fix` keeps it out of the cue.
+/// above: `check` calls it an advert outside any cue and `fix` keeps it
+/// out of the cue.
 #[test]
 fn fix_never_merges_an_advert_into_the_cue_above() {
     let (code, before) = check_json(&wild("advert-after-blank.srt"), &[]);
     assert_eq!(code, 1);
-    let orphan: Vec<_> = before
-        .findings
-        .iter()
-        .filter(|f| f.rule == "orphan-text")
-        .map(|f| f.line)
-        .collect();
-    assert_eq!(orphan, [5], "{:?}", before.findings);
+    assert_eq!(
+        findings_of(&before, "advert"),
+        [(5, None)],
+        "{:?}",
+        before.findings
+    );
+    assert!(
+        findings_of(&before, "orphan-text").is_empty(),
+        "{:?}",
+        before.findings
+    );
     assert!(
         before
             .findings
@@ -104,11 +109,7 @@ fn fix_never_merges_an_advert_into_the_cue_above() {
         out.contains("Where is the projector?\n\nDownloaded from www.example-subs.com\n\n2\n"),
         "{out}"
     );
-    assert!(
-        after.rules().contains("orphan-text"),
-        "{:?}",
-        after.findings
-    );
+    assert!(after.rules().contains("advert"), "{:?}", after.findings);
     let source = std::fs::read_to_string(wild("advert-after-blank.srt")).unwrap();
     assert_eq!(sorted(words(&out)), sorted(words(&source)));
 }
@@ -244,4 +245,144 @@ fn fix_is_a_fixed_point_with_a_blank_line_before_the_header() {
         "{out}"
     );
     assert!(after.findings.is_empty(), "{:?}", after.findings);
+}
+
+/// A stray advert outside any cue is named `advert`, with its text, not
+/// `orphan-text`, in SubRip, WebVTT and ASS alike; `fix` still keeps it.
+#[test]
+fn adverts_outside_cues_are_named_advert() {
+    for (path, line, text) in [
+        (
+            wild("advert-after-blank.srt"),
+            5,
+            "Downloaded from www.example-subs.com",
+        ),
+        (
+            wild("advert-orphan.vtt"),
+            6,
+            "Subtitles by the Night Train Team",
+        ),
+        (
+            crate::util::fixture("ass/advert.ass"),
+            7,
+            "Downloaded from www.example-subs.com",
+        ),
+    ] {
+        let (code, r) = check_json(&path, &[]);
+        assert_eq!(code, 1, "{path:?}");
+        let adverts: Vec<_> = r.findings.iter().filter(|f| f.rule == "advert").collect();
+        assert_eq!(adverts.len(), 1, "{path:?}: {:?}", r.findings);
+        assert_eq!((adverts[0].line, adverts[0].cue), (line, None), "{path:?}");
+        assert!(adverts[0].message.contains(text), "{:?}", adverts[0]);
+        assert!(
+            findings_of(&r, "orphan-text").is_empty(),
+            "{path:?}: {:?}",
+            r.findings
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        let (_, out) = fix_to(&path, &tmp.path().join("out.srt"));
+        // A block of its own, not a cue's text.
+        let block = format!("{text}\n\n");
+        assert!(
+            out.starts_with(&block) || out.contains(&format!("\n\n{block}")),
+            "{path:?}:\n{out}"
+        );
+    }
+}
+
+/// A bilingual track (an English and a Chinese line per cue) is said once
+/// per file, with the count and the first cue, not as `untranslated` on
+/// every cue; a cue that is only Chinese is still named on its own.
+#[test]
+fn a_bilingual_track_is_named_once() {
+    let (_, r) = check_json(&wild("bilingual.srt"), &[]);
+    let untranslated: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "untranslated")
+        .collect();
+    assert_eq!(untranslated.len(), 2, "{:?}", r.findings);
+    assert_eq!((untranslated[0].line, untranslated[0].cue), (3, Some(1)));
+    assert!(
+        untranslated[0].message.contains("3 cue(s)")
+            && untranslated[0].message.contains("split-lang"),
+        "{:?}",
+        untranslated[0]
+    );
+    assert_eq!((untranslated[1].line, untranslated[1].cue), (22, Some(5)));
+}
+
+/// `split-lang` writes FILE.en.srt and FILE.zh.srt with the same timings,
+/// leaves a cue out of the file of a language it lacks, says the counts,
+/// and replaces existing outputs only with --force.
+#[test]
+fn split_lang_writes_one_file_per_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("talk.srt");
+    std::fs::copy(wild("bilingual.srt"), &input).unwrap();
+    let run = screenkit(["split-lang".as_ref(), input.as_os_str()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("(4 cues) and") && run.stderr.contains("(4 cues) from 5 cues"),
+        "{run:?}"
+    );
+    let en = std::fs::read_to_string(tmp.path().join("talk.en.srt")).unwrap();
+    let zh = std::fs::read_to_string(tmp.path().join("talk.zh.srt")).unwrap();
+    assert_eq!(
+        en,
+        "1\n00:00:01,000 --> 00:00:03,000\nLet's go home.\n\n\
+         2\n00:00:04,000 --> 00:00:06,000\nThe train leaves at nine.\n\n\
+         3\n00:00:07,000 --> 00:00:09,000\nTickets, please.\n\n\
+         4\n00:00:10,000 --> 00:00:12,000\n{\\an8}<i>Guangzhou Station</i>\n\n"
+    );
+    assert_eq!(
+        zh,
+        "1\n00:00:01,000 --> 00:00:03,000\n我们回家吧。\n\n\
+         2\n00:00:04,000 --> 00:00:06,000\n火车九点开。\n\n\
+         3\n00:00:10,000 --> 00:00:12,000\n{\\an8}<i>广州站</i>\n\n\
+         4\n00:00:13,000 --> 00:00:15,000\n人太多了。\n\n"
+    );
+    let again = screenkit(["split-lang".as_ref(), input.as_os_str()]);
+    assert_eq!(again.code, 2, "{again:?}");
+    assert!(again.stderr.contains("--force"), "{again:?}");
+    let forced = screenkit(["split-lang".as_ref(), input.as_os_str(), "--force".as_ref()]);
+    assert_eq!(forced.code, 0, "{forced:?}");
+    // A track with no Chinese line has nothing to split.
+    let plain = tmp.path().join("plain.srt");
+    std::fs::write(&plain, "1\n00:00:01,000 --> 00:00:02,000\nOnly English.\n").unwrap();
+    let none = screenkit(["split-lang".as_ref(), plain.as_os_str()]);
+    assert_eq!(none.code, 1, "{none:?}");
+    assert!(!tmp.path().join("plain.en.srt").exists());
+}
+
+/// Class 4, ruby: it survives vtt → vtt as ruby, and vtt → srt (convert
+/// or fix) as base then reading in parentheses, words not glued; check
+/// takes it for markup, not an unknown tag.
+#[test]
+fn ruby_survives_webvtt_and_reads_in_subrip() {
+    let convert = |to: &str| {
+        let run = screenkit([
+            "convert".as_ref(),
+            wild("markup.vtt").as_os_str(),
+            "--to".as_ref(),
+            to.as_ref(),
+            "-o".as_ref(),
+            "-".as_ref(),
+        ]);
+        assert_eq!(run.code, 0, "{run:?}");
+        run.stdout
+    };
+    let vtt = convert("vtt");
+    assert!(
+        vtt.contains("\n<ruby>漢字<rt>かんじ</rt></ruby> and <ruby>over<rt>ruby</rt></ruby>\n"),
+        "{vtt}"
+    );
+    let srt = convert("srt");
+    assert!(srt.contains("\n漢字(かんじ) and over(ruby)\n"), "{srt}");
+    let (_, r) = check_json(&wild("markup.vtt"), &[]);
+    assert!(
+        r.findings.iter().all(|f| f.rule != "unsupported-tags"),
+        "{:?}",
+        r.findings
+    );
 }
