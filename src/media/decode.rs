@@ -46,7 +46,17 @@ pub enum DecodeError {
     Ffmpeg(String),
     #[error("no audio could be decoded ({0})")]
     Nothing(String),
+    #[error(
+        "the audio claims a sample rate of {0} Hz, which no real audio has (speech needs {min} Hz or more); the header is damaged: re-encode the audio",
+        min = MIN_RATE
+    )]
+    BadRate(u32),
 }
+
+/// Rates outside this range are a damaged header, not audio: speech needs
+/// 4 kHz of bandwidth at least, and no format goes past 768 kHz.
+const MIN_RATE: u32 = 4_000;
+const MAX_RATE: u32 = 768_000;
 
 /// What the decode saw, besides the samples.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -135,6 +145,9 @@ fn with_symphonia(
         };
         let rate = buf.spec().rate();
         if out.rate == 0 {
+            if !(MIN_RATE..=MAX_RATE).contains(&rate) {
+                return Err(DecodeError::BadRate(rate));
+            }
             out.rate = rate;
         } else if rate != out.rate {
             // A mid-stream rate change would break the timeline; treat as lost.
@@ -170,7 +183,10 @@ fn with_symphonia(
         // Where this packet belongs: pad over lost packets (more than 20 ms).
         if let Some(at) = secs(time_base, packet.pts.get() as f64).map(|t| t - priming) {
             let want = (at * f64::from(rate)).round().max(0.0) as u64;
-            if want > out.samples + u64::from(rate / 50) {
+            // A timestamp hours past the audio is a damaged packet, not a
+            // gap to fill with silence (that could be terabytes).
+            let plausible = want - out.samples.min(want) < u64::from(rate) * 3600;
+            if plausible && want > out.samples + u64::from(rate / 50) {
                 let gap = vec![0.0; (want - out.samples) as usize];
                 sink(rate, &gap);
                 out.samples = want;

@@ -162,6 +162,15 @@ pub(crate) fn audio_gap(p: &AudioCodecParameters) -> Option<String> {
         .map(|_| format!("{name} audio cannot be decoded by symphonia; {SAFE}"))
 }
 
+/// The rate the audio plays at. Opus always decodes at 48 kHz: the rate
+/// in its header (and so in an MKV track's) is the encoder's input rate.
+fn output_rate(p: &AudioCodecParameters) -> Option<u32> {
+    if p.codec == acodec::CODEC_ID_OPUS {
+        return Some(48_000);
+    }
+    p.sample_rate
+}
+
 fn ms(tb: Option<TimeBase>, ts: symphonia::core::units::Timestamp) -> Option<i64> {
     tb?.calc_time(ts).map(|t| t.as_millis() as i64)
 }
@@ -174,7 +183,25 @@ pub(crate) fn track_duration_ms(t: &Track) -> Option<i64> {
 
 /// Probe a clip. Header-only unless `deep`.
 pub fn probe(path: &Path, deep: bool, progress: &dyn Progress) -> Result<ClipInfo, ProbeError> {
-    let mut fmt = open(path)?;
+    probe_reader(open(path)?, deep, progress)
+}
+
+/// Probe media held in memory, as if read from a file with extension `ext`
+/// (the fuzz target's way in: any bytes give a result or an error).
+pub fn probe_bytes(data: Vec<u8>, ext: Option<&str>, deep: bool) -> Result<ClipInfo, ProbeError> {
+    let source = Box::new(std::io::Cursor::new(data));
+    probe_reader(
+        super::open_source(source, ext)?,
+        deep,
+        &crate::progress::Quiet,
+    )
+}
+
+fn probe_reader(
+    mut fmt: Box<dyn FormatReader>,
+    deep: bool,
+    progress: &dyn Progress,
+) -> Result<ClipInfo, ProbeError> {
     let mut info = ClipInfo {
         container: fmt.format_info().short_name.to_string(),
         duration_ms: fmt.tracks().iter().filter_map(track_duration_ms).max(),
@@ -197,7 +224,7 @@ pub fn probe(path: &Path, deep: bool, progress: &dyn Progress) -> Result<ClipInf
                 }
                 info.audio.push(AudioTrack {
                     codec: audio_codec_name(p),
-                    sample_rate: p.sample_rate,
+                    sample_rate: output_rate(p),
                     channels: p.channels.as_ref().map(|c| c.count() as u32),
                     language: t.language.clone().filter(|l| !l.is_empty() && l != "und"),
                     loudness_lufs: None,
@@ -414,6 +441,8 @@ struct Loudness {
     meter: Option<EbuR128>,
     planes: Vec<Vec<f32>>,
     failed: bool,
+    /// The decoded audio's rate or channels are no real audio's.
+    bad_header: bool,
 }
 
 impl Loudness {
@@ -429,10 +458,14 @@ impl Loudness {
             meter: None,
             planes: Vec::new(),
             failed: false,
+            bad_header: false,
         }
     }
 
     fn decode(&mut self, packet: &symphonia::core::packet::Packet, problems: &mut Vec<Problem>) {
+        if self.bad_header {
+            return;
+        }
         match self.decoder.decode(packet) {
             Ok(buf) => {
                 if buf.frames() == 0 {
@@ -441,10 +474,27 @@ impl Loudness {
                 let spec = buf.spec();
                 let (channels, rate) = (spec.channels().count() as u32, spec.rate());
                 buf.copy_to_vecs_planar::<f32>(&mut self.planes);
-                let meter = self.meter.get_or_insert_with(|| {
-                    EbuR128::new(channels, rate, Mode::I | Mode::TRUE_PEAK)
-                        .expect("valid channel count and rate")
-                });
+                if self.meter.is_none() {
+                    // The rate and channel count come from the file's header:
+                    // any value may be there, and the meter takes only real ones.
+                    match EbuR128::new(channels, rate, Mode::I | Mode::TRUE_PEAK) {
+                        Ok(m) => self.meter = Some(m),
+                        Err(e) => {
+                            self.bad_header = true;
+                            problems.push(Problem {
+                                kind: ProblemKind::DecodeError,
+                                message: format!(
+                                    "the audio header claims {channels} channel(s) at {rate} Hz, which cannot be measured ({e:?}); the header is damaged, re-encode the audio"
+                                ),
+                                at_ms: None,
+                            });
+                            return;
+                        }
+                    }
+                }
+                let Some(meter) = self.meter.as_mut() else {
+                    return;
+                };
                 let planes: Vec<&[f32]> = self.planes.iter().map(|p| p.as_slice()).collect();
                 let _ = meter.add_frames_planar_f32(&planes);
             }
