@@ -677,7 +677,12 @@ impl Judging<'_> {
         let range = (self.clip_ms + span).min(2.0 * self.max_offset_ms);
         let offsets = (range / (2.0 * ONSET_TOL_MS)).max(1.0);
         let n = self.spans.len() as f64;
-        let boundaries = if parts > 1 { n * n } else { 1.0 };
+        // A part's one or two boundaries; n choices each bounds them.
+        let boundaries = match (parts, first == 0 || last + 1 == self.spans.len()) {
+            (1, _) => 1.0,
+            (_, true) => n,
+            (_, false) => n * n,
+        };
         let trials = offsets * self.ratio_trials * boundaries;
         let k = self.onsets.hits(cues, ratio, offset);
         let (evidence, evidence_max) = self.onsets.evidence(k, cues.len(), trials);
