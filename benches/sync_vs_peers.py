@@ -64,7 +64,8 @@ def read_starts(path):
 
 def command(tool, clip, sub, out):
     if tool == "screenkit":
-        return [SCREENKIT, "-q", "sync", sub, "--to", clip, "-o", out, "--json"]
+        # --json, not -q: -q silences the JSON too.
+        return [SCREENKIT, "sync", sub, "--to", clip, "-o", out, "--json"]
     if tool == "alass":
         return ["alass-cli", clip, sub, out]
     if tool == "ffsubsync":
