@@ -1115,6 +1115,15 @@ mod tests {
     }
 
     #[test]
+    fn binomial_tails_match_by_hand() {
+        // P(X >= 2), n = 3, p = 0.5: 4 of 8.
+        assert!((log10_tail(3, 2, 0.5) - 0.5f64.log10()).abs() < 1e-9);
+        // P(X >= n) = p^n.
+        assert!((log10_tail(10, 10, 0.1) + 10.0).abs() < 1e-9);
+        assert_eq!(log10_tail(10, 0, 0.1), 0.0);
+    }
+
+    #[test]
     fn the_ratio_list_has_the_pal_speed_up() {
         let r = fps_ratios();
         assert!(

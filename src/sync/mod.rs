@@ -283,3 +283,18 @@ pub fn sync(track: &Track, speech: &Speech, opts: &Options) -> Result<Outcome, S
         stacked,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::disorder;
+
+    #[test]
+    fn disorder_counts_only_what_the_fit_made() {
+        let before = [(0, 1000), (2000, 3000), (2500, 3500), (5000, 6000)];
+        // Unchanged: the overlap the input had is not the fit's doing.
+        assert_eq!(disorder(&before, &before), (0, 0));
+        // The last cue moved before its neighbour, and the second onto the first.
+        let after = [(0, 1000), (900, 1900), (2500, 3500), (2000, 2400)];
+        assert_eq!(disorder(&before, &after), (1, 1));
+    }
+}
