@@ -9,7 +9,7 @@ reading tail) and a distorted copy of those cues (offset, fps ratio,
 fps+offset, one or two splits, jitter). `truth.json` records what was done.
 
 Needs espeak-ng, ffmpeg and numpy. Usage:
-    python3 benches/sync/make_set.py OUT_DIR [--quick] [--only NAME...]
+    python3 benches/sync/make_set.py OUT_DIR [--quick | --short | --all] [--only NAME...]
     python3 benches/sync/make_set.py --fixtures tests/fixtures/sync
 """
 import argparse
@@ -175,7 +175,11 @@ def distort(rng, cues, kind, clip_ms):
     def fps_of(v):
         return {23.976: 24000 / 1001, 29.97: 30000 / 1001}.get(v, v)
     if kind in ("offset", "jitter"):
-        off = safe(rng.choice((-1, 1)) * rng.uniform(2, 120 if clip_ms < 600000 else 590))
+        # A short clip's track is off by at most half the clip (further and
+        # it would be subtitles for another edit, not a late track).
+        far = 120 if clip_ms < 600000 else 590
+        far = far if clip_ms >= 240000 else max(3, clip_ms / 2000)
+        off = safe(rng.choice((-1, 1)) * rng.uniform(2, far))
         out = [(s - off * 1000, e - off * 1000) for s, e in cues]
         if kind == "jitter":
             out = [(s + j, e + j) for (s, e), j in ((c, rng.uniform(-150, 150)) for c in out)]
@@ -190,8 +194,12 @@ def distort(rng, cues, kind, clip_ms):
     if kind.startswith("split"):
         parts = 2 if kind == "split1" else 3
         n = len(cues)
-        cuts = sorted(rng.sample(range(n // 5, 4 * n // 5), parts - 1))
-        offs = [rng.choice((-1, 1)) * rng.uniform(2, 40) for _ in range(parts)]
+        # Each part keeps at least 8 cues where the track has them (the
+        # same range as n // 5 .. 4n // 5 from 40 cues up).
+        least = min(8, n // (parts + 1))
+        cuts = sorted(rng.sample(range(max(n // 5, least), min(4 * n // 5, n - least)), parts - 1))
+        far = 40 if clip_ms >= 240000 else max(3, clip_ms / 4000)
+        offs = [rng.choice((-1, 1)) * rng.uniform(2, far) for _ in range(parts)]
         # Keep parts apart enough that the edit is a real re-edit (>= 1.5 s difference).
         for i in range(1, parts):
             if abs(offs[i] - offs[i - 1]) < 1.5:
@@ -226,6 +234,29 @@ CASES = [
     ("jitter-clean-wav", 4, ".wav", None, None, "jitter"),
     ("jitter-10db-music-mp4", 4, ".mp4", 10, "music", "jitter"),
     ("long-60min-fps+offset-10db-mp4", 60, ".mp4", 10, "pink", "fps+offset"),
+]
+
+# The clips screened at events are short (trailers, web clips, deleted
+# scenes): 20 s to 3 min, 5 to 30 cues. Minutes are fractional here; the
+# ones with fewer than 8 cues are below what can be judged and should be
+# refused with advice, not synced.
+SHORT = [
+    ("s-offset-clean-flac", 1, ".flac", None, None, "offset"),
+    ("s-fps-clean-flac", 1, ".flac", None, None, "fps"),
+    ("s-jitter-clean-flac", 1, ".flac", None, None, "jitter"),
+    ("s-offset-20db-pink-wav", 2, ".wav", 20, "pink", "offset"),
+    ("s-jitter-20db-pink-wav", 2, ".wav", 20, "pink", "jitter"),
+    ("s-split1-20db-pink-wav", 2, ".wav", 20, "pink", "split1"),
+    ("s-split1-10db-pink-ogg", 2, ".ogg", 10, "pink", "split1"),
+    ("s-fps+offset-10db-pink-ogg", 2, ".ogg", 10, "pink", "fps+offset"),
+    ("s-split1-5db-music-mp4", 3, ".mp4", 5, "music", "split1"),
+    ("s-offset-5db-music-mp4", 3, ".mp4", 5, "music", "offset"),
+    ("s-fps-10db-music-flac", 3, ".flac", 10, "music", "fps"),
+    ("s-offset-clean-30s-wav", 0.5, ".wav", None, None, "offset"),
+    ("s-offset-10db-music-30s-ogg", 0.5, ".ogg", 10, "music", "offset"),
+    ("s-offset-clean-20s-flac", 1 / 3, ".flac", None, None, "offset"),
+    ("s-jitter-20db-white-45s-mp4", 0.75, ".mp4", 20, "white", "jitter"),
+    ("s-fps+offset-clean-90s-ogg", 1.5, ".ogg", None, None, "fps+offset"),
 ]
 
 # Small committed fixtures for the integration tests: audio only, low bitrate.
@@ -264,6 +295,8 @@ def main():
     ap.add_argument("out", nargs="?")
     ap.add_argument("--fixtures", metavar="DIR")
     ap.add_argument("--quick", action="store_true", help="skip the 60-minute clip")
+    ap.add_argument("--short", action="store_true", help="only the short clips (20 s to 3 min)")
+    ap.add_argument("--all", action="store_true", help="the short clips as well as the others")
     ap.add_argument("--only", nargs="*")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -276,7 +309,11 @@ def main():
             ap.error("OUT_DIR or --fixtures DIR")
         path = os.path.join(a.out, "truth.json")
         truth = json.load(open(path)) if a.only and os.path.exists(path) else {}
-        for i, (name, minutes, ext, snr, bed, kind) in enumerate(CASES):
+        cases = list(enumerate(CASES)) if not a.short else []
+        if a.short or a.all:
+            # Seeds after the long cases', so adding a short case changes no other.
+            cases += [(100 + i, c) for i, c in enumerate(SHORT)]
+        for i, (name, minutes, ext, snr, bed, kind) in cases:
             if (a.quick and minutes > 10) or (a.only and name not in a.only):
                 continue
             print(f"making {name}", file=sys.stderr)

@@ -14,7 +14,7 @@ use crate::subtitle::read_path;
 use crate::subtitle::write::to_srt;
 use crate::sync::align::Options;
 use crate::sync::speech::Speech;
-use crate::sync::{Outcome, SyncError, confidence, sync, track_speech};
+use crate::sync::{Outcome, SyncError, sync, track_speech};
 use std::path::Path;
 
 pub fn run(args: &SyncArgs, p: &Printer) -> Exit {
@@ -138,7 +138,7 @@ fn fill(report: &mut SyncReport, out: &Outcome) {
                 from: cue(part.first).start.srt(),
                 to: cue(part.last).end.srt(),
                 offset_ms: part.offset_ms.round() as i64,
-                confidence: (confidence(part.z) * 1000.0).round() / 1000.0,
+                confidence: (part.confidence() * 1000.0).round() / 1000.0,
             }
         })
         .collect();

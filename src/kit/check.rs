@@ -17,9 +17,8 @@ use crate::media::probe::ClipInfo;
 use crate::media::probe::{ProblemKind, probe_listening};
 use crate::progress::Progress;
 use crate::subtitle::{Track, read_path};
-use crate::sync::SpeechTap;
-use crate::sync::align::Options as SyncOptions;
 use crate::sync::speech::Speech;
+use crate::sync::{SpeechTap, Verdict};
 use crate::tomlpos::Step;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -278,7 +277,7 @@ pub fn check_kit(
                 );
                 let speech = heard.get(&media).and_then(|h| h.1.as_ref());
                 if let (true, Some(speech)) = (decodable, speech) {
-                    findings.extend(sync_finding(speech, &track));
+                    findings.extend(sync_finding(&media, speech, &track));
                 }
                 files.push(KitFile {
                     path: subs,
@@ -456,32 +455,36 @@ fn placeholders(kit: &Kit) -> Vec<Finding> {
         .collect()
 }
 
-/// Fewer cues than this cannot make a trusted fit, so are not judged.
-const SYNC_MIN_CUES: usize = 8;
-/// Subtitles may lead or trail speech a little by design.
-const SYNC_SLACK_MS: f64 = 250.0;
-
 /// An `out-of-sync` warning when a trusted sync would move the cues: by
-/// more than the slack, by a frame-rate ratio, or in parts.
-fn sync_finding(speech: &Speech, track: &Track) -> Option<Finding> {
-    if track.cues.len() < SYNC_MIN_CUES {
-        return None;
-    }
-    let opts = SyncOptions {
-        max_offset_ms: 600_000,
-        splits: true,
-        any_ratio: true,
+/// more than the slack, by a frame-rate ratio, or in parts; an `info` when
+/// the track is too short for this clip to judge.
+fn sync_finding(media: &Path, speech: &Speech, track: &Track) -> Option<Finding> {
+    let line = track.cues.first().map_or(1, |c| c.time_line);
+    let out = match crate::sync::judge(track, speech) {
+        Verdict::OutOfSync(out) => out,
+        Verdict::TooShort { cues } => {
+            let clip = media.file_name().map_or_else(
+                || media.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            return Some(finding(
+                Rule::OutOfSync,
+                Severity::Info,
+                line,
+                format!(
+                    "not checked against the speech of clip '{clip}': {cues} cue(s) are too few to judge sync in this clip; to check it, {}",
+                    crate::sync::SHORT_TRACK_HELP
+                ),
+            ));
+        }
+        Verdict::InSync(_) | Verdict::Unsure(_) | Verdict::Nothing => return None,
     };
-    let out = crate::sync::sync(track, speech, &opts).ok()?;
     let fit = &out.fit;
     let worst = fit
         .parts
         .iter()
         .map(|p| p.offset_ms)
         .max_by(|a, b| a.abs().total_cmp(&b.abs()))?;
-    if !out.accepted || (fit.ratio == 1.0 && fit.parts.len() == 1 && worst.abs() <= SYNC_SLACK_MS) {
-        return None;
-    }
     let what = match (fit.fps, fit.parts.len()) {
         (Some((a, b)), _) => format!("timed for {a} fps video but the clip plays at {b}"),
         (None, n) if fit.ratio != 1.0 => {
@@ -496,7 +499,6 @@ fn sync_finding(speech: &Speech, track: &Track) -> Option<Finding> {
         (None, 1) => format!("{:.3} s early for the clip's speech", worst / 1000.0),
         (None, n) => format!("in {n} parts with different offsets (a re-edit?)"),
     };
-    let line = track.cues.first().map_or(1, |c| c.time_line);
     Some(finding(
         Rule::OutOfSync,
         Severity::Warning,

@@ -46,7 +46,17 @@ pub enum DecodeError {
     Ffmpeg(String),
     #[error("no audio could be decoded ({0})")]
     Nothing(String),
+    #[error(
+        "the audio claims a sample rate of {0} Hz, which no real audio has (speech needs {min} Hz or more); the header is damaged: re-encode the audio",
+        min = MIN_RATE
+    )]
+    BadRate(u32),
 }
+
+/// Rates outside this range are a damaged header, not audio: speech needs
+/// 4 kHz of bandwidth at least, and no format goes past 768 kHz.
+const MIN_RATE: u32 = 4_000;
+const MAX_RATE: u32 = 768_000;
 
 /// What the decode saw, besides the samples.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -106,7 +116,7 @@ fn with_symphonia(
         }
         match dec.decode(&packet) {
             Ok(buf) => {
-                if let Some(at) = line.push(&buf, packet.pts.get(), sink) {
+                if let Some(at) = line.push(&buf, packet.pts.get(), sink)? {
                     progress.advance(at);
                 }
             }
@@ -227,13 +237,16 @@ impl Timeline {
         buf: &GenericAudioBufferRef,
         pts: i64,
         sink: &mut dyn FnMut(u32, &[f32]),
-    ) -> Option<i64> {
+    ) -> Result<Option<i64>, DecodeError> {
         let rate = buf.spec().rate();
         if self.out.rate == 0 {
+            if !(MIN_RATE..=MAX_RATE).contains(&rate) {
+                return Err(DecodeError::BadRate(rate));
+            }
             self.out.rate = rate;
         } else if rate != self.out.rate {
             self.out.bad_packets += 1;
-            return None;
+            return Ok(None);
         }
         let frames = buf.frames();
         let left = self
@@ -269,7 +282,10 @@ impl Timeline {
         });
         if let Some(at) = at {
             let want = (at * f64::from(rate)).round().max(0.0) as u64;
-            if want > self.out.samples + u64::from(rate / 50) {
+            // A timestamp hours past the audio is a damaged packet, not a
+            // gap to fill with silence (that could be terabytes).
+            let plausible = want - self.out.samples.min(want) < u64::from(rate) * 3600;
+            if plausible && want > self.out.samples + u64::from(rate / 50) {
                 let gap = vec![0.0; (want - self.out.samples) as usize];
                 sink(rate, &gap);
                 self.out.samples = want;
@@ -277,7 +293,7 @@ impl Timeline {
         }
         sink(rate, &self.mono);
         self.out.samples += frames as u64;
-        at.map(|t| (t * 1000.0) as i64)
+        Ok(at.map(|t| (t * 1000.0) as i64))
     }
 }
 

@@ -46,9 +46,18 @@ pub(crate) fn open(path: &Path) -> Result<Box<dyn FormatReader>, ProbeError> {
         )));
     }
     let file = File::open(path)?;
-    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+    let ext = path.extension().and_then(|e| e.to_str());
+    open_source(Box::new(file), ext)
+}
+
+/// A reader over any media source, with the file extension as a hint.
+pub(crate) fn open_source(
+    source: Box<dyn symphonia::core::io::MediaSource>,
+    ext: Option<&str>,
+) -> Result<Box<dyn FormatReader>, ProbeError> {
+    let mss = MediaSourceStream::new(source, Default::default());
     let mut hint = Hint::new();
-    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+    if let Some(ext) = ext {
         hint.with_extension(ext);
     }
     symphonia::default::get_probe()

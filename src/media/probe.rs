@@ -163,6 +163,15 @@ pub(crate) fn audio_gap(p: &AudioCodecParameters) -> Option<String> {
         .map(|_| format!("{name} audio cannot be decoded by symphonia; {SAFE}"))
 }
 
+/// The rate the audio plays at. Opus always decodes at 48 kHz: the rate
+/// in its header (and so in an MKV track's) is the encoder's input rate.
+fn output_rate(p: &AudioCodecParameters) -> Option<u32> {
+    if p.codec == acodec::CODEC_ID_OPUS {
+        return Some(48_000);
+    }
+    p.sample_rate
+}
+
 fn ms(tb: Option<TimeBase>, ts: symphonia::core::units::Timestamp) -> Option<i64> {
     tb?.calc_time(ts).map(|t| t.as_millis() as i64)
 }
@@ -179,7 +188,7 @@ pub type AudioTap<'a> = &'a mut dyn FnMut(u32, &[f32]);
 
 /// Probe a clip. Header-only unless `deep`.
 pub fn probe(path: &Path, deep: bool, progress: &dyn Progress) -> Result<ClipInfo, ProbeError> {
-    probe_with(path, deep, progress, None)
+    probe_with(open(path)?, Some(path), deep, progress, None)
 }
 
 /// A deep probe that also hands the analysed audio track to `tap` while it
@@ -190,16 +199,31 @@ pub fn probe_listening(
     progress: &dyn Progress,
     tap: AudioTap,
 ) -> Result<ClipInfo, ProbeError> {
-    probe_with(path, true, progress, Some(tap))
+    probe_with(open(path)?, Some(path), true, progress, Some(tap))
 }
 
+/// Probe media held in memory, as if read from a file with extension `ext`
+/// (the fuzz target's way in: any bytes give a result or an error).
+pub fn probe_bytes(data: Vec<u8>, ext: Option<&str>, deep: bool) -> Result<ClipInfo, ProbeError> {
+    let source = Box::new(std::io::Cursor::new(data));
+    probe_with(
+        super::open_source(source, ext)?,
+        None,
+        deep,
+        &crate::progress::Quiet,
+        None,
+    )
+}
+
+/// `path` is where the media came from, when it is a file: the MP4 edit
+/// list the tap needs is read from it.
 fn probe_with(
-    path: &Path,
+    mut fmt: Box<dyn FormatReader>,
+    path: Option<&Path>,
     deep: bool,
     progress: &dyn Progress,
     tap: Option<AudioTap>,
 ) -> Result<ClipInfo, ProbeError> {
-    let mut fmt = open(path)?;
     let mut info = ClipInfo {
         container: fmt.format_info().short_name.to_string(),
         duration_ms: fmt.tracks().iter().filter_map(track_duration_ms).max(),
@@ -222,7 +246,7 @@ fn probe_with(
                 }
                 info.audio.push(AudioTrack {
                     codec: audio_codec_name(p),
-                    sample_rate: p.sample_rate,
+                    sample_rate: output_rate(p),
                     channels: p.channels.as_ref().map(|c| c.count() as u32),
                     language: t.language.clone().filter(|l| !l.is_empty() && l != "und"),
                     loudness_lufs: None,
@@ -258,12 +282,13 @@ fn probe_with(
             at_ms: None,
         });
     }
-    let tap = tap.and_then(|sink| {
+    let tap = tap.zip(path).and_then(|(sink, path)| {
         let t = analysed_track(fmt.as_ref(), path).ok()?;
         Some(Tap {
             id: t.id,
             line: Timeline::new(t.time_base, t.priming),
             sink,
+            failed: false,
         })
     });
     scan(
@@ -447,6 +472,7 @@ struct Tap<'a> {
     id: u32,
     line: Timeline,
     sink: AudioTap<'a>,
+    failed: bool,
 }
 
 /// A decoder feeding an EBU R128 meter.
@@ -457,6 +483,8 @@ struct Loudness {
     meter: Option<EbuR128>,
     planes: Vec<Vec<f32>>,
     failed: bool,
+    /// The decoded audio's rate or channels are no real audio's.
+    bad_header: bool,
 }
 
 impl Loudness {
@@ -472,6 +500,7 @@ impl Loudness {
             meter: None,
             planes: Vec::new(),
             failed: false,
+            bad_header: false,
         }
     }
 
@@ -481,21 +510,42 @@ impl Loudness {
         problems: &mut Vec<Problem>,
         tap: Option<&mut Tap>,
     ) {
+        if self.bad_header {
+            return;
+        }
         match self.decoder.decode(packet) {
             Ok(buf) => {
                 if buf.frames() == 0 {
                     return;
                 }
-                if let Some(t) = tap {
-                    t.line.push(&buf, packet.pts.get(), t.sink);
+                // A rate analysis cannot use ends the tap; the meter says why.
+                if let Some(t) = tap.filter(|t| !t.failed) {
+                    t.failed = t.line.push(&buf, packet.pts.get(), t.sink).is_err();
                 }
                 let spec = buf.spec();
                 let (channels, rate) = (spec.channels().count() as u32, spec.rate());
                 buf.copy_to_vecs_planar::<f32>(&mut self.planes);
-                let meter = self.meter.get_or_insert_with(|| {
-                    EbuR128::new(channels, rate, Mode::I | Mode::TRUE_PEAK)
-                        .expect("valid channel count and rate")
-                });
+                if self.meter.is_none() {
+                    // The rate and channel count come from the file's header:
+                    // any value may be there, and the meter takes only real ones.
+                    match EbuR128::new(channels, rate, Mode::I | Mode::TRUE_PEAK) {
+                        Ok(m) => self.meter = Some(m),
+                        Err(e) => {
+                            self.bad_header = true;
+                            problems.push(Problem {
+                                kind: ProblemKind::DecodeError,
+                                message: format!(
+                                    "the audio header claims {channels} channel(s) at {rate} Hz, which cannot be measured ({e:?}); the header is damaged, re-encode the audio"
+                                ),
+                                at_ms: None,
+                            });
+                            return;
+                        }
+                    }
+                }
+                let Some(meter) = self.meter.as_mut() else {
+                    return;
+                };
                 let planes: Vec<&[f32]> = self.planes.iter().map(|p| p.as_slice()).collect();
                 let _ = meter.add_frames_planar_f32(&planes);
             }

@@ -54,6 +54,35 @@ pub struct Part {
     pub offset_ms: f64,
     /// Robust z-score of this part's fit against random offsets.
     pub z: f64,
+    /// How unlikely it is that this many of the part's cue starts land on
+    /// speech onsets by chance, over every placement the search tried:
+    /// −log10 of that chance ([`Onsets::evidence`]).
+    pub evidence: f64,
+    /// The most evidence the part's cues could give on this clip, had every
+    /// cue start landed on an onset: below [`E_ACCEPT`] they cannot be judged.
+    pub evidence_max: f64,
+}
+
+impl Part {
+    /// 0..=1, 0.5 at the acceptance line of whichever test it passes best.
+    pub fn confidence(&self) -> f64 {
+        confidence_z(self.z).max(confidence_e(self.evidence))
+    }
+
+    /// Whether the part stands on its own evidence.
+    fn strong(&self, z: f64, e: f64) -> bool {
+        self.z >= z || self.evidence >= e
+    }
+}
+
+/// Map a z-score to 0..=1: 0 at chance (z ≤ 3), 0.5 at [`Z_ACCEPT`].
+pub fn confidence_z(z: f64) -> f64 {
+    ((z - 3.0) / (2.0 * (Z_ACCEPT - 3.0))).clamp(0.0, 1.0)
+}
+
+/// Map evidence (−log10 of a chance) to 0..=1: 0 at none, 0.5 at [`E_ACCEPT`].
+pub fn confidence_e(e: f64) -> f64 {
+    (e / (2.0 * E_ACCEPT)).clamp(0.0, 1.0)
 }
 
 impl Fit {
@@ -78,6 +107,113 @@ impl Fit {
     pub fn z(&self) -> f64 {
         self.parts.iter().map(|p| p.z).fold(f64::INFINITY, f64::min)
     }
+
+    /// The weakest part's confidence.
+    pub fn confidence(&self) -> f64 {
+        self.parts
+            .iter()
+            .map(Part::confidence)
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// Every part passes one of the two tests.
+    pub fn trusted(&self) -> bool {
+        self.parts.iter().all(|p| p.strong(Z_ACCEPT, E_ACCEPT))
+    }
+
+    /// Every part could be judged by onsets (enough cues for this clip).
+    pub fn judgeable(&self) -> bool {
+        self.parts.iter().all(|p| p.evidence_max >= E_ACCEPT)
+    }
+}
+
+/// Half-width of the window around a speech onset that a cue start must
+/// fall in to count as on it: subtitles are timed by hand to a frame or
+/// two, and jittered tracks are off by up to ±150 ms.
+const ONSET_TOL_MS: f64 = 200.0;
+/// Silence before a rise, for the rise to count as an onset: gaps between
+/// syllables are shorter, gaps between lines longer.
+const ONSET_QUIET_MS: i64 = 200;
+
+/// Where speech starts after a pause, and how much of the clip lies within
+/// [`ONSET_TOL_MS`] of such a start: the chance that a cue start placed at
+/// random lands on one.
+pub struct Onsets {
+    at: Vec<f64>,
+    p0: f64,
+}
+
+impl Onsets {
+    pub fn new(speech: &Speech) -> Onsets {
+        let s = &speech.score;
+        let quiet = (ONSET_QUIET_MS / HOP_MS) as usize;
+        let at: Vec<f64> = (1..s.len())
+            .filter(|&i| {
+                s[i] >= 0.5
+                    && s[i - 1] < 0.5
+                    && s[i.saturating_sub(quiet)..i].iter().sum::<f32>() < 0.3 * quiet as f32
+            })
+            .map(|i| (i as i64 * HOP_MS) as f64)
+            .collect();
+        let len = (s.len() as i64 * HOP_MS) as f64;
+        // The union of the windows, clipped to the clip.
+        let mut covered = 0.0;
+        let mut reach = f64::NEG_INFINITY;
+        for &o in &at {
+            let (a, b) = (
+                (o - ONSET_TOL_MS).max(reach).max(0.0),
+                (o + ONSET_TOL_MS).min(len),
+            );
+            if b > a {
+                covered += b - a;
+            }
+            reach = reach.max(b);
+        }
+        let p0 = if len > 0.0 { covered / len } else { 1.0 };
+        Onsets { at, p0 }
+    }
+
+    fn near(&self, t: f64) -> bool {
+        let i = self.at.partition_point(|&o| o < t - ONSET_TOL_MS);
+        self.at.get(i).is_some_and(|&o| o <= t + ONSET_TOL_MS)
+    }
+
+    /// −log10 of the chance that `trials` independent placements of `n`
+    /// random cue starts put `k` or more on onsets (a binomial tail with a
+    /// Bonferroni bound), and the same for k = n (the most there can be).
+    fn evidence(&self, k: usize, n: usize, trials: f64) -> (f64, f64) {
+        let t = trials.max(1.0).log10();
+        (
+            -log10_tail(n, k, self.p0) - t,
+            -log10_tail(n, n, self.p0) - t,
+        )
+    }
+
+    /// Cue starts of `cues` that land on an onset at `ratio`, `offset`.
+    fn hits(&self, cues: &[Span], ratio: f64, offset: f64) -> usize {
+        cues.iter()
+            .filter(|c| self.near(ratio * c.start + offset))
+            .count()
+    }
+}
+
+/// log10 P(X ≥ k) for X ~ Binomial(n, p).
+fn log10_tail(n: usize, k: usize, p: f64) -> f64 {
+    if k == 0 {
+        return 0.0;
+    }
+    let p = p.clamp(1e-12, 1.0 - 1e-12);
+    let ln_choose = |n: usize, k: usize| -> f64 {
+        (1..=k)
+            .map(|i| ((n - k + i) as f64).ln() - (i as f64).ln())
+            .sum()
+    };
+    let terms: Vec<f64> = (k..=n)
+        .map(|j| ln_choose(n, j) + j as f64 * p.ln() + (n - j) as f64 * (1.0 - p).ln())
+        .collect();
+    let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let sum: f64 = terms.iter().map(|t| (t - top).exp()).sum();
+    ((top + sum.ln()) / std::f64::consts::LN_10).min(0.0)
 }
 
 /// A cue in the input file: start, end, and the gap before it (ms).
@@ -405,6 +541,11 @@ pub struct Options {
 const Z_PART: f64 = 4.0;
 /// The weakest part's z-score must reach this for a fit to be trusted.
 pub const Z_ACCEPT: f64 = 6.0;
+/// Or its onset evidence this much: the (bounded) chance of a wrong fit
+/// getting as many cue starts onto onsets is then under 1 in 1000.
+pub const E_ACCEPT: f64 = 3.0;
+/// A part of a split must reach this much evidence to stay a part (or Z_PART).
+const E_PART: f64 = 2.0;
 
 /// Find the best fit of `cues` (input times, ms) to `speech`.
 pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit> {
@@ -434,6 +575,18 @@ pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit
     ranked.truncate(3);
     let curves: Vec<Curve> = ranked.iter().map(|&(r, _)| cor.curve(&spans, r)).collect();
     let signal = Signal::new(speech);
+    let onsets = Onsets::new(speech);
+    let clip_ms = (speech.score.len() as i64 * HOP_MS) as f64;
+    let judging = Judging {
+        null: &null,
+        ratios: &ratio_list,
+        signal: &signal,
+        onsets: &onsets,
+        spans: &spans,
+        clip_ms,
+        max_offset_ms: opts.max_offset_ms as f64,
+        ratio_trials: ratio_list.len() as f64,
+    };
     let fit = curves
         .iter()
         .map(|c| {
@@ -442,34 +595,35 @@ pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit
                 .find(|(r, _)| *r == c.ratio)
                 .and_then(|(_, p)| *p);
             let parts = place(&signal, &spans, c, opts);
-            judge(&null, &ratio_list, &signal, &spans, c.ratio, parts, fps)
+            judging.judge(c.ratio, parts, fps)
         })
         .max_by(|a, b| {
             a.total(&signal, &spans)
                 .total_cmp(&b.total(&signal, &spans))
         })
         .expect("at least ratio 1");
-    if !opts.any_ratio || fit.z() >= Z_ACCEPT {
+    if !opts.any_ratio || fit.trusted() {
         return Some(fit);
     }
     // No common ratio fits: search the others, coarsely, then refine.
     let coarse = Correlator::new(speech, opts.max_offset_ms, 5);
-    let Some(found) = ratio_grid(&coarse, &cor, &spans) else {
+    let Some((found, tried)) = ratio_grid(&coarse, &cor, &spans) else {
         return Some(fit);
     };
     let parts = place(&signal, &spans, &found, opts);
     let mut with_found = ratio_list.clone();
     with_found.push(found.ratio);
-    let other = judge(
-        &null,
-        &with_found,
-        &signal,
-        &spans,
-        found.ratio,
-        parts,
-        None,
-    );
-    Some(if other.z() > fit.z() { other } else { fit })
+    let other = Judging {
+        ratios: &with_found,
+        ratio_trials: (ratio_list.len() + tried) as f64,
+        ..judging
+    }
+    .judge(found.ratio, parts, None);
+    Some(if other.confidence() > fit.confidence() {
+        other
+    } else {
+        fit
+    })
 }
 
 /// Parts (split or not) with offsets refined to the millisecond.
@@ -497,57 +651,96 @@ fn place(
         .collect()
 }
 
-/// Each part's z-score; parts too weak to stand alone are merged.
-fn judge(
-    rank: &Correlator,
-    ratios: &[f64],
-    signal: &Signal,
-    spans: &[Span],
-    ratio: f64,
-    parts: Vec<(usize, usize, f64)>,
-    fps: Option<(&'static str, &'static str)>,
-) -> Fit {
-    let mut parts: Vec<Part> = parts
-        .into_iter()
-        .map(|(first, last, offset)| Part {
+/// What judging a fit needs: the null for z-scores, the onsets for
+/// evidence, and how many placements the search tried.
+#[derive(Clone, Copy)]
+struct Judging<'a> {
+    null: &'a Correlator,
+    ratios: &'a [f64],
+    signal: &'a Signal,
+    onsets: &'a Onsets,
+    spans: &'a [Span],
+    clip_ms: f64,
+    max_offset_ms: f64,
+    /// Ratios searched (each is another chance for a wrong fit).
+    ratio_trials: f64,
+}
+
+impl Judging<'_> {
+    /// A part's z-score and onset evidence. The trials bound the search:
+    /// every distinct offset (windows of 2 × ONSET_TOL_MS over the range
+    /// where the cues overlap the clip), every ratio, and for a part of a
+    /// split every place its boundaries could have gone.
+    fn part(&self, first: usize, last: usize, ratio: f64, offset: f64, parts: usize) -> Part {
+        let cues = &self.spans[first..=last];
+        let span = ratio * (cues.last().map_or(0.0, |c| c.end) - cues[0].start);
+        let range = (self.clip_ms + span).min(2.0 * self.max_offset_ms);
+        let offsets = (range / (2.0 * ONSET_TOL_MS)).max(1.0);
+        let n = self.spans.len() as f64;
+        // A part's one or two boundaries; n choices each bounds them.
+        let boundaries = match (parts, first == 0 || last + 1 == self.spans.len()) {
+            (1, _) => 1.0,
+            (_, true) => n,
+            (_, false) => n * n,
+        };
+        let trials = offsets * self.ratio_trials * boundaries;
+        let k = self.onsets.hits(cues, ratio, offset);
+        let (evidence, evidence_max) = self.onsets.evidence(k, cues.len(), trials);
+        Part {
             first,
             last,
             offset_ms: offset,
-            z: null_z(rank, &spans[first..=last], ratios),
-        })
-        .collect();
-    // A part that cannot stand on its own evidence is not a split: give its
-    // cues to the neighbour that fits them better, and judge again.
-    while parts.len() > 1 {
-        let Some(w) = (0..parts.len())
-            .filter(|&i| parts[i].z < Z_PART)
-            .min_by(|&a, &b| parts[a].z.total_cmp(&parts[b].z))
-        else {
-            break;
-        };
-        let weak = parts.remove(w);
-        let cues = &spans[weak.first..=weak.last];
-        let score = |p: &Part| signal.part_score(cues, ratio, p.offset_ms);
-        let into = match (w.checked_sub(1), (w < parts.len()).then_some(w)) {
-            (Some(a), Some(b)) if score(&parts[b]) > score(&parts[a]) => b,
-            (Some(a), _) => a,
-            (None, Some(b)) => b,
-            (None, None) => unreachable!("more than one part"),
-        };
-        let p = &mut parts[into];
-        p.first = p.first.min(weak.first);
-        p.last = p.last.max(weak.last);
-        let cues = &spans[p.first..=p.last];
-        p.offset_ms = refine(signal, cues, ratio, p.offset_ms);
-        p.z = null_z(rank, cues, ratios);
+            z: null_z(self.null, cues, self.ratios),
+            evidence,
+            evidence_max,
+        }
     }
-    Fit { ratio, fps, parts }
+
+    /// Each part judged; parts too weak to stand alone are merged.
+    fn judge(
+        &self,
+        ratio: f64,
+        parts: Vec<(usize, usize, f64)>,
+        fps: Option<(&'static str, &'static str)>,
+    ) -> Fit {
+        let count = parts.len();
+        let mut parts: Vec<Part> = parts
+            .into_iter()
+            .map(|(first, last, offset)| self.part(first, last, ratio, offset, count))
+            .collect();
+        // A part that cannot stand on its own evidence is not a split: give
+        // its cues to the neighbour that fits them better, and judge again.
+        while parts.len() > 1 {
+            let Some(w) = (0..parts.len())
+                .filter(|&i| !parts[i].strong(Z_PART, E_PART))
+                .min_by(|&a, &b| parts[a].confidence().total_cmp(&parts[b].confidence()))
+            else {
+                break;
+            };
+            let weak = parts.remove(w);
+            let cues = &self.spans[weak.first..=weak.last];
+            let score = |p: &Part| self.signal.part_score(cues, ratio, p.offset_ms);
+            let into = match (w.checked_sub(1), (w < parts.len()).then_some(w)) {
+                (Some(a), Some(b)) if score(&parts[b]) > score(&parts[a]) => b,
+                (Some(a), _) => a,
+                (None, Some(b)) => b,
+                (None, None) => unreachable!("more than one part"),
+            };
+            let p = &parts[into];
+            let (first, last) = (p.first.min(weak.first), p.last.max(weak.last));
+            let offset = refine(self.signal, &self.spans[first..=last], ratio, p.offset_ms);
+            let count = parts.len();
+            parts[into] = self.part(first, last, ratio, offset, count);
+        }
+        Fit { ratio, fps, parts }
+    }
 }
 
 /// Ratios 0.9–1.11 (a sped-up or slowed-down copy) on coarse frames, in
 /// steps small enough that the cues drift under 0.25 s over the file; the
 /// best is then sharpened on fine frames by halving the step.
-fn ratio_grid(coarse: &Correlator, fine: &Correlator, spans: &[Span]) -> Option<Curve> {
+/// Also says how many ratios the grid tried.
+fn ratio_grid(coarse: &Correlator, fine: &Correlator, spans: &[Span]) -> Option<(Curve, usize)> {
     let span_ms = spans.iter().map(|c| c.end).fold(0.0, f64::max) - spans.first()?.start;
     let step = (250.0 / span_ms.max(1.0)).clamp(1e-5, 0.01);
     let (lo, hi) = (0.9f64, 1.0 / 0.9);
@@ -574,7 +767,7 @@ fn ratio_grid(coarse: &Correlator, fine: &Correlator, spans: &[Span]) -> Option<
         }
         s /= 2.0;
     }
-    Some(best)
+    Some((best, n + 11))
 }
 
 /// Move a cue across a split when the Viterbi pass left it on the wrong
@@ -919,6 +1112,15 @@ mod tests {
         let (_, other) = scene(60, 5);
         let fit = align(&cues, &other, &opts()).unwrap();
         assert!(fit.z() < 6.0, "{fit:?}");
+    }
+
+    #[test]
+    fn binomial_tails_match_by_hand() {
+        // P(X >= 2), n = 3, p = 0.5: 4 of 8.
+        assert!((log10_tail(3, 2, 0.5) - 0.5f64.log10()).abs() < 1e-9);
+        // P(X >= n) = p^n.
+        assert!((log10_tail(10, 10, 0.1) + 10.0).abs() < 1e-9);
+        assert_eq!(log10_tail(10, 0, 0.1), 0.0);
     }
 
     #[test]

@@ -4,9 +4,13 @@
 //! `speech` turns audio into a score per 10 ms, `align` fits
 //! t' = ratio × t + offset (with per-part offsets) to it, and this module
 //! judges the fit: it never hands back a confident wrong answer. A fit is
-//! accepted only when every part stands well clear of the same cues at
-//! random offsets (robust z-score ≥ [`Z_ACCEPT`]); unrelated audio, music
-//! and subtitles for another clip score far lower.
+//! accepted only when every part passes one of two tests: it stands well
+//! clear of the same cues at random offsets (robust z-score ≥
+//! [`Z_ACCEPT`], the test that long tracks pass), or so many of its cue
+//! starts land on speech onsets that chance, over every placement the
+//! search tried, would do so less than once in 1000 times (evidence ≥
+//! [`E_ACCEPT`], the test that short tracks pass). A fit that would put
+//! cues out of order or newly stack them is not written either.
 
 pub mod align;
 pub mod speech;
@@ -15,7 +19,7 @@ use crate::media::decode::{DecodeError, Decoded, Decoder, decode_mono};
 use crate::progress::Progress;
 use crate::subtitle::Track;
 use crate::time::Timestamp;
-pub use align::Z_ACCEPT;
+pub use align::{E_ACCEPT, Z_ACCEPT};
 use align::{Fit, Options};
 use speech::{Detector, HOP_MS, Speech};
 use std::path::Path;
@@ -26,7 +30,12 @@ const MIN_SPEECH_SHARE: f64 = 0.01;
 
 /// Below this many cues an untrusted fit is blamed on too few cues rather
 /// than on the audio: a handful of cues can line up with any speech.
+/// Above it, whether there are enough depends on the clip (how often its
+/// speech starts after a pause): `Part::evidence_max` says.
 const FEW_CUES: usize = 5;
+
+/// What helps when a track is too short to judge, for `sync` and `check`.
+pub const SHORT_TRACK_HELP: &str = "sync to a correctly timed track instead (--to REF.srt), narrow the search when you know the track is off by little (--max-offset 20s), sync a longer excerpt of the same film, or give two anchors by hand (retime --map)";
 
 /// Silence a reference track's mask runs on past its last cue, so that a
 /// fit may move the cues a little later than the reference ends.
@@ -130,6 +139,11 @@ pub struct Outcome {
     pub track: Track,
     /// 1-based positions of cues the fit puts before 00:00:00,000.
     pub negative: Vec<usize>,
+    /// Neighbouring cues (in file order) that the fit puts out of order,
+    /// and that it makes overlap, where the input had them in order and
+    /// apart: a split that moved one part over another.
+    pub reordered: usize,
+    pub stacked: usize,
 }
 
 /// Why sync gave no fit at all.
@@ -147,23 +161,32 @@ pub enum SyncError {
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 pub enum Untrusted {
     #[error(
-        "not trusted: {cues} cue(s) are too few to tell a real fit from chance (confidence {confidence:.2})"
+        "not trusted: {cues} cue(s) are too few to tell a real fit from chance in this clip (confidence {confidence:.2}); to sync it, {}",
+        SHORT_TRACK_HELP
     )]
     TooFewCues { cues: usize, confidence: f64 },
     #[error(
-        "not trusted: confidence {confidence:.2} is below {:.2} (the cues fit this audio little better than at random offsets; are these subtitles for another clip, or is the audio music only?)",
-        crate::sync::confidence(Z_ACCEPT)
+        "not trusted: confidence {confidence:.2} is below 0.50 (the cues fit this audio little better than at random offsets; are these subtitles for another clip, or is the audio music only?)"
     )]
     LowConfidence { confidence: f64 },
+    #[error(
+        "not trusted: the fit would put {reordered} pair(s) of neighbouring cues out of order and newly overlap {stacked} pair(s) (parts moved over each other: does the clip repeat itself, or is this another edit?)"
+    )]
+    Disorder { reordered: usize, stacked: usize },
 }
 
 impl Outcome {
     /// `None` when the fit is trusted; otherwise why not.
     pub fn untrusted(&self) -> Option<Untrusted> {
         let confidence = self.confidence;
+        let trusted = self.fit.trusted();
         match () {
-            _ if self.accepted => None,
-            _ if self.cues < FEW_CUES => Some(Untrusted::TooFewCues {
+            _ if trusted && self.reordered + self.stacked > 0 => Some(Untrusted::Disorder {
+                reordered: self.reordered,
+                stacked: self.stacked,
+            }),
+            _ if trusted => None,
+            _ if self.cues < FEW_CUES || !self.fit.judgeable() => Some(Untrusted::TooFewCues {
                 cues: self.cues,
                 confidence,
             }),
@@ -172,9 +195,72 @@ impl Outcome {
     }
 }
 
-/// Map a z-score to 0..=1: 0 at chance (z ≤ 3), 0.5 at the acceptance line.
-pub fn confidence(z: f64) -> f64 {
-    ((z - 3.0) / (2.0 * (Z_ACCEPT - 3.0))).clamp(0.0, 1.0)
+/// What `check KIT` makes of a track and its clip's speech.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// A trusted fit that leaves the cues where they are.
+    InSync(Box<Outcome>),
+    /// A trusted fit that moves the cues: by more than the slack, by a
+    /// frame-rate ratio, or in parts.
+    OutOfSync(Box<Outcome>),
+    /// Too few cues (for this clip) to judge either way.
+    TooShort { cues: usize },
+    /// Enough cues, but no fit stands out (or none without disorder).
+    Unsure(Box<Outcome>),
+    /// The clip has no speech (or the track no cues).
+    Nothing,
+}
+
+/// Subtitles may lead or trail speech a little by design.
+const IN_SYNC_SLACK_MS: f64 = 250.0;
+
+/// Judge whether `track` is in sync with `speech`, as `check KIT` reports it.
+pub fn judge(track: &Track, speech: &Speech) -> Verdict {
+    if track.cues.is_empty() {
+        return Verdict::Nothing;
+    }
+    if track.cues.len() < FEW_CUES {
+        return Verdict::TooShort {
+            cues: track.cues.len(),
+        };
+    }
+    let opts = Options {
+        max_offset_ms: 600_000,
+        splits: true,
+        any_ratio: true,
+    };
+    let Ok(out) = sync(track, speech, &opts) else {
+        return Verdict::Nothing;
+    };
+    match out.untrusted() {
+        Some(Untrusted::TooFewCues { cues, .. }) => Verdict::TooShort { cues },
+        Some(_) => Verdict::Unsure(Box::new(out)),
+        None => {
+            let fit = &out.fit;
+            let still = fit.ratio == 1.0
+                && fit.parts.len() == 1
+                && fit.parts[0].offset_ms.abs() <= IN_SYNC_SLACK_MS;
+            if still {
+                Verdict::InSync(Box::new(out))
+            } else {
+                Verdict::OutOfSync(Box::new(out))
+            }
+        }
+    }
+}
+
+/// Pairs of neighbouring cues put out of order, and newly overlapping.
+fn disorder(before: &[(i64, i64)], after: &[(i64, i64)]) -> (usize, usize) {
+    let mut reordered = 0;
+    let mut stacked = 0;
+    for (b, a) in before.windows(2).zip(after.windows(2)) {
+        if a[1].0 < a[0].0 && b[1].0 >= b[0].0 {
+            reordered += 1;
+        } else if a[0].1 > a[1].0 && b[0].1 <= b[1].0 {
+            stacked += 1;
+        }
+    }
+    (reordered, stacked)
 }
 
 /// Cues whose first second (or less) is mostly over speech.
@@ -214,15 +300,37 @@ pub fn sync(track: &Track, speech: &Speech, opts: &Options) -> Result<Outcome, S
         }
     }
     negative.sort_unstable();
-    let z = fit.z();
+    let after: Vec<(i64, i64)> = out
+        .cues
+        .iter()
+        .map(|c| (c.start.ms(), c.end.ms()))
+        .collect();
+    let (reordered, stacked) = disorder(&times, &after);
     Ok(Outcome {
         over_before: over_speech(speech, times.iter().copied()),
-        over_after: over_speech(speech, out.cues.iter().map(|c| (c.start.ms(), c.end.ms()))),
+        over_after: over_speech(speech, after.iter().copied()),
         cues: track.cues.len(),
-        confidence: confidence(z),
-        accepted: z >= Z_ACCEPT,
+        confidence: fit.confidence(),
+        accepted: fit.trusted() && reordered + stacked == 0,
         fit,
         track: out,
         negative,
+        reordered,
+        stacked,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disorder;
+
+    #[test]
+    fn disorder_counts_only_what_the_fit_made() {
+        let before = [(0, 1000), (2000, 3000), (2500, 3500), (5000, 6000)];
+        // Unchanged: the overlap the input had is not the fit's doing.
+        assert_eq!(disorder(&before, &before), (0, 0));
+        // The last cue moved before its neighbour, and the second onto the first.
+        let after = [(0, 1000), (900, 1900), (2500, 3500), (2000, 2400)];
+        assert_eq!(disorder(&before, &after), (1, 1));
+    }
 }

@@ -312,10 +312,23 @@ fn kit_check_warns_when_subtitles_are_off_the_speech() {
         late.as_os_str(),
     ]);
     run.code(0);
+    // Four cues, 800 ms early: too few to judge, which check must say.
+    let short: String = truth.split("\n\n").take(4).collect::<Vec<_>>().join("\n\n") + "\n";
+    std::fs::write(kit.join("short-on-time.srt"), short).unwrap();
+    let run = screenkit([
+        "retime".as_ref(),
+        kit.join("short-on-time.srt").as_os_str(),
+        "--shift".as_ref(),
+        "-0.8s".as_ref(),
+        "-o".as_ref(),
+        kit.join("short.srt").as_os_str(),
+    ]);
+    run.code(0);
+    std::fs::remove_file(kit.join("short-on-time.srt")).unwrap();
     let mut m = String::from(
         "title = \"T\"\ncards = \"cards.toml\"\nrights = \"r\"\n[film]\ntitle = \"F\"\ndirector = \"D\"\nyear = 2009\nlanguages = [\"Mandarin\"]\n[organizer]\nname = \"o\"\ncontact = \"c\"\n",
     );
-    for (id, subs) in [("a", "on-time.srt"), ("b", "late.srt")] {
+    for (id, subs) in [("a", "on-time.srt"), ("b", "late.srt"), ("c", "short.srt")] {
         m.push_str(&format!(
             "[[clip]]\nid = \"{id}\"\ntitle = \"{id}\"\nmedia = \"{}\"\nsubtitles = \"{subs}\"\nminutes = 1\n",
             clip.display()
@@ -325,7 +338,7 @@ fn kit_check_warns_when_subtitles_are_off_the_speech() {
     std::fs::write(kit.join("cards.toml"), "").unwrap();
     let run = screenkit(["check".as_ref(), "--json".as_ref(), kit.as_os_str()]);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let out_of_sync: Vec<(String, String)> = v["files"]
+    let out_of_sync: Vec<(String, String, String)> = v["files"]
         .as_array()
         .unwrap()
         .iter()
@@ -337,13 +350,26 @@ fn kit_check_warns_when_subtitles_are_off_the_speech() {
                 .iter()
                 .filter(|x| x["rule"] == "out-of-sync")
                 .map(move |x| {
-                    assert_eq!(x["severity"], "warning");
-                    (path.clone(), x["message"].as_str().unwrap().to_string())
+                    (
+                        path.clone(),
+                        x["message"].as_str().unwrap().to_string(),
+                        x["severity"].as_str().unwrap().to_string(),
+                    )
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
+    let (info, out_of_sync): (Vec<_>, Vec<_>) =
+        out_of_sync.into_iter().partition(|x| x.2 == "info");
+    assert_eq!(info.len(), 1, "{info:?}");
+    assert!(info[0].0.ends_with("short.srt"), "{info:?}");
+    assert!(
+        info[0].1.contains("'speech-b.ogg'") && info[0].1.contains("too few"),
+        "{info:?}"
+    );
+    assert!(info[0].1.contains("--to REF.srt"), "{info:?}");
     assert_eq!(out_of_sync.len(), 1, "{out_of_sync:?}");
+    assert!(out_of_sync[0].2 == "warning", "{out_of_sync:?}");
     assert!(out_of_sync[0].0.ends_with("late.srt"), "{out_of_sync:?}");
     assert!(out_of_sync[0].1.contains("2.5"), "{out_of_sync:?}");
     assert!(out_of_sync[0].1.contains("late"), "{out_of_sync:?}");

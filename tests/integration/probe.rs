@@ -389,3 +389,47 @@ fn bad_input_exits_2_and_other_clips_still_probe() {
         run.stderr
     );
 }
+
+/// A WAV whose header claims 8 Hz (a damaged header): `probe --deep` said
+/// "valid channel count and rate" and panicked; now it is a problem that
+/// says what to do, and sync refuses the audio with a clear error.
+#[test]
+fn a_header_with_an_impossible_rate_is_a_problem_not_a_panic() {
+    let wav = fixture("media/rate-8hz.wav");
+    let (code, c) = probe(&wav, true);
+    assert_eq!(code, 1, "{:?}", c.problems);
+    assert_eq!(c.audio[0].sample_rate, Some(8));
+    let p = &c.problems[0];
+    assert_eq!(p.kind, "decode-error");
+    assert!(
+        p.message.contains("8 Hz") && p.message.contains("re-encode"),
+        "{}",
+        p.message
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let srt = tmp.path().join("a.srt");
+    std::fs::write(&srt, "1\n00:00:01,000 --> 00:00:02,000\nHi\n").unwrap();
+    let run = screenkit([
+        "sync".as_ref(),
+        srt.as_os_str(),
+        "--to".as_ref(),
+        wav.as_os_str(),
+    ]);
+    run.code(2);
+    assert!(run.stderr.contains("8 Hz"), "{}", run.stderr);
+}
+
+/// Opus always decodes at 48 kHz; the rate in its header is the encoder's
+/// input rate (24 kHz here), which probe used to report.
+#[test]
+fn opus_in_mkv_plays_at_48_khz() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mkv = ffmpeg(
+        tmp.path(),
+        "x.mkv",
+        "-f lavfi -i sine=frequency=440:sample_rate=24000 -t 1 -c:a libopus",
+    );
+    let (_, c) = probe(&mkv, false);
+    assert_eq!(c.audio[0].codec, "opus");
+    assert_eq!(c.audio[0].sample_rate, Some(48_000));
+}

@@ -286,3 +286,99 @@ fn bad_input_is_a_clear_error() {
 fn refuses_to_judge_a_single_cue() {
     refused(&truth("speech-b")[..1], &clip("speech-b.ogg"), "too few");
 }
+
+/// A one-minute excerpt of speech-b (about a dozen cues), with the truth
+/// cues that lie inside it.
+fn minute(dir: &Path) -> (PathBuf, Vec<(i64, i64)>) {
+    let cut = dir.join("minute.flac");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i"])
+        .arg(clip("speech-b.ogg"))
+        .args(["-t", "60"])
+        .arg(&cut)
+        .status()
+        .expect("ffmpeg is needed for the media tests: run `bash tests/run`, which installs it");
+    assert!(status.success());
+    let want: Vec<(i64, i64)> = truth("speech-b")
+        .into_iter()
+        .filter(|c| c.1 < 59_000)
+        .collect();
+    (cut, want)
+}
+
+/// Short tracks sync when the audio supports it: 8 to 15 cues in a
+/// minute of speech, late, timed for another frame rate, or jittered.
+#[test]
+fn syncs_a_one_minute_clip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (cut, want) = minute(tmp.path());
+    assert!((8..=15).contains(&want.len()), "{}", want.len());
+    let late = moved(&want, |_, t| t + 2_500);
+    let (run, got) = sync(tmp.path(), &late, &cut, &[]);
+    run.code(0);
+    assert_close(&got, &want, 40, 20);
+    let r = 25.0 / (24000.0 / 1001.0);
+    let fps = moved(&want, |_, t| (t as f64 / r).round() as i64 + 1_000);
+    let (run, got) = sync(tmp.path(), &fps, &cut, &[]);
+    run.code(0);
+    assert_close(&got, &want, 40, 20);
+    let jitter = moved(&want, |i, t| t + 3_000 + [120, -90, 40, -140, 70][i % 5]);
+    let (run, got) = sync(tmp.path(), &jitter, &cut, &[]);
+    run.code(0);
+    assert_close(&got, &want, 200, 100);
+}
+
+/// Below what can be judged, sync says so and what would help.
+#[test]
+fn a_track_too_short_to_judge_says_what_would_help() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (cut, want) = minute(tmp.path());
+    refused(&moved(&want[..4], |_, t| t + 2_000), &cut, "too few");
+    let input = tmp.path().join("four.srt");
+    write_srt(&input, &want[..4]);
+    let run = screenkit([
+        "sync",
+        input.to_str().unwrap(),
+        "--to",
+        cut.to_str().unwrap(),
+    ]);
+    run.code(1);
+    for help in [
+        "--to REF.srt",
+        "--max-offset",
+        "longer excerpt",
+        "retime --map",
+    ] {
+        assert!(run.stderr.contains(help), "{help}: {}", run.stderr);
+    }
+}
+
+/// A fit that would put cues out of order is refused unless forced: the
+/// reference has scene B before scene A, the track A before B, so the
+/// only good fit moves A after B.
+#[test]
+fn a_fit_that_reorders_cues_is_refused_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let all = truth("speech-b");
+    let (a, b) = (&all[..12], &all[12..24]);
+    let (a0, b0) = (a[0].0, b[0].0);
+    let span = |x: &[(i64, i64)]| x.last().unwrap().1 - x[0].0 + 2_000;
+    // Reference: B from 1 s, then A.
+    let mut reference = moved(b, |_, t| t - b0 + 1_000);
+    let a_at = 1_000 + span(b);
+    reference.extend(moved(a, |_, t| t - a0 + a_at));
+    let ref_path = tmp.path().join("ref.srt");
+    write_srt(&ref_path, &reference);
+    // Track: A from 1 s, then B.
+    let mut track = moved(a, |_, t| t - a0 + 1_000);
+    let b_at = 1_000 + span(a);
+    track.extend(moved(b, |_, t| t - b0 + b_at));
+    let (run, got) = sync(tmp.path(), &track, &ref_path, &[]);
+    run.code(1);
+    assert!(got.is_empty(), "nothing written: {got:?}");
+    assert!(run.stderr.contains("out of order"), "{}", run.stderr);
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    let (run, got) = sync(tmp.path(), &track, &ref_path, &["--force"]);
+    run.code(0);
+    assert_eq!(got.len(), track.len());
+}
