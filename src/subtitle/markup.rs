@@ -104,14 +104,26 @@ pub fn visible(line: &str) -> Cow<'_, str> {
 /// to it or to the next word. For SubRip, which has no ruby, and for
 /// anything that shows text without markup.
 pub fn ruby_as_text(line: &str) -> Cow<'_, str> {
-    let ruby = |t: &Tag<'_>| t.name == "ruby" || t.name == "rt";
     let found = tags(line);
-    if !found.iter().any(ruby) {
+    // An `<rt>` with no `<ruby>` open is plain text in SubRip, kept as it is.
+    if !found.iter().any(|t| t.name == "ruby" && !t.closing) {
         return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len() + 2);
-    let (mut at, mut in_rt) = (0, false);
-    for t in found.iter().filter(|t| ruby(t)) {
+    let (mut at, mut in_ruby, mut in_rt) = (0, false, false);
+    for t in &found {
+        let drop = match (t.name.as_str(), t.closing) {
+            ("ruby", false) => {
+                in_ruby = true;
+                true
+            }
+            ("ruby", true) if in_ruby => true,
+            ("rt", _) if in_ruby => true,
+            _ => false,
+        };
+        if !drop {
+            continue;
+        }
         out.push_str(&line[at..t.span.0]);
         at = t.span.1;
         match (t.name.as_str(), t.closing) {
@@ -119,11 +131,14 @@ pub fn ruby_as_text(line: &str) -> Cow<'_, str> {
                 in_rt = true;
                 out.push('(');
             }
-            (_, true) if in_rt => {
+            ("rt", true) | ("ruby", true) if in_rt => {
                 in_rt = false;
                 out.push(')');
             }
             _ => {}
+        }
+        if t.name == "ruby" && t.closing {
+            in_ruby = false;
         }
     }
     out.push_str(&line[at..]);
@@ -430,6 +445,12 @@ mod tests {
         );
         assert_eq!(ruby_as_text("<i>no ruby</i>"), "<i>no ruby</i>");
         assert_eq!(ruby_as_text("<ruby>a<rt>b"), "a(b)");
+        // Outside a ruby, `<rt>` is text a SubRip file happens to hold.
+        assert_eq!(ruby_as_text("<rt>"), "<rt>");
+        assert_eq!(
+            ruby_as_text("a <rt>b</rt> <ruby>c<rt>d</rt></ruby>"),
+            "a <rt>b</rt> c(d)"
+        );
     }
 
     #[test]
