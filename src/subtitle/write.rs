@@ -117,9 +117,13 @@ pub fn to_srt(track: &Track, eol: Eol) -> Result<String, WriteError> {
         }
     }
     // U+FEFF at the very start would read back as a byte-order mark (found
-    // by fuzzing: orphan text can begin with one).
+    // by fuzzing: orphan text can begin with one); an orphan that was only
+    // that leaves no block, so no blank lines either.
     if out.starts_with('\u{FEFF}') {
-        out = out.trim_start_matches('\u{FEFF}').to_string();
+        out = out
+            .trim_start_matches('\u{FEFF}')
+            .trim_start_matches('\n')
+            .to_string();
     }
     Ok(match eol {
         Eol::Lf => out,
@@ -184,5 +188,9 @@ mod tests {
         );
         let out = to_srt(&t, Eol::Lf).unwrap();
         assert!(out.starts_with("junk\n\n1\n"), "{out:?}");
+        // UTF-16 whose only text is a second U+FEFF (the fuzz target's
+        // "fix is not idempotent" case): nothing to write, not "\n\n".
+        let t = crate::subtitle::read_bytes(b"\xfe\xff\xfe\xff", None).unwrap();
+        assert_eq!(to_srt(&t, Eol::Lf).unwrap(), "");
     }
 }
