@@ -279,12 +279,22 @@ pub fn check_kit(
                 if let (true, Some(speech)) = (decodable, speech) {
                     findings.extend(sync_finding(&media, speech, &track));
                 }
+                // Too short to judge: running sync would refuse too, so the
+                // rule's own hint ("run screenkit sync") would mislead.
+                let unjudged = findings
+                    .iter()
+                    .any(|f| f.rule == Rule::OutOfSync && f.severity == Severity::Info);
+                let hints = if unjudged {
+                    vec![(Rule::OutOfSync, UNJUDGED_HINT.to_string())]
+                } else {
+                    Vec::new()
+                };
                 files.push(KitFile {
                     path: subs,
                     encoding: Some(track.source.encoding.to_string()),
                     cues: track.cues.len(),
                     findings,
-                    hints: Vec::new(),
+                    hints,
                     clip: None,
                 });
             }
@@ -454,6 +464,8 @@ fn placeholders(kit: &Kit) -> Vec<Finding> {
         })
         .collect()
 }
+
+const UNJUDGED_HINT: &str = "not a fault in itself: play the clip with its subtitles once before the evening, or use one of the ways above";
 
 /// An `out-of-sync` warning when a trusted sync would move the cues: by
 /// more than the slack, by a frame-rate ratio, or in parts; an `info` when
