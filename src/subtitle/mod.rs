@@ -326,6 +326,19 @@ pub struct Source {
     pub vtt: bool,
     /// The file is ASS/SSA: what only that format has.
     pub ass: Option<AssFacts>,
+    /// The file is WebVTT: what only that format has, so that WebVTT
+    /// written back keeps it.
+    pub webvtt: Option<VttFacts>,
+}
+
+/// What a WebVTT file held that the cue model does not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VttFacts {
+    /// `STYLE` and `REGION` blocks before the first cue, as written.
+    pub blocks: Vec<String>,
+    /// Each cue's settings as written (`line:0 position:20% region:r`),
+    /// by the cue's `pos`, in order; cues without settings are not listed.
+    pub settings: Vec<(usize, String)>,
 }
 
 /// What an ASS/SSA file held that the cues do not.
@@ -538,6 +551,7 @@ fn read_text(text: &str, source: Source) -> Result<Track, LoadError> {
             final_newline: t.source.final_newline,
             leading_blank_lines: t.source.leading_blank_lines,
             vtt: true,
+            webvtt: t.source.webvtt.take(),
             ..source
         };
         return Ok(t);

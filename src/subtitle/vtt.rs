@@ -8,7 +8,7 @@
 //! which becomes a cue setting.
 
 use super::markup::balance_tags;
-use super::{Cue, Orphan, OrphanReason, Source, TimeSyntax, Track};
+use super::{Cue, Orphan, OrphanReason, Source, TimeSyntax, Track, VttFacts};
 use crate::time::{TimeQuirks, Timestamp};
 use thiserror::Error;
 
@@ -36,6 +36,17 @@ pub struct VttText {
 /// order with ids 1…n, tags balanced, zero-length cues left out.
 pub fn to_vtt(track: &Track) -> Result<VttText, VttError> {
     let mut out = String::from("WEBVTT\n\n");
+    let facts = track.source.webvtt.as_ref();
+    for b in facts.map_or(&[][..], |f| &f.blocks) {
+        out.push_str(b);
+        out.push_str("\n\n");
+    }
+    let written = |pos: usize| {
+        let s = facts.map_or(&[][..], |f| &f.settings);
+        s.binary_search_by_key(&pos, |(p, _)| *p)
+            .ok()
+            .map(|k| s[k].1.as_str())
+    };
     let mut order: Vec<&Cue> = track.cues.iter().collect();
     order.sort_by_key(|c| c.start);
     let sorted = order.iter().zip(&track.cues).any(|(a, b)| a.pos != b.pos);
@@ -53,7 +64,11 @@ pub fn to_vtt(track: &Track) -> Result<VttText, VttError> {
             continue;
         }
         id += 1;
-        let (settings, lines) = cue_payload(cue);
+        let (mut settings, lines) = cue_payload(cue);
+        // Settings as the WebVTT source wrote them say more than `{\anN}`.
+        if let Some(w) = written(cue.pos) {
+            settings = format!(" {w}");
+        }
         out.push_str(&format!(
             "{id}\n{} --> {}{settings}\n",
             cue.start.vtt(),
@@ -184,6 +199,7 @@ pub fn parse_vtt(text: &str) -> Result<Track, VttError> {
         cues: Vec::new(),
         orphans: Vec::new(),
         after_cue: false,
+        facts: VttFacts::default(),
     };
     // The header block runs to the first blank line.
     let mut i = lead + 1;
@@ -213,6 +229,7 @@ pub fn parse_vtt(text: &str) -> Result<Track, VttError> {
             final_newline,
             leading_blank_lines: lead,
             vtt: true,
+            webvtt: Some(r.facts),
             ..Source::default()
         },
     })
@@ -224,6 +241,7 @@ struct VttReader<'a> {
     orphans: Vec<Orphan>,
     /// The last block read ended in a cue's text.
     after_cue: bool,
+    facts: VttFacts,
 }
 
 impl VttReader<'_> {
@@ -238,6 +256,10 @@ impl VttReader<'_> {
         let first = self.lines[from];
         let word = first.split([' ', '\t']).next().unwrap_or("");
         if matches!(word, "NOTE" | "STYLE" | "REGION") {
+            // Styles and regions count only before the first cue.
+            if word != "NOTE" && self.cues.is_empty() {
+                self.facts.blocks.push(self.lines[from..to].join("\n"));
+            }
             self.after_cue = false;
             return;
         }
@@ -323,6 +345,10 @@ impl VttReader<'_> {
             .collect();
         if top && let Some(first) = text_lines.first_mut() {
             first.insert_str(0, "{\\an8}");
+        }
+        let settings = tl.settings.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !settings.is_empty() {
+            self.facts.settings.push((self.cues.len(), settings));
         }
         let mut cue = Cue {
             pos: self.cues.len(),

@@ -386,3 +386,64 @@ fn ruby_survives_webvtt_and_reads_in_subrip() {
         r.findings
     );
 }
+
+/// Every cue setting (`line`, `position`, `align`, `size`, `vertical`,
+/// `region`) and the `STYLE`/`REGION` blocks survive vtt → vtt, and the
+/// result passes the parser behind the W3C validator.
+#[test]
+fn every_cue_setting_survives_webvtt_to_webvtt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out.vtt");
+    let run = screenkit([
+        "convert".as_ref(),
+        wild("every-setting.vtt").as_os_str(),
+        "--to".as_ref(),
+        "vtt".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let vtt = std::fs::read_to_string(&out).unwrap();
+    for want in [
+        "00:00:01.000 --> 00:00:02.000 line:0 position:20%,line-left align:start size:50%\n",
+        "00:00:03.000 --> 00:00:04.000 vertical:rl line:-1 align:end\n",
+        "00:00:05.000 --> 00:00:06.000 region:fred align:left\n",
+        "REGION\nid:fred\nwidth:40%\nlines:3\nregionanchor:0%,100%\nviewportanchor:10%,90%\nscroll:up\n\n",
+        "STYLE\n::cue { color: yellow }\n\n",
+        "<ruby>漢<rt>kan</rt></ruby>",
+    ] {
+        assert!(vtt.contains(want), "{want:?} lost:\n{vtt}");
+    }
+    // The validator's parser (webvtt-parser) predates regions: it reads a
+    // REGION block as a broken cue and `region:` as an unknown setting, even
+    // in the input; everything else is held to it.
+    let region = vtt.find("REGION\n").unwrap();
+    let end = region + vtt[region..].find("\n\n").unwrap() + 2;
+    let checked = tmp.path().join("no-region-block.vtt");
+    let without = format!("{}{}", &vtt[..region], &vtt[end..]).replace(" region:fred", "");
+    std::fs::write(&checked, without).unwrap();
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node/validate.js");
+    let valid = std::process::Command::new("node")
+        .arg(js)
+        .arg(&checked)
+        .output()
+        .expect("node: run `bash tests/run`");
+    let said = String::from_utf8_lossy(&valid.stdout);
+    assert!(
+        valid.status.success() && said.contains(": 3 cues"),
+        "{said}\n{vtt}"
+    );
+    // SubRip has none of this: the top-line cue keeps {\an8}, the words stay.
+    let run = screenkit([
+        "convert".as_ref(),
+        out.as_os_str(),
+        "--to".as_ref(),
+        "srt".as_ref(),
+        "-o".as_ref(),
+        "-".as_ref(),
+    ]);
+    assert!(
+        run.stdout.contains("{\\an8}Top left.") && run.stdout.contains("Vertical."),
+        "{run:?}"
+    );
+}
