@@ -3,7 +3,7 @@
 //! is fine everywhere (three hour digits are how SubRip writes it); a cue
 //! past the limit is a `check` error that no command writes.
 
-use crate::util::{check_json, screenkit};
+use crate::util::{check_json, screenkit, screenkit_within};
 use std::path::Path;
 
 fn srt_ending_at(dir: &Path, name: &str, start: &str, end: &str) -> std::path::PathBuf {
@@ -112,33 +112,6 @@ fn past_the_limit_check_errs_and_nothing_writes_it() {
     }
 }
 
-/// Run screenkit, killed after `secs`: a run that takes too long fails the
-/// test with a message instead of hanging it. Returns the exit code (None
-/// when killed) and stderr.
-fn screenkit_within(secs: u64, args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_screenkit"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed().as_secs() >= secs {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            return (None, String::new());
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 /// Issue 16 item 12: a file where every cue is followed by an unreadable
 /// block (100,000 of each, 9 MB). Re-anchoring and writing those blocks
 /// once looked every orphan up per cue: `fix` took minutes on this. Linear
@@ -172,7 +145,7 @@ fn many_unreadable_blocks_take_linear_time() {
         let _ = std::fs::remove_file(&out);
         let mut args: Vec<&std::ffi::OsStr> = cmd.iter().map(|s| s.as_ref()).collect();
         args.extend([input.as_os_str(), "-o".as_ref(), out.as_os_str()]);
-        let (code, stderr) = screenkit_within(30, &args);
+        let (code, _, stderr) = screenkit_within(30, &args);
         assert!(code.is_some(), "{cmd:?} still running after 30 s");
         assert!(matches!(code, Some(0 | 1)), "{cmd:?}: {code:?} {stderr}");
         // Every unreadable block is kept, right after its cue.
@@ -207,7 +180,7 @@ fn input_past_2_gib_is_refused() {
             args.push(out.as_os_str());
         }
         args.push(sparse.as_os_str());
-        let (code, stderr) = screenkit_within(30, &args);
+        let (code, _, stderr) = screenkit_within(30, &args);
         assert_eq!(code, Some(2), "{cmd:?}: {stderr}");
         assert!(stderr.contains("more than 2 GiB"), "{cmd:?}: {stderr}");
         assert!(!out.exists());
@@ -229,7 +202,7 @@ fn input_past_2_gib_is_refused() {
             while f.write_all(&block).is_ok() {}
         })
     };
-    let (code, stderr) = screenkit_within(120, &["check".as_ref(), fifo.as_os_str()]);
+    let (code, _, stderr) = screenkit_within(120, &["check".as_ref(), fifo.as_os_str()]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("more than 2 GiB"), "{stderr}");
     writer.join().unwrap();

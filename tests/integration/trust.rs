@@ -2,7 +2,7 @@
 //! never passes as intact, and no input is overwritten unasked. Every
 //! hostile zip, kit and file here is made by the test.
 
-use crate::util::screenkit;
+use crate::util::{screenkit, screenkit_within};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -127,30 +127,6 @@ fn unpack(zip: &Path, dir: &Path) -> PathBuf {
     dir.join("last-train-home")
 }
 
-/// Run screenkit, killed after `secs`: a hang fails the test, not the run.
-fn screenkit_within(secs: u64, args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_screenkit"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed().as_secs() >= secs {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            return (None, String::new());
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
 /// Item 3: a FIFO, a symlink to /dev/zero, to /etc, and a listed file
 /// replaced by a symlink to an identical copy outside the kit are each
 /// "not a regular file": never opened, never followed, never a hang.
@@ -176,7 +152,7 @@ fn folder_verify_never_follows_links_or_opens_special_files() {
     let outside = tmp.path().join("cards.md");
     std::fs::rename(&listed, &outside).unwrap();
     symlink(&outside, &listed).unwrap();
-    let (code, stdout) = screenkit_within(
+    let (code, stdout, _) = screenkit_within(
         60,
         &["verify".as_ref(), "--verbose".as_ref(), kit.as_os_str()],
     );
