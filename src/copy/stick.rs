@@ -291,6 +291,17 @@ pub fn refusal(
             target.display()
         ));
     }
+    // The zip beside the kit (--with-zip) is someone's file too: replaced
+    // only when asked, like the folder.
+    if !replace
+        && let Some(zip) = files.iter().find_map(|(p, _)| p.strip_prefix("../"))
+        && std::fs::symlink_metadata(stick.dir.join(zip)).is_ok()
+    {
+        return Some(format!(
+            "{} already exists; pass --replace to write the new zip beside it and swap once it checks out",
+            stick.dir.join(zip).display()
+        ));
+    }
     if let Some(free) = stick.free_bytes {
         let need = space_needed(files, stick.block);
         if need > free {
@@ -418,5 +429,13 @@ mod tests {
         let why = refusal(&stick(FsKind::ExFat, None), "kit", &small, false).unwrap();
         assert!(why.contains("--replace"), "{why}");
         assert!(refusal(&stick(FsKind::ExFat, None), "kit", &small, true).is_none());
+        // The zip beside the folder (--with-zip) is not overwritten unasked.
+        std::fs::remove_dir(dir.path().join("kit")).unwrap();
+        std::fs::write(dir.path().join("kit.zip"), b"someone's zip").unwrap();
+        let with_zip = vec![small[0].clone(), ("../kit.zip".to_string(), 10)];
+        let why = refusal(&stick(FsKind::ExFat, None), "kit", &with_zip, false).unwrap();
+        assert!(why.contains("kit.zip") && why.contains("--replace"), "{why}");
+        assert!(refusal(&stick(FsKind::ExFat, None), "kit", &with_zip, true).is_none());
+        assert!(refusal(&stick(FsKind::ExFat, None), "kit", &small, false).is_none());
     }
 }
