@@ -18,10 +18,11 @@ pub fn run(args: &CopyArgs, p: &Printer) -> Exit {
     };
     let mb = src.bytes() as f64 / 1e6;
     p.status(&format!(
-        "{}: copying {} files ({mb:.1} MB) to {} destination(s) at once",
+        "{}: copying {} ({mb:.1} MB) to {}{}",
         p.paint(&src.name, Style::Bold),
-        src.files.len(),
-        args.dests.len()
+        crate::output::plural(src.files.len(), "file"),
+        crate::output::plural(args.dests.len(), "destination"),
+        if args.dests.len() > 1 { " at once" } else { "" }
     ));
     for s in &src.skipped {
         p.status(&format!(
@@ -170,11 +171,18 @@ fn line(p: &Printer, kit: &str, r: &StickResult) -> String {
             name(reason)
         ),
         Outcome::Failed { reason, differs } => {
-            let files: Vec<String> = differs.iter().map(|d| format!("{kit}/{d}")).collect();
+            // As on the stick: inside the kit's folder, or the zip beside it.
+            let files: Vec<String> = differs
+                .iter()
+                .map(|d| match d.strip_prefix("../") {
+                    Some(beside) => beside.to_string(),
+                    None => format!("{kit}/{d}"),
+                })
+                .collect();
             let list = if files.is_empty() {
                 String::new()
             } else {
-                format!(": {}", name(&files.join(", ")))
+                format!("\n    differs: {}", name(&files.join(", ")))
             };
             format!(
                 "{dest} ({what}): {} {}{list}",

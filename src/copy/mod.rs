@@ -953,8 +953,13 @@ fn finish(
         }
         return Outcome::Failed {
             reason: format!(
-                "{} file(s) read back from the stick differ from the kit's manifest: the stick may be failing; copy again or use another stick",
-                differs.len()
+                "{} read back from the stick {} from what was written (checked against the kit's manifests): the stick may be failing or fake: copy again, and if it fails again use another stick",
+                crate::output::plural(differs.len(), "file"),
+                if differs.len() == 1 {
+                    "differs"
+                } else {
+                    "differ"
+                }
             ),
             differs,
         };
@@ -1003,8 +1008,13 @@ fn receipt_text(
         ));
     } else {
         r.push_str(&format!(
-            "Read-Back: FAILED: {} file(s) differ: {}\n",
-            differs.len(),
+            "Read-Back: FAILED: {} {}: {}\n",
+            crate::output::plural(differs.len(), "file"),
+            if differs.len() == 1 {
+                "differs"
+            } else {
+                "differ"
+            },
             differs.join(", ")
         ));
     }

@@ -434,7 +434,10 @@ mod tests {
         std::fs::write(dir.path().join("kit.zip"), b"someone's zip").unwrap();
         let with_zip = vec![small[0].clone(), ("../kit.zip".to_string(), 10)];
         let why = refusal(&stick(FsKind::ExFat, None), "kit", &with_zip, false).unwrap();
-        assert!(why.contains("kit.zip") && why.contains("--replace"), "{why}");
+        assert!(
+            why.contains("kit.zip") && why.contains("--replace"),
+            "{why}"
+        );
         assert!(refusal(&stick(FsKind::ExFat, None), "kit", &with_zip, true).is_none());
         assert!(refusal(&stick(FsKind::ExFat, None), "kit", &small, false).is_none());
     }

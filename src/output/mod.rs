@@ -26,6 +26,11 @@ fn escape_char(c: char, out: &mut String) {
     };
 }
 
+/// "1 file", "3 files": a count with its noun, for sentences.
+pub fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// A path or name as printed in human output: every control character and
 /// bidi override escaped (`\x1b`, `\u{202e}`), the rest as it is.
 /// `--json` needs none of this: serde escapes controls itself.

@@ -479,3 +479,126 @@ fn sigkill_during_copy_leaves_no_receipt_claiming_success() {
     screenkit(["copy", s(&src), s(&k.mnt), "--replace"]).code(0);
     screenkit(["verify", s(&k.mnt.join("slow-kit"))]).code(0);
 }
+
+/// A FUSE stick that keeps what is written but reads one byte of every
+/// `.mp4` back changed (`tests/tools/lying_stick.py`): what a failing or
+/// fake-capacity stick does. Unmounted, and its process stopped, on drop.
+struct LyingStick {
+    mnt: PathBuf,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl LyingStick {
+    fn mount(offset: u64) -> LyingStick {
+        let dir = tempfile::tempdir().unwrap();
+        let (backing, mnt) = (dir.path().join("backing"), dir.path().join("mnt"));
+        std::fs::create_dir(&backing).unwrap();
+        std::fs::create_dir(&mnt).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/lying_stick.py");
+        let child = Command::new("python3")
+            .arg(&script)
+            .args([s(&backing), s(&mnt), ".mp4", &offset.to_string()])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 is needed");
+        let mut stick = LyingStick {
+            mnt,
+            child,
+            _dir: dir,
+        };
+        let t0 = std::time::Instant::now();
+        let parent = std::fs::metadata(dir_of(&stick.mnt)).unwrap();
+        use std::os::unix::fs::MetadataExt;
+        while std::fs::metadata(&stick.mnt).map_or(true, |m| m.dev() == parent.dev()) {
+            if let Some(st) = stick.child.try_wait().unwrap() {
+                let mut err = String::new();
+                use std::io::Read;
+                let _ = stick.child.stderr.take().unwrap().read_to_string(&mut err);
+                panic!(
+                    "the lying stick did not mount ({st}): {err}\n(it needs fusepy in the test venv and /dev/fuse: `bash tests/run` installs fusepy)"
+                );
+            }
+            assert!(t0.elapsed().as_secs() < 20, "the lying stick never mounted");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        eprintln!(
+            "lying FUSE stick (reads byte {offset} of each .mp4 back changed) at {}",
+            stick.mnt.display()
+        );
+        stick
+    }
+}
+
+fn dir_of(p: &Path) -> &Path {
+    p.parent().unwrap()
+}
+
+impl Drop for LyingStick {
+    fn drop(&mut self) {
+        let m = s(&self.mnt).to_string();
+        let ok = Command::new("umount")
+            .arg(&m)
+            .status()
+            .is_ok_and(|st| st.success());
+        if !ok {
+            let _ = Command::new("umount").args(["-l", &m]).status();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn copy_names_the_stick_and_file_whose_read_back_differs() {
+    let _g = lock();
+    let tmp = tempfile::tempdir().unwrap();
+    let clip = noise(3 << 20, 9);
+    let src = bag(
+        tmp.path(),
+        "lie-kit",
+        &[
+            ("clips/a.mp4", clip.clone()),
+            (
+                "subtitles/a.srt",
+                b"1\n00:00:01,000 --> 00:00:02,000\nHi\n".to_vec(),
+            ),
+        ],
+    );
+    let liar = LyingStick::mount(1_000_000);
+    let good = tmp.path().join("good-stick");
+    std::fs::create_dir(&good).unwrap();
+    let r = screenkit(["copy", s(&src), s(&liar.mnt), s(&good), "--json"]);
+    r.code(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let sticks = v["sticks"].as_array().unwrap();
+    assert_eq!(sticks.len(), 2, "{}", r.stdout);
+    assert_ne!(sticks[0]["status"], "written", "{}", sticks[0]);
+    assert_ne!(sticks[0]["safe_to_remove"], true, "{}", sticks[0]);
+    assert_eq!(
+        sticks[0]["differs"],
+        serde_json::json!(["data/clips/a.mp4"]),
+        "the failing file is named, and only it: {}",
+        sticks[0]
+    );
+    assert_eq!(sticks[1]["status"], "written", "{}", sticks[1]);
+    // The stick holds exactly what was written: only its reads lie, and
+    // only the read-back could have seen it.
+    let backing = dir_of(&liar.mnt).join("backing/lie-kit/data/clips/a.mp4");
+    assert_eq!(std::fs::read(&backing).unwrap(), clip);
+    let receipt = std::fs::read_to_string(liar.mnt.join("lie-kit/COPIED.txt")).unwrap_or_default();
+    assert!(
+        !receipt.contains("passed"),
+        "a failed stick claims success: {receipt}"
+    );
+    screenkit(["verify", s(&good.join("lie-kit"))]).code(0);
+
+    // For people: the stick and the file are named, with what to do.
+    drop(liar);
+    let liar = LyingStick::mount(1_000_000);
+    let r = screenkit(["copy", s(&src), s(&liar.mnt)]);
+    let text = format!("{}{}", r.code(1).stdout, r.stderr);
+    assert!(text.contains(s(&liar.mnt)), "{text}");
+    assert!(text.contains("lie-kit/data/clips/a.mp4"), "{text}");
+    assert!(!text.contains("safe to remove"), "{text}");
+}
