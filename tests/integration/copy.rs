@@ -602,3 +602,62 @@ fn copy_names_the_stick_and_file_whose_read_back_differs() {
     assert!(text.contains("lie-kit/data/clips/a.mp4"), "{text}");
     assert!(!text.contains("safe to remove"), "{text}");
 }
+
+#[test]
+fn eject_asks_udisksctl_for_each_written_stick_only_after_its_copy_checks_out() {
+    let _g = lock();
+    let tmp = tempfile::tempdir().unwrap();
+    let src = bag(
+        tmp.path(),
+        "eject-kit",
+        &[("clips/a.mp4", noise(1 << 20, 4))],
+    );
+    let (good, full) = (exfat(16), exfat(16));
+    std::fs::create_dir(full.mnt.join("eject-kit")).unwrap();
+    // A stand-in udisksctl that records what it is asked and unmounts the
+    // way the real one does; the desktop service it needs is not here.
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let log = tmp.path().join("udisksctl.log");
+    let tool = bin.join("udisksctl");
+    std::fs::write(
+        &tool,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> {}\n[ \"$1\" = unmount ] && exec umount \"$3\"\nexit 0\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_screenkit"))
+        .args(["copy", s(&src), s(&good.mnt), s(&full.mnt), "--eject"])
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "one stick is refused: {stdout}");
+    let asked = std::fs::read_to_string(&log).unwrap_or_default();
+    let dev = good.loop_dev.clone().unwrap();
+    assert_eq!(
+        asked,
+        format!("unmount --block-device {dev}\npower-off --block-device {dev}\n"),
+        "only the written stick is ejected"
+    );
+    assert!(stdout.contains("ejected"), "{stdout}");
+    let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap();
+    assert!(
+        !mounts.contains(s(&good.mnt)),
+        "the written stick is unmounted"
+    );
+    assert!(
+        mounts.contains(s(&full.mnt)),
+        "the refused stick stays mounted"
+    );
+}
