@@ -76,17 +76,7 @@ const STYLE_FIELDS: [&str; 4] = ["name", "bold", "italic", "alignment"];
 pub fn parse_ass(text: &str) -> Track {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let (lines, eol, final_newline) = super::parse::split_lines(text);
-    let mut r = Reader {
-        section: Section::Before,
-        ssa: false,
-        style_format: STYLE_FIELDS.iter().map(|s| s.to_string()).collect(),
-        event_format: EVENT_FIELDS.iter().map(|s| s.to_string()).collect(),
-        styles: HashMap::new(),
-        cues: Vec::new(),
-        orphans: Vec::new(),
-        drawings: Vec::new(),
-        events: 0,
-    };
+    let mut r = Reader::new();
     for (i, line) in lines.iter().enumerate() {
         r.line(i + 1, line);
     }
@@ -124,6 +114,46 @@ struct Reader {
     events: usize,
 }
 
+/// The styles of a script's header, for events that arrive one at a time:
+/// a Matroska `S_TEXT/ASS` track keeps `[Script Info]` and the styles in
+/// its CodecPrivate and each event in a block. Events read through it
+/// become the same cue text as in a whole `.ass` file.
+pub struct Header {
+    styles: HashMap<String, Style>,
+}
+
+impl Header {
+    /// Read a header (anything the reader does not use is ignored).
+    pub fn parse(text: &str) -> Header {
+        let mut r = Reader::new();
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        for (i, line) in text.lines().enumerate() {
+            r.line(i + 1, line);
+        }
+        Header { styles: r.styles }
+    }
+
+    /// One event's `Text` field, shown in the style named `style`, as cue
+    /// text: `None` when it shows nothing (a drawing, only overrides).
+    pub fn event_text(&self, style: &str, text: &str) -> Option<String> {
+        let style = find_style(&self.styles, style);
+        let shown = event_text(text, &style, &self.styles);
+        (!shown.lines.is_empty()).then(|| shown.lines.join("\n"))
+    }
+}
+
+/// The style an event names, as renderers pick it: a leading `*` ignored,
+/// then `Default`, then the built-in default.
+fn find_style(styles: &HashMap<String, Style>, name: &str) -> Style {
+    let name = name.trim();
+    styles
+        .get(name)
+        .or_else(|| styles.get(name.trim_start_matches('*')))
+        .or_else(|| styles.get("Default"))
+        .copied()
+        .unwrap_or_default()
+}
+
 /// `Key: value` split at the first colon, the key trimmed.
 fn key_value(line: &str) -> Option<(&str, &str)> {
     let (k, v) = line.split_once(':')?;
@@ -131,6 +161,20 @@ fn key_value(line: &str) -> Option<(&str, &str)> {
 }
 
 impl Reader {
+    fn new() -> Reader {
+        Reader {
+            section: Section::Before,
+            ssa: false,
+            style_format: STYLE_FIELDS.iter().map(|s| s.to_string()).collect(),
+            event_format: EVENT_FIELDS.iter().map(|s| s.to_string()).collect(),
+            styles: HashMap::new(),
+            cues: Vec::new(),
+            orphans: Vec::new(),
+            drawings: Vec::new(),
+            events: 0,
+        }
+    }
+
     fn line(&mut self, no: usize, raw: &str) {
         let line = raw.trim();
         if line.is_empty() || line.starts_with(';') || line.starts_with("!:") {
@@ -208,16 +252,6 @@ impl Reader {
         }
     }
 
-    fn find_style(&self, name: &str) -> Style {
-        let name = name.trim();
-        self.styles
-            .get(name)
-            .or_else(|| self.styles.get(name.trim_start_matches('*')))
-            .or_else(|| self.styles.get("Default"))
-            .copied()
-            .unwrap_or_default()
-    }
-
     fn event_line(&mut self, no: usize, raw: &str) {
         let line = raw.trim_start();
         let Some((kind, rest)) = key_value(line) else {
@@ -266,7 +300,7 @@ impl Reader {
         let (Some(start), Some(end)) = times else {
             return self.orphan(no, raw, OrphanReason::BadTimeLine(no));
         };
-        let style = self.find_style(get("style").unwrap_or(""));
+        let style = find_style(&self.styles, get("style").unwrap_or(""));
         let shown = event_text(values[n - 1], &style, &self.styles);
         let pos = self.events - 1;
         if shown.drawing {

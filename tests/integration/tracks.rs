@@ -207,6 +207,22 @@ fn mkv_text_tracks_come_out_as_they_went_in() {
     let ass_text = extracted(&mkv, &["--lang", "chi"]);
     assert_eq!(ass_text[2].2, "Where are you going?\n你要去哪里？");
     assert_eq!(ass_text[0].2, "Top, with a comma");
+    // The track is read by the ASS reader with the header the MKV keeps:
+    // what comes out is what converting the .ass file itself gives,
+    // italics and the sign's top position included.
+    let out = screenkit(["extract", mkv.to_str().unwrap(), "--lang", "chi", "-o", "-"]);
+    let whole = screenkit(["convert", ass.to_str().unwrap(), "--to", "srt", "-o", "-"]);
+    assert_eq!(out.code(0).stdout, whole.code(0).stdout);
+    assert!(
+        out.stdout.contains("{\\an8}Top, with a comma"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("<i>Where are you going?</i>"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

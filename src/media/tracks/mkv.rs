@@ -126,6 +126,9 @@ pub(super) fn packets(path: &Path, track: &SubTrack) -> Result<Vec<Packet>, Trac
         .find(|t| t.track_number().get() == track.number)
         .ok_or(TracksError::Mkv(format!("no track {}", track.number)))?;
     let how = stored(entry, track.number)?;
+    let header = crate::subtitle::ass::Header::parse(&String::from_utf8_lossy(
+        entry.codec_private().unwrap_or_default(),
+    ));
     let default_ns = entry.default_duration().map(|d| u128::from(d.get()));
     let ms =
         |ticks: u64| i64::try_from(u128::from(ticks) * scale_ns / 1_000_000).unwrap_or(i64::MAX);
@@ -146,7 +149,7 @@ pub(super) fn packets(path: &Path, track: &SubTrack) -> Result<Vec<Packet>, Trac
             .filter(|&d| d > 0));
         let mut settings = None;
         let (order, text) = match (track.codec, track.codec_id.starts_with("D_WEBVTT")) {
-            (Codec::Ass | Codec::Ssa, _) => match text::ass_block(&data) {
+            (Codec::Ass | Codec::Ssa, _) => match text::ass_block(&data, &header) {
                 Some(t) => t,
                 None => continue,
             },

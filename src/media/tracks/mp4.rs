@@ -614,7 +614,7 @@ pub(crate) mod tests {
             }
             let _ = text::wvtt(&bytes);
             let _ = text::tx3g(&bytes);
-            let _ = text::ass_block(&bytes);
+            let _ = text::ass_block(&bytes, &crate::subtitle::ass::Header::parse(""));
             let _ = text::webm_vtt(&bytes);
         }
     }

@@ -5,6 +5,8 @@
 //! `None` for a packet that shows nothing). Invalid UTF-8 is replaced, not
 //! refused: one bad byte should not cost a whole track.
 
+use crate::subtitle::ass::Header;
+
 /// An MKV `S_TEXT/UTF8` block: the cue text itself.
 pub fn plain(data: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(data);
@@ -15,77 +17,19 @@ pub fn plain(data: &[u8]) -> Option<String> {
 }
 
 /// An MKV `S_TEXT/ASS` or `S_TEXT/SSA` block:
-/// `ReadOrder,Layer,Style,Name,MarginL,MarginR,MarginV,Effect,Text`.
-/// Returns the read order (the event's place in the original script) and
-/// the text as SubRip would show it.
-pub fn ass_block(data: &[u8]) -> Option<(u64, String)> {
+/// `ReadOrder,Layer,Style,Name,MarginL,MarginR,MarginV,Effect,Text`, read
+/// with the track's header (its CodecPrivate) by the ASS reader, so an
+/// extracted event keeps what a whole `.ass` file's would: italics, bold,
+/// a top position. Returns the read order (the event's place in the
+/// original script) and the cue text.
+pub fn ass_block(data: &[u8], header: &Header) -> Option<(u64, String)> {
     let line = String::from_utf8_lossy(data);
     let mut fields = line.splitn(9, ',');
     let order = fields.next()?.trim().parse().unwrap_or(u64::MAX);
-    let text = fields.nth(7)?;
-    let text = ass_text(text);
-    (!text.trim().is_empty()).then_some((order, text))
-}
-
-/// One ASS event's `Text` field as plain SubRip text: override blocks
-/// `{…}` dropped, `\N` and `\n` as line breaks, `\h` as a space, and the
-/// shapes drawn in drawing mode (`{\p1}` … `{\p0}`) left out: they are
-/// vector commands, not words.
-///
-/// Kept in one function so that a full ASS reader can take its place.
-pub fn ass_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut drawing = false;
-    let mut rest = text.trim_end_matches(['\r', '\n']);
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix('{')
-            && let Some(close) = after.find('}')
-        {
-            drawing = drawing_mode(&after[..close]).unwrap_or(drawing);
-            rest = &after[close + 1..];
-            continue;
-        }
-        let mut chars = rest.chars();
-        let c = chars.next().unwrap_or_default();
-        if c == '\\' {
-            let escaped = match chars.clone().next() {
-                Some('N' | 'n') => Some("\n"),
-                Some('h') => Some(" "),
-                _ => None,
-            };
-            if let Some(s) = escaped {
-                if !drawing {
-                    out.push_str(s);
-                }
-                rest = &rest[2..];
-                continue;
-            }
-        }
-        if !drawing {
-            out.push(c);
-        }
-        rest = chars.as_str();
-    }
-    out.lines()
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join("\n")
-        .trim_matches('\n')
-        .to_string()
-}
-
-/// The last `\pN` in an override block: `Some(true)` for a drawing scale
-/// above 0, `Some(false)` for `\p0`, `None` when the block has none.
-fn drawing_mode(block: &str) -> Option<bool> {
-    let mut mode = None;
-    for tag in block.split('\\').skip(1) {
-        if let Some(n) = tag.strip_prefix('p')
-            && let Ok(n) = n.trim().parse::<u32>()
-        {
-            mode = Some(n > 0);
-        }
-    }
-    mode
+    let style = fields.nth(1)?;
+    let text = fields.nth(5)?;
+    let text = header.event_text(style, text.trim_end_matches(['\r', '\n', '\0']))?;
+    Some((order, text))
 }
 
 /// An MP4 `tx3g` (3GPP timed text, ffmpeg's `mov_text`) sample: a 16-bit
@@ -179,20 +123,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ass_overrides_go_line_breaks_stay() {
-        assert_eq!(ass_text(r"{\an8}{\i1}English{\i0}\N中文"), "English\n中文");
-        assert_eq!(ass_text(r"a\nb\hc"), "a\nb c");
-        assert_eq!(ass_text(r"{\p1}m 0 0 l 100 0 100 100{\p0}Words"), "Words");
-        assert_eq!(ass_text(r"keep {unclosed"), "keep {unclosed");
-        assert_eq!(ass_text(r"C:\path"), r"C:\path");
-    }
-
-    #[test]
-    fn ass_block_keeps_commas_in_text() {
-        let (order, text) = ass_block(b"3,0,Default,Bob,0,0,0,,Top, with comma").unwrap();
-        assert_eq!((order, text.as_str()), (3, "Top, with comma"));
-        assert_eq!(ass_block(b"1,0,Default,,0,0,0,,{\\p1}m 0 0{\\p0}"), None);
-        assert_eq!(ass_block(b"not an event"), None);
+    fn ass_blocks_read_as_the_ass_reader_reads_events() {
+        let header = Header::parse(
+            "[Script Info]\nScriptType: v4.00+\n\n[V4+ Styles]\n\
+             Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n\
+             Style: Default,Arial,20,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,2,2,2,10,10,10,1\n\
+             Style: Thoughts,Arial,20,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,-1,0,0,100,100,0,0,1,2,2,8,10,10,10,1\n\n\
+             [Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n",
+        );
+        let block = |b: &str| ass_block(b.as_bytes(), &header);
+        assert_eq!(
+            block("3,0,Default,Bob,0,0,0,,Top, with comma"),
+            Some((3, "Top, with comma".to_string()))
+        );
+        assert_eq!(
+            block(r"4,0,Default,,0,0,0,,{\an8}{\i1}English{\i0}\N中文"),
+            Some((4, "{\\an8}<i>English</i>\n中文".to_string()))
+        );
+        // The style's italics and top alignment, as in a whole script.
+        assert_eq!(
+            block("5,0,Thoughts,,0,0,0,,I should go home"),
+            Some((5, "{\\an8}<i>I should go home</i>".to_string()))
+        );
+        assert_eq!(block(r"1,0,Default,,0,0,0,,{\p1}m 0 0{\p0}"), None);
+        assert_eq!(block("not an event"), None);
+        let bare = Header::parse("");
+        assert_eq!(
+            ass_block(br"2,0,Missing,,0,0,0,,a\nb", &bare),
+            Some((2, "a\nb".to_string()))
+        );
     }
 
     #[test]
