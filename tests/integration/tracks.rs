@@ -495,3 +495,52 @@ fn sync_to_a_track_inside_a_clip() {
         run.stderr
     );
 }
+
+#[test]
+fn mkv_track_without_a_language_element_is_english_as_the_spec_and_ffprobe_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let (srt, _, _) = fixtures();
+    let written = dir.path().join("und.mkv");
+    clip(&written, &[&srt], &["-c:s", "srt"]);
+    // ffmpeg writes Language "und" for a stream without one; blank those
+    // elements out (an EBML Void of the same length) to get a file whose
+    // tracks carry no Language element at all, as some muxers write them.
+    let bytes = std::fs::read(&written).unwrap();
+    let und = [0x22, 0xB5, 0x9C, 0x83, b'u', b'n', b'd'];
+    let void = [0xEC, 0x85, 0, 0, 0, 0, 0];
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(&und) {
+            out.extend(void);
+            i += und.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    assert_ne!(
+        out, bytes,
+        "ffmpeg wrote no 'und' Language element to remove"
+    );
+    let bare = dir.path().join("bare.mkv");
+    std::fs::write(&bare, out).unwrap();
+    let probe = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "s", "-show_entries"])
+        .args(["stream_tags=language", "-of", "csv=p=0"])
+        .arg(&bare)
+        .output()
+        .expect("ffprobe: run `bash tests/run`");
+    assert_eq!(String::from_utf8_lossy(&probe.stdout).trim(), "eng");
+    let r = tracks_json(&bare);
+    assert_eq!(r.tracks[0].language.as_deref(), Some("eng"));
+    assert_eq!(
+        tracks_json(&written).tracks[0].language,
+        None,
+        "und is no language"
+    );
+    assert_eq!(
+        extracted(&bare, &["--lang", "eng"]).len(),
+        count(&srt, "-->")
+    );
+}

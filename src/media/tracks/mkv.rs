@@ -39,9 +39,12 @@ fn describe(t: &TrackEntry) -> SubTrack {
         codec_id: t.codec_id().to_string(),
         codec,
         kind: codec.kind(),
+        // Matroska's Language element defaults to "eng" when absent (what
+        // ffprobe reports too); "und" says the muxer did not know.
         language: t
             .language_bcp47()
             .or(t.language())
+            .or(Some("eng"))
             .filter(|l| !l.is_empty() && *l != "und")
             .map(str::to_string),
         name: t.name().filter(|n| !n.is_empty()).map(str::to_string),
