@@ -164,7 +164,8 @@ def main():
                 r = subprocess.run([BIN, "copy", zipfile, *dests, "--json"], capture_output=True)
                 if r.returncode != 0:
                     sys.exit(f"screenkit copy failed: {r.stderr.decode()[:300]}")
-                seconds.append(max(s["seconds"] for s in json.loads(r.stdout)["sticks"]))
+                slowest = max(json.loads(r.stdout)["sticks"], key=lambda s: s["seconds"])
+                seconds.append((slowest["seconds"], slowest.get("phases", {})))
             times = []
             for _ in range(a.runs):
                 fresh()
@@ -187,7 +188,8 @@ def main():
                 t2 = time.perf_counter()
                 unz.append(t1 - t)
                 chk.append(t2 - t1)
-            split[n] = (statistics.median(unz), statistics.median(chk), statistics.median(seconds))
+            mid = sorted(seconds, key=lambda x: x[0])[len(seconds) // 2]
+            split[n] = (statistics.median(unz), statistics.median(chk), mid)
             copy_rows[f"by hand -> {n}"] = split[n][0] + split[n][1]
         for n in (1, 2, 4):
             for i in range(n):
@@ -211,11 +213,13 @@ def main():
         for k, t in copy_rows.items():
             print(f"{k:28} {t:9.2f} {zmb / t:8.0f}")
         for n in (1, 2, 4):
-            u, c, last = split[n]
+            u, c, (last, ph) = split[n]
             r = copy_rows[f"by hand -> {n}"] / copy_rows[f"screenkit copy -> {n}"]
             print(f"copy -> {n}: {r:.2f}x by hand" + (" (target >= 2)" if n == 4 else "")
                   + f"; by hand = unzip {u:.2f} s + sha256sum -c {c:.2f} s; "
-                  f"screenkit's slowest stick took {last:.2f} s of it (write, fsync, read-back)")
+                  f"screenkit's slowest stick took {last:.2f} s: write {ph.get('write', 0):.2f} s "
+                  f"(waiting on the source included), fsync {ph.get('flush', 0):.2f} s, "
+                  f"read-back {ph.get('read_back', 0):.2f} s")
     shutil.rmtree(OUT, ignore_errors=True)
 
 

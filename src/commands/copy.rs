@@ -154,6 +154,7 @@ fn line(p: &Printer, kit: &str, r: &StickResult) -> String {
             read_back,
             seconds,
             replaced,
+            ..
         } => format!(
             "{dest} ({what}): {} {kit}/: {files} files, {:.1} MB{}; every file {} and matched its SHA-256 ({seconds:.1} s)",
             p.paint("copied", Style::Good),

@@ -325,6 +325,8 @@ pub enum Outcome {
         bytes: u64,
         read_back: ReadBack,
         seconds: f64,
+        /// Where the stick's seconds went.
+        phases: Phases,
         replaced: bool,
     },
     /// Not written: the stick cannot take the kit.
@@ -334,6 +336,17 @@ pub enum Outcome {
         reason: String,
         differs: Vec<String>,
     },
+}
+
+/// Seconds a stick spent in each step of its copy.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Phases {
+    /// Writing the files, including waiting for the source's next chunk.
+    pub write: f64,
+    /// fsync of every file and folder.
+    pub flush: f64,
+    /// Reading every file back from the stick and hashing it.
+    pub read_back: f64,
 }
 
 /// One destination: what it is and how the copy went.
@@ -655,6 +668,7 @@ struct Written {
     differs: Vec<String>,
     /// The hash of the zip copy as read back, with `--with-zip`.
     zip_read_back: Option<String>,
+    phases: Phases,
 }
 
 /// Write every file the reader sends, flush files and folders, then read
@@ -673,6 +687,8 @@ fn write_stick(
     let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut open: Option<(std::fs::File, PathBuf)> = None;
     let mut done = 0u64;
+    let mut phases = Phases::default();
+    let clock = std::time::Instant::now();
     if t.work != t.final_dir && std::fs::symlink_metadata(&t.work).is_ok() {
         // Left by a copy that was stopped before its swap: ours to remove.
         let _ = std::fs::remove_dir_all(&t.work);
@@ -726,12 +742,14 @@ fn write_stick(
                 }
             }
             Msg::Close => {
+                let t0 = std::time::Instant::now();
                 if let Some((f, p)) = open.take()
                     && error.is_none()
                     && let Err(e) = flush_and_drop(&f)
                 {
                     error = Some(format!("{}: {e}", p.display()));
                 }
+                phases.flush += t0.elapsed().as_secs_f64();
             }
             Msg::Abort => aborted = true,
             Msg::Open(_) => {}
@@ -744,6 +762,8 @@ fn write_stick(
     if let Some(e) = error {
         return Err(format!("writing failed: {e}"));
     }
+    phases.write = clock.elapsed().as_secs_f64() - phases.flush;
+    let t0 = std::time::Instant::now();
     // Deepest first, then the stick's own folder, which holds the new names.
     let mut order: Vec<&PathBuf> = dirs.iter().collect();
     order.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
@@ -753,6 +773,8 @@ fn write_stick(
     if let Some(parent) = t.work.parent() {
         sync_dir(parent).map_err(|e| format!("{}: flushing the folder: {e}", parent.display()))?;
     }
+    phases.flush += t0.elapsed().as_secs_f64();
+    let t0 = std::time::Instant::now();
     let mut read_back = ReadBack::ODirect;
     let mut differs = Vec::new();
     let mut checked = total;
@@ -776,12 +798,14 @@ fn write_stick(
         }
         None => None,
     };
+    phases.read_back = t0.elapsed().as_secs_f64();
     Ok(Written {
         files: src.files.len(),
         bytes: total,
         read_back,
         differs,
         zip_read_back,
+        phases,
     })
 }
 
@@ -969,6 +993,7 @@ fn finish(
         bytes: w.bytes,
         read_back: w.read_back,
         seconds: start.elapsed().as_secs_f64(),
+        phases: w.phases,
         replaced: t.work != t.final_dir,
     }
 }

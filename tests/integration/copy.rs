@@ -242,6 +242,13 @@ fn copy_writes_three_exfat_sticks_at_once_and_each_verifies() {
         assert_eq!(j["status"], "written", "{j}");
         assert_eq!(j["filesystem"], "exFAT", "{j}");
         assert_eq!(j["safe_to_remove"], true, "{j}");
+        let phase = |k: &str| j["phases"][k].as_f64().unwrap_or(-1.0);
+        let (w, f, r) = (phase("write"), phase("flush"), phase("read_back"));
+        assert!(w >= 0.0 && f > 0.0 && r > 0.0, "every step timed: {j}");
+        assert!(
+            w + f + r <= j["seconds"].as_f64().unwrap() + 0.01,
+            "the steps fit in the stick's time: {j}"
+        );
         let how = j["read_back"].as_str().unwrap();
         assert!(["o-direct", "dropped-cache"].contains(&how), "{j}");
         let kit = k.mnt.join("last-train-home");
