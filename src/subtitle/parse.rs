@@ -475,12 +475,23 @@ impl Parser<'_> {
     /// Whether the lines from `k` to the next blank line hold an advert
     /// (`Downloaded from …`): after a blank line that is not more of the
     /// cue above but orphan text, so that `fix` never puts it on screen.
+    /// Only the lines that would become the cue's text count: up to where
+    /// `text_end` stops, not into the next cue's index or time line (which
+    /// `fix` writes after a blank line, so a second reading would decide
+    /// otherwise).
     fn advert_block(&self, k: usize) -> bool {
-        self.lines[k..]
-            .iter()
-            .zip(&self.kinds[k..])
-            .take_while(|(_, kind)| **kind != Kind::Blank)
-            .any(|(l, _)| crate::check::text::has_advert(l))
+        (k..self.lines.len())
+            .take_while(|&j| !self.blank(j) && !self.next_cue_at(j))
+            .any(|j| crate::check::text::has_advert(self.lines[j]))
+    }
+
+    /// Whether the next cue begins at line `j` with no blank line before it.
+    fn next_cue_at(&self, j: usize) -> bool {
+        match self.kinds[j] {
+            Kind::Time => true,
+            Kind::Number => self.is_time(j + 1),
+            _ => false,
+        }
     }
 
     /// Where the text starting at `from` ends (exclusive), and whether the
@@ -503,8 +514,7 @@ impl Parser<'_> {
                     continue;
                 }
                 // The next block begins without a separating blank line.
-                Kind::Time => return (j, true),
-                Kind::Number if self.is_time(j + 1) => return (j, true),
+                _ if self.next_cue_at(j) => return (j, true),
                 _ => j += 1,
             }
         }
@@ -582,6 +592,21 @@ mod tests {
             ["English", "", "中文"]
         );
         assert_eq!(t.cues[0].line_count(), 3);
+    }
+
+    #[test]
+    fn an_advert_in_the_next_cue_does_not_make_text_after_a_blank_an_orphan() {
+        // Found by fuzzing: the advert sat on the next cue's time line, and
+        // `fix` then wrote "more" as a block of its own that the next fix
+        // read as more of cue 1.
+        let t = p("1\n00:00:01,000 --> 00:00:03,500\nWho?\n\nmore\nX\n\
+                   00:00:05,000 --> 00:00:06,000 Downloaded from www.example.com\nB\n");
+        assert_eq!(t.cues[0].text, "Who?\n\nmore\nX");
+        assert!(t.orphans.is_empty(), "{:?}", t.orphans);
+        // An advert in the text after the blank still keeps it off screen.
+        let t = p("1\n00:00:01,000 --> 00:00:03,500\nWho?\n\nDownloaded from www.example.com\n");
+        assert_eq!(t.cues[0].text, "Who?");
+        assert_eq!(t.orphans.len(), 1);
     }
 
     #[test]
