@@ -58,6 +58,11 @@ pub enum DecodeError {
 const MIN_RATE: u32 = 4_000;
 const MAX_RATE: u32 = 768_000;
 
+/// Whether a decoded sample rate can be real audio (else the header lies).
+pub(crate) fn plausible_rate(rate: u32) -> bool {
+    (MIN_RATE..=MAX_RATE).contains(&rate)
+}
+
 /// What the decode saw, besides the samples.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Decoded {
@@ -240,7 +245,7 @@ impl Timeline {
     ) -> Result<Option<i64>, DecodeError> {
         let rate = buf.spec().rate();
         if self.out.rate == 0 {
-            if !(MIN_RATE..=MAX_RATE).contains(&rate) {
+            if !plausible_rate(rate) {
                 return Err(DecodeError::BadRate(rate));
             }
             self.out.rate = rate;

@@ -481,6 +481,8 @@ struct Loudness {
     decoder: Box<dyn symphonia::core::codecs::audio::AudioDecoder>,
     time_base: Option<TimeBase>,
     meter: Option<EbuR128>,
+    /// The channels and rate the meter was made for.
+    metered: (u32, u32),
     planes: Vec<Vec<f32>>,
     failed: bool,
     /// The decoded audio's rate or channels are no real audio's.
@@ -498,6 +500,7 @@ impl Loudness {
             decoder,
             time_base,
             meter: None,
+            metered: (0, 0),
             planes: Vec::new(),
             failed: false,
             bad_header: false,
@@ -524,18 +527,33 @@ impl Loudness {
                 }
                 let spec = buf.spec();
                 let (channels, rate) = (spec.channels().count() as u32, spec.rate());
+                if self.meter.is_some() && self.metered != (channels, rate) {
+                    // A packet that changes the format mid-stream is damage,
+                    // as in the analysis decode: left out of the measure.
+                    return;
+                }
                 buf.copy_to_vecs_planar::<f32>(&mut self.planes);
                 if self.meter.is_none() {
                     // The rate and channel count come from the file's header:
-                    // any value may be there, and the meter takes only real ones.
-                    match EbuR128::new(channels, rate, Mode::I | Mode::TRUE_PEAK) {
-                        Ok(m) => self.meter = Some(m),
+                    // any value may be there, and the meter takes only real
+                    // ones (it also asserts on rates too low to filter).
+                    let made = if super::decode::plausible_rate(rate) {
+                        EbuR128::new(channels, rate, Mode::I | Mode::TRUE_PEAK)
+                            .map_err(|e| format!("{e:?}"))
+                    } else {
+                        Err("no real audio has that rate".to_string())
+                    };
+                    match made {
+                        Ok(m) => {
+                            self.meter = Some(m);
+                            self.metered = (channels, rate);
+                        }
                         Err(e) => {
                             self.bad_header = true;
                             problems.push(Problem {
                                 kind: ProblemKind::DecodeError,
                                 message: format!(
-                                    "the audio header claims {channels} channel(s) at {rate} Hz, which cannot be measured ({e:?}); the header is damaged, re-encode the audio"
+                                    "the audio header claims {channels} channel(s) at {rate} Hz, which cannot be measured ({e}); the header is damaged, re-encode the audio"
                                 ),
                                 at_ms: None,
                             });

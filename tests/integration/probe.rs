@@ -419,6 +419,23 @@ fn a_header_with_an_impossible_rate_is_a_problem_not_a_panic() {
     assert!(run.stderr.contains("8 Hz"), "{}", run.stderr);
 }
 
+/// A fuzzer's WAV claiming 6 channels at 16 Hz: the loudness meter took
+/// the rate and then panicked on an internal assertion.
+#[test]
+fn a_rate_the_meter_accepts_but_no_audio_has_is_a_problem_not_a_panic() {
+    let wav = fixture("media/rate-16hz-6ch.wav");
+    let (code, c) = probe(&wav, true);
+    assert_eq!(code, 1, "{:?}", c.problems);
+    assert_eq!(c.audio[0].sample_rate, Some(16));
+    let p = &c.problems[0];
+    assert_eq!(p.kind, "decode-error");
+    assert!(
+        p.message.contains("16 Hz") && p.message.contains("re-encode"),
+        "{}",
+        p.message
+    );
+}
+
 /// Opus always decodes at 48 kHz; the rate in its header is the encoder's
 /// input rate (24 kHz here), which probe used to report.
 #[test]
