@@ -21,9 +21,14 @@ length (0.5x to 2x): a tool should refuse, and any output it writes is a
 confident wrong answer. screenkit's --json confidence on the true and the
 wrong pairs is the calibration: per band, how many wrong pairs reach the
 trust line (false accepts) against how many true pairs do.
+
+--calibration SET (made by benches/sync/make_long.py: 100-700 cue excerpts
+of 80-minute clips) adds long tracks to that table only: screenkit alone
+runs each true pair and each track against every other clip of that set.
 """
 import argparse
 import json
+import math
 import os
 import re
 import statistics
@@ -37,7 +42,7 @@ TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
 SCREENKIT = os.path.join(TARGET, "release", "screenkit")
 BARE = os.path.join(TARGET, "release", "examples", "bare_decode")
 BANDS = [(0, 7, "5-7 cues"), (8, 15, "8-15 cues"), (16, 30, "16-30 cues"), (31, 100, "31-100 cues"),
-         (101, 10**9, ">100 cues")]
+         (101, 300, "101-300 cues"), (301, 700, "301-700 cues"), (701, 10**9, ">700 cues")]
 
 
 def band(cues):
@@ -106,7 +111,11 @@ def main():
     ap.add_argument("--tools", default="screenkit,alass,ffsubsync")
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--no-wrong", action="store_true", help="skip the wrong pairs")
+    ap.add_argument("--peer-wrong", type=int, metavar="N",
+                    help="the peers get only each track's N clips nearest in length (screenkit gets all)")
     ap.add_argument("--json", metavar="FILE")
+    ap.add_argument("--calibration", nargs="*", default=[], metavar="SET",
+                    help="long sets for the calibration table (screenkit only)")
     a = ap.parse_args()
     tools = a.tools.split(",")
     os.environ["PATH"] = tools_path()
@@ -147,13 +156,15 @@ def main():
         # similar length. The right answer is to refuse; writing is wrong.
         names = [] if a.no_wrong else [n for n in cases if cases[n]["minutes"] <= 10]
         for name in names:
-            for other in names:
-                m, o = cases[name]["minutes"], cases[other]["minutes"]
-                if other == name or not 0.5 <= o / m <= 2.0:
-                    continue
+            m = cases[name]["minutes"]
+            others = [o for o in names if o != name and 0.5 <= cases[o]["minutes"] / m <= 2.0]
+            # Nearest in length first (ties in set order), for --peer-wrong.
+            others.sort(key=lambda o: abs(math.log(cases[o]["minutes"] / m)))
+            for rank, other in enumerate(others):
                 clip = os.path.join(cases[other]["dir"], cases[other]["clip"])
                 sub = os.path.join(cases[name]["dir"], name + ".in.srt")
-                for tool in tools:
+                peers = a.peer_wrong is None or rank < a.peer_wrong
+                for tool in (t for t in tools if t == "screenkit" or peers):
                     out = os.path.join(tmp, f"wrong.{name}.{other}.{tool}.srt")
                     wall, rss, code, stdout = run(command(tool, clip, sub, out))
                     wrote = os.path.exists(out)
@@ -166,12 +177,50 @@ def main():
                     c = f" conf {conf:.2f}" if conf is not None else ""
                     print(f"wrong pair {name} -> {other}: {tool} {'WROTE' if wrote else 'refused'} "
                           f"(exit {code}){c}", file=sys.stderr)
+        cal_rows, cal_wrong = calibrate(a.calibration, tmp) if "screenkit" in tools else ([], [])
     if a.json:
-        json.dump({"rows": rows, "wrong": wrong}, open(a.json, "w"), indent=1)
-    table(rows, wrong, tools)
+        json.dump({"rows": rows, "wrong": wrong, "cal_rows": cal_rows, "cal_wrong": cal_wrong},
+                  open(a.json, "w"), indent=1)
+    table(rows, wrong, tools, cal_rows, cal_wrong)
 
 
-def table(rows, wrong, tools):
+def calibrate(sets, tmp):
+    """screenkit on the long sets' true pairs and on each track against every other clip."""
+    cases = {}
+    for d in sets:
+        for name, info in json.load(open(os.path.join(d, "truth.json"))).items():
+            cases[name] = dict(info, dir=d)
+    rows, wrong = [], []
+    for name, info in cases.items():
+        sub = os.path.join(info["dir"], name + ".in.srt")
+        truth = read_starts(os.path.join(info["dir"], name + ".truth.srt"))
+        clips = {os.path.join(c["dir"], c["clip"]) for c in cases.values()}
+        own = os.path.join(info["dir"], info["clip"])
+        for clip in sorted(clips):
+            out = os.path.join(tmp, f"cal.{name}.srt")
+            wall, rss, code, stdout = run(command("screenkit", clip, sub, out))
+            wrote = os.path.exists(out)
+            errs = score(truth, read_starts(out)) if wrote and clip == own else None
+            if wrote:
+                os.remove(out)
+            conf, accepted = confidence(stdout)
+            row = {"case": name, "clip": os.path.basename(clip), "band": band(info["cues"]), "tool": "screenkit",
+                   "cues": info["cues"], "wall_s": wall, "rss_mb": rss, "exit": code, "wrote": wrote,
+                   "confidence": conf, "accepted": accepted}
+            if clip == own:
+                row["synced"] = bool(errs) and sum(e <= 500 for e in errs) >= 0.9 * len(errs)
+                row["median_ms"] = statistics.median(errs) if errs else None
+                rows.append(row)
+            else:
+                wrong.append(row)
+            c = f" conf {conf:.2f}" if conf is not None else ""
+            what = "true pair" if clip == own else "wrong pair"
+            print(f"calibration {what} {name} -> {os.path.basename(clip)}: {'WROTE' if wrote else 'refused'} "
+                  f"(exit {code}, {wall:.1f} s, {rss:.0f} MB){c}", file=sys.stderr)
+    return rows, wrong
+
+
+def table(rows, wrong, tools, cal_rows=(), cal_wrong=()):
     print("| band | tool | synced | median error | within 100 ms | wall (median) | peak RSS (max) |")
     print("|---|---|---|---|---|---|---|")
     for _, _, b in BANDS:
@@ -196,28 +245,44 @@ def table(rows, wrong, tools):
             meds = [r["median_ms"] for r in rs if r["synced"]]
             med = f"{statistics.median(meds):.0f} ms" if meds else "-"
             print(f"| {k} | {tool} | {sum(r['synced'] for r in rs)}/{len(rs)} | {med} |")
-    if wrong:
+    if cal_rows or cal_wrong:
+        print("\n| long tracks (calibration set, screenkit only) | band | synced | median error | "
+              "wrong pairs written | wall (median) | peak RSS (max) |")
+        print("|---|---|---|---|---|---|---|")
+        for _, _, b in BANDS:
+            t = [r for r in cal_rows if r["band"] == b]
+            w = [x for x in cal_wrong if x["band"] == b]
+            if not t and not w:
+                continue
+            meds = [r["median_ms"] for r in t if r["synced"]]
+            med = f"{statistics.median(meds):.0f} ms" if meds else "-"
+            print(f"| screenkit | {b} | {sum(r['synced'] for r in t)}/{len(t)} | {med} | "
+                  f"{sum(x['wrote'] for x in w)}/{len(w)} | {statistics.median(r['wall_s'] for r in t + w):.2f} s | "
+                  f"{max(r['rss_mb'] for r in t + w):.0f} MB |")
+    if wrong or cal_wrong:
         print("\n| wrong pairs (subtitles vs another clip of similar length) | refused | wrote output |")
         print("|---|---|---|")
         for tool in tools:
             w = [x for x in wrong if x["tool"] == tool]
+            if not w:
+                continue
             print(f"| {tool} | {sum(not x['wrote'] for x in w)}/{len(w)} | {sum(x['wrote'] for x in w)}/{len(w)} |")
         # The calibration: screenkit's confidence on wrong pairs (the null,
         # by cue count) against true pairs; the trust line is 0.50.
-        print("\n| screenkit calibration by band | wrong pairs accepted (false accepts) | wrong pairs: "
-              "highest confidence | true pairs accepted | true pairs: lowest confidence |")
+        print("\n| screenkit calibration by band | wrong pairs accepted (false-accept rate) | wrong pairs: "
+              "highest confidence | true pairs accepted (accept rate) | true pairs: lowest confidence |")
         print("|---|---|---|---|---|")
         for _, _, b in BANDS:
-            w = [x for x in wrong if x["tool"] == "screenkit" and x["band"] == b]
-            t = [r for r in rows if r["tool"] == "screenkit" and r.get("band") == b]
+            w = [x for x in list(wrong) + list(cal_wrong) if x["tool"] == "screenkit" and x["band"] == b]
+            t = [r for r in list(rows) + list(cal_rows) if r["tool"] == "screenkit" and r.get("band") == b]
             if not w and not t:
                 continue
             wc = [x["confidence"] for x in w if x["confidence"] is not None]
             tc = [r["confidence"] for r in t if r["confidence"] is not None]
-            print(f"| {b} | {sum(bool(x['accepted']) for x in w)}/{len(w)} | "
-                  f"{max(wc):.2f} | " if wc else f"| {b} | {sum(bool(x['accepted']) for x in w)}/{len(w)} | - | ",
-                  end="")
-            print(f"{sum(bool(r['accepted']) for r in t)}/{len(t)} | " + (f"{min(tc):.2f} |" if tc else "- |"))
+            wa, ta = sum(bool(x["accepted"]) for x in w), sum(bool(r["accepted"]) for r in t)
+            rate = lambda k, n: f"{k}/{n} ({k / n:.0%})" if n else "0/0"  # noqa: E731
+            print(f"| {b} | {rate(wa, len(w))} | {f'{max(wc):.2f}' if wc else '-'} | {rate(ta, len(t))} | "
+                  f"{f'{min(tc):.2f}' if tc else '-'} |")
     for r in rows:
         if r["kind"] == "bare-decode":
             print(f"\n{r['case']}: symphonia bare decode {r['wall_s']:.2f} s, {r['rss_mb']:.0f} MB")

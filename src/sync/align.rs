@@ -69,6 +69,11 @@ impl Part {
         confidence_z(self.z).max(confidence_e(self.evidence))
     }
 
+    /// Whether the part passes one of the two tests.
+    pub fn trusted(&self) -> bool {
+        self.strong(Z_ACCEPT, E_ACCEPT)
+    }
+
     /// Whether the part stands on its own evidence.
     fn strong(&self, z: f64, e: f64) -> bool {
         self.z >= z || self.evidence >= e
@@ -546,6 +551,11 @@ pub const Z_ACCEPT: f64 = 6.0;
 pub const E_ACCEPT: f64 = 3.0;
 /// A part of a split must reach this much evidence to stay a part (or Z_PART).
 const E_PART: f64 = 2.0;
+/// A weak part is not merged into a neighbour when this many more of its
+/// cue starts (and at least a fifth of them) land on onsets where it is
+/// than at the neighbour's offset: the merge would write those cues off
+/// the speech.
+const MISPLACED_HITS: usize = 3;
 
 /// Find the best fit of `cues` (input times, ms) to `speech`.
 pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit> {
@@ -619,11 +629,22 @@ pub fn align(cues: &[(i64, i64)], speech: &Speech, opts: &Options) -> Option<Fit
         ..judging
     }
     .judge(found.ratio, parts, None);
-    Some(if other.confidence() > fit.confidence() {
-        other
-    } else {
-        fit
-    })
+    // A ratio off the common list can pass for a compromise between the
+    // parts of a split that could not be trusted: it must put at least as
+    // many cue starts on onsets as the common ratio's parts did.
+    let hits = |f: &Fit| -> usize {
+        f.parts
+            .iter()
+            .map(|p| onsets.hits(&spans[p.first..=p.last], f.ratio, p.offset_ms))
+            .sum()
+    };
+    Some(
+        if other.confidence() > fit.confidence() && hits(&other) >= hits(&fit) {
+            other
+        } else {
+            fit
+        },
+    )
 }
 
 /// Parts (split or not) with offsets refined to the millisecond.
@@ -639,17 +660,30 @@ fn place(
         vec![(0, spans.len() - 1, best.offset_ms(best.peak))]
     };
     settle(signal, spans, best.ratio, &mut parts);
-    parts
-        .into_iter()
-        .map(|(first, last, offset)| {
-            (
-                first,
-                last,
-                refine(signal, &spans[first..=last], best.ratio, offset),
-            )
-        })
-        .collect()
+    let refined = parts.into_iter().map(|(first, last, offset)| {
+        (
+            first,
+            last,
+            refine(signal, &spans[first..=last], best.ratio, offset),
+        )
+    });
+    // Neighbouring candidates can refine to nearly one offset: that is no
+    // split, and judged apart the smaller part may not pass on its own.
+    let mut out: Vec<(usize, usize, f64)> = Vec::new();
+    for (first, last, offset) in refined {
+        match out.last_mut() {
+            Some(p) if (p.2 - offset).abs() < SAME_OFFSET_MS => {
+                p.1 = last;
+                p.2 = refine(signal, &spans[p.0..=last], best.ratio, p.2);
+            }
+            _ => out.push((first, last, offset)),
+        }
+    }
+    out
 }
+
+/// Parts whose offsets differ by less than this are one part.
+const SAME_OFFSET_MS: f64 = 100.0;
 
 /// What judging a fit needs: the null for z-scores, the onsets for
 /// evidence, and how many placements the search tried.
@@ -667,14 +701,41 @@ struct Judging<'a> {
 }
 
 impl Judging<'_> {
-    /// A part's z-score and onset evidence. The trials bound the search:
-    /// every distinct offset (windows of 2 × ONSET_TOL_MS over the range
-    /// where the cues overlap the clip), every ratio, and for a part of a
-    /// split every place its boundaries could have gone.
+    /// A part's z-score and onset evidence.
     fn part(&self, first: usize, last: usize, ratio: f64, offset: f64, parts: usize) -> Part {
+        let (evidence, evidence_max) = self.evidence(first, last, ratio, offset, parts, None);
+        Part {
+            first,
+            last,
+            offset_ms: offset,
+            z: null_z(self.null, &self.spans[first..=last], self.ratios),
+            evidence,
+            evidence_max,
+        }
+    }
+
+    /// A part's onset evidence, and the most its cues could give. The
+    /// trials bound the search: every distinct offset (windows of
+    /// 2 × ONSET_TOL_MS over the range where the cues overlap the clip),
+    /// every ratio, and for a part of a split every place its boundaries
+    /// could have gone. `given` is the range of offsets left to the part
+    /// by trusted neighbours, which also fix the ratio ([`Judging::given`]).
+    fn evidence(
+        &self,
+        first: usize,
+        last: usize,
+        ratio: f64,
+        offset: f64,
+        parts: usize,
+        given: Option<(f64, f64)>,
+    ) -> (f64, f64) {
         let cues = &self.spans[first..=last];
         let span = ratio * (cues.last().map_or(0.0, |c| c.end) - cues[0].start);
-        let range = (self.clip_ms + span).min(2.0 * self.max_offset_ms);
+        let full = (self.clip_ms + span).min(2.0 * self.max_offset_ms);
+        let (range, ratios) = match given {
+            Some((lo, hi)) => ((hi - lo).min(full), 1.0),
+            None => (full, self.ratio_trials),
+        };
         let offsets = (range / (2.0 * ONSET_TOL_MS)).max(1.0);
         let n = self.spans.len() as f64;
         // A part's one or two boundaries; n choices each bounds them.
@@ -683,20 +744,72 @@ impl Judging<'_> {
             (_, true) => n,
             (_, false) => n * n,
         };
-        let trials = offsets * self.ratio_trials * boundaries;
         let k = self.onsets.hits(cues, ratio, offset);
-        let (evidence, evidence_max) = self.onsets.evidence(k, cues.len(), trials);
-        Part {
-            first,
-            last,
-            offset_ms: offset,
-            z: null_z(self.null, cues, self.ratios),
-            evidence,
-            evidence_max,
+        self.onsets
+            .evidence(k, cues.len(), offsets * ratios * boundaries)
+    }
+
+    /// The offsets (ms) part `i` can take without its cues
+    /// passing a neighbour's, when a neighbour is trusted on its own: a fit
+    /// that reorders cues is never written, so only those placements could
+    /// be a wrong answer. `None` when no neighbour is trusted. Conditioning
+    /// on a trusted neighbour keeps the bound: a wrong part then needs
+    /// either the neighbour to be a false accept (under 1 in 1000) or
+    /// itself to beat chance within the window.
+    fn given(&self, parts: &[Part], anchor: &[bool], i: usize, ratio: f64) -> Option<(f64, f64)> {
+        let p = &parts[i];
+        let prev = i.checked_sub(1).filter(|&j| anchor[j]);
+        let next = (i + 1 < parts.len() && anchor[i + 1]).then_some(i + 1);
+        if prev.is_none() && next.is_none() {
+            return None;
+        }
+        let s = |k: usize| ratio * self.spans[k].start;
+        // Without a trusted neighbour, a side is bounded by the clip: the
+        // last cue at 00:00, or the first at the clip's end.
+        let lo = prev.map_or(-s(p.last), |j| {
+            s(parts[j].last) + parts[j].offset_ms - s(p.first)
+        });
+        let hi = next.map_or(self.clip_ms - s(p.first), |j| {
+            s(parts[j].first) + parts[j].offset_ms - s(p.last)
+        });
+        Some((lo, hi.max(lo)))
+    }
+
+    /// Parts that do not pass alone, judged again given trusted neighbours.
+    fn condition(&self, ratio: f64, parts: &mut [Part]) {
+        let anchor: Vec<bool> = parts.iter().map(|p| p.strong(Z_ACCEPT, E_ACCEPT)).collect();
+        let count = parts.len();
+        for i in 0..count {
+            if anchor[i] {
+                continue;
+            }
+            if let Some(window) = self.given(parts, &anchor, i, ratio) {
+                let p = &mut parts[i];
+                let (e, max) =
+                    self.evidence(p.first, p.last, ratio, p.offset_ms, count, Some(window));
+                if e > p.evidence {
+                    (p.evidence, p.evidence_max) = (e, max);
+                }
+            }
         }
     }
 
-    /// Each part judged; parts too weak to stand alone are merged.
+    /// The neighbour of part `w` whose offset fits its cues better.
+    fn merge_into(&self, parts: &[Part], w: usize, ratio: f64) -> usize {
+        let cues = &self.spans[parts[w].first..=parts[w].last];
+        let score = |p: &Part| self.signal.part_score(cues, ratio, p.offset_ms);
+        match (w.checked_sub(1), (w + 1 < parts.len()).then_some(w + 1)) {
+            (Some(a), Some(b)) if score(&parts[b]) > score(&parts[a]) => b,
+            (Some(a), _) => a,
+            (None, Some(b)) => b,
+            (None, None) => unreachable!("more than one part"),
+        }
+    }
+
+    /// Each part judged; parts too weak to stand alone are merged, unless
+    /// their cues land on speech onsets clearly more often where they are
+    /// than where the merge would put them: such a part stays, weak, and
+    /// the fit is not trusted (rather than written with those cues off).
     fn judge(
         &self,
         ratio: f64,
@@ -708,29 +821,54 @@ impl Judging<'_> {
             .into_iter()
             .map(|(first, last, offset)| self.part(first, last, ratio, offset, count))
             .collect();
+        self.condition(ratio, &mut parts);
         // A part that cannot stand on its own evidence is not a split: give
         // its cues to the neighbour that fits them better, and judge again.
+        // Weakest first; one whose cues would land off the speech is passed
+        // over (asked again after every merge, as its neighbours change).
         while parts.len() > 1 {
-            let Some(w) = (0..parts.len())
+            // Merges re-refine offsets: neighbours that end up at nearly one
+            // offset are one part, whatever their strength.
+            if let Some(i) = (1..parts.len())
+                .find(|&i| (parts[i].offset_ms - parts[i - 1].offset_ms).abs() < SAME_OFFSET_MS)
+            {
+                let later = parts.remove(i);
+                let (first, last) = (parts[i - 1].first, later.last);
+                let offset = refine(
+                    self.signal,
+                    &self.spans[first..=last],
+                    ratio,
+                    parts[i - 1].offset_ms,
+                );
+                let count = parts.len();
+                parts[i - 1] = self.part(first, last, ratio, offset, count);
+                self.condition(ratio, &mut parts);
+                continue;
+            }
+            let mut weak: Vec<usize> = (0..parts.len())
                 .filter(|&i| !parts[i].strong(Z_PART, E_PART))
-                .min_by(|&a, &b| parts[a].confidence().total_cmp(&parts[b].confidence()))
+                .collect();
+            weak.sort_by(|&a, &b| parts[a].confidence().total_cmp(&parts[b].confidence()));
+            let Some((w, into)) = weak
+                .into_iter()
+                .map(|w| (w, self.merge_into(&parts, w, ratio)))
+                .find(|&(w, into)| {
+                    let cues = &self.spans[parts[w].first..=parts[w].last];
+                    let own = self.onsets.hits(cues, ratio, parts[w].offset_ms);
+                    let there = self.onsets.hits(cues, ratio, parts[into].offset_ms);
+                    own < there + MISPLACED_HITS.max(cues.len() / 5)
+                })
             else {
                 break;
             };
             let weak = parts.remove(w);
-            let cues = &self.spans[weak.first..=weak.last];
-            let score = |p: &Part| self.signal.part_score(cues, ratio, p.offset_ms);
-            let into = match (w.checked_sub(1), (w < parts.len()).then_some(w)) {
-                (Some(a), Some(b)) if score(&parts[b]) > score(&parts[a]) => b,
-                (Some(a), _) => a,
-                (None, Some(b)) => b,
-                (None, None) => unreachable!("more than one part"),
-            };
+            let into = if into > w { into - 1 } else { into };
             let p = &parts[into];
             let (first, last) = (p.first.min(weak.first), p.last.max(weak.last));
             let offset = refine(self.signal, &self.spans[first..=last], ratio, p.offset_ms);
             let count = parts.len();
             parts[into] = self.part(first, last, ratio, offset, count);
+            self.condition(ratio, &mut parts);
         }
         Fit { ratio, fps, parts }
     }

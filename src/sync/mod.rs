@@ -170,6 +170,14 @@ pub enum Untrusted {
     )]
     LowConfidence { confidence: f64 },
     #[error(
+        "not trusted: cues {first}–{last} fit elsewhere than the cues next to them (a cut or re-edit there?), but too few of them land on speech there to be sure (confidence {confidence:.2}); sync those cues separately, or give two anchors by hand (retime --map)"
+    )]
+    Misplaced {
+        first: usize,
+        last: usize,
+        confidence: f64,
+    },
+    #[error(
         "not trusted: the fit would put {reordered} pair(s) of neighbouring cues out of order and newly overlap {stacked} pair(s) (parts moved over each other: does the clip repeat itself, or is this another edit?)"
     )]
     Disorder { reordered: usize, stacked: usize },
@@ -180,12 +188,23 @@ impl Outcome {
     pub fn untrusted(&self) -> Option<Untrusted> {
         let confidence = self.confidence;
         let trusted = self.fit.trusted();
+        // A split with a trusted part: the cues of the part that is not.
+        let parts = &self.fit.parts;
+        let misplaced = parts
+            .iter()
+            .find(|p| !p.trusted())
+            .filter(|_| parts.iter().any(|p| p.trusted()));
         match () {
             _ if trusted && self.reordered + self.stacked > 0 => Some(Untrusted::Disorder {
                 reordered: self.reordered,
                 stacked: self.stacked,
             }),
             _ if trusted => None,
+            _ if misplaced.is_some() => misplaced.map(|w| Untrusted::Misplaced {
+                first: w.first + 1,
+                last: w.last + 1,
+                confidence: w.confidence(),
+            }),
             _ if self.cues < FEW_CUES || !self.fit.judgeable() => Some(Untrusted::TooFewCues {
                 cues: self.cues,
                 confidence,

@@ -382,3 +382,28 @@ fn a_fit_that_reorders_cues_is_refused_unless_forced() {
     run.code(0);
     assert_eq!(got.len(), track.len());
 }
+
+/// A 2-part split (cut at cue 14, the later part 1.9 s earlier in the
+/// file) in 10 dB pink noise, where the audio confirms the first 13 cues
+/// but not the last 8: a fit with all 21 cues in one part (at an odd
+/// ratio between the two offsets) would leave those 8 nearly 2 s off. It
+/// is refused, naming the cues it could not place; forced, the confirmed
+/// part is right.
+#[test]
+fn a_split_part_the_audio_cannot_confirm_is_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let want = truth("split-pink");
+    assert_eq!(want.len(), 21);
+    let track = moved(&want, |i, t| t + if i < 13 { 5_648 } else { 3_759 });
+    let to = clip("split-pink.ogg");
+    let (run, got) = sync(tmp.path(), &track, &to, &[]);
+    run.code(1);
+    assert!(got.is_empty(), "nothing written: {got:?}");
+    assert!(run.stderr.contains("cues 14–21"), "{}", run.stderr);
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    // Forced, the confirmed part is right (the fit picks 24:23.976 fps,
+    // a drift of up to 60 ms over these two minutes).
+    let (run, got) = sync(tmp.path(), &track, &to, &["--force"]);
+    run.code(0);
+    assert_close(&got[..13], &want[..13], 100, 40);
+}
