@@ -158,17 +158,18 @@ pub struct Fixed {
 
 /// Apply every safe fix; returns the fixed track and what changed.
 pub fn fix(track: &Track, lim: &Limits) -> (Track, Changes) {
-    let f = fix_for_clip(track, lim, None);
+    let f = fix_for_clip(track.clone(), lim, None);
     (f.track, f.changes)
 }
 
 /// Apply every safe fix, and with the clip's duration also `past-clip-end`:
 /// cues that start at or after the clip's end are dropped (their words
 /// listed in `lost`), cues that run past it end with it, and no cue is
-/// lengthened past it.
-pub fn fix_for_clip(track: &Track, lim: &Limits, clip_ms: Option<i64>) -> Fixed {
+/// lengthened past it. The track is fixed in place, not copied: a copy
+/// held every cue twice.
+pub fn fix_for_clip(track: Track, lim: &Limits, clip_ms: Option<i64>) -> Fixed {
     let mut changes = Changes::default();
-    let mut t = track.clone();
+    let mut t = track;
     for c in &mut t.cues {
         clean_text(c, &mut changes);
     }
@@ -179,7 +180,7 @@ pub fn fix_for_clip(track: &Track, lim: &Limits, clip_ms: Option<i64>) -> Fixed 
     let order = start_order(&t.cues);
     if order.windows(2).any(|w| w[0] > w[1]) {
         changes.file(Change::SortedCues);
-        t.cues = order.iter().map(|&i| t.cues[i].clone()).collect();
+        put_in_order(&mut t.cues, order);
     }
     let lost = match clip_ms {
         Some(end) => fit_to_clip(&mut t.cues, end, &mut changes),
@@ -212,6 +213,24 @@ pub fn fix_for_clip(track: &Track, lim: &Limits, clip_ms: Option<i64>) -> Fixed 
         track: t,
         changes,
         lost,
+    }
+}
+
+/// Move `items[order[k]]` to place `k` for every `k`, by swaps along each
+/// cycle of the permutation: no second vector of cues, nor a copy of any.
+fn put_in_order<T>(items: &mut [T], mut order: Vec<usize>) {
+    for i in 0..order.len() {
+        let mut k = i;
+        // A place whose item is final holds its own index.
+        while order[k] != k {
+            let from = order[k];
+            order[k] = k;
+            if from == i {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
     }
 }
 
@@ -416,6 +435,21 @@ fn set_end(cues: &mut [Cue], k: usize, end: i64, changes: &mut Changes, what: Ch
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn put_in_order_applies_the_permutation(mut order in proptest::collection::vec(0usize..1000, 0..40)) {
+            // Any permutation: the ranks of arbitrary numbers.
+            let mut ranked: Vec<usize> = (0..order.len()).collect();
+            ranked.sort_by_key(|&i| (order[i], i));
+            order = ranked;
+            let items: Vec<String> = (0..order.len()).map(|i| i.to_string()).collect();
+            let wanted: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
+            let mut got = items;
+            put_in_order(&mut got, order);
+            proptest::prop_assert_eq!(got, wanted);
+        }
+    }
     use crate::check::profile::ProfileName;
     use crate::subtitle::{Eol, parse::parse, write::to_srt};
 

@@ -132,8 +132,9 @@ pub struct Outcome {
 }
 
 /// Apply `op` to the start and end of every cue that starts in `range`.
-pub fn retime(track: &Track, op: &Op, range: &Range) -> Outcome {
-    let mut t = track.clone();
+/// The track is moved in place, not copied: a copy held every cue twice.
+pub fn retime(track: Track, op: &Op, range: &Range) -> Outcome {
+    let mut t = track;
     let (mut moved, mut negative) = (0, Vec::new());
     for c in t.cues.iter_mut().filter(|c| range.contains(c.start.ms())) {
         c.start = Timestamp(op.apply(c.start.ms()));
@@ -167,11 +168,15 @@ pub struct CutOutcome {
 
 /// The cues that show during `window` (open ends: the start and end of the
 /// track), shifted to start at 0; cues crossing an edge are cut at it, so
-/// each keeps exactly the part that shows inside the window.
-pub fn cut(track: &Track, window: &Range) -> CutOutcome {
+/// each keeps exactly the part that shows inside the window. Cut in place,
+/// like `retime`.
+pub fn cut(track: Track, window: &Range) -> CutOutcome {
     let from = window.start.unwrap_or(0);
     let to = window.end.unwrap_or(i64::MAX);
-    let mut t = track.clone();
+    // A block before the first cue belongs to the track's head, which a cut
+    // keeps only when it keeps that first cue.
+    let first = track.cues.iter().map(|c| c.pos).min();
+    let mut t = track;
     let (mut trimmed_start, mut trimmed_end, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
     t.cues.retain_mut(|c| {
         let (s, e) = (c.start.ms(), c.end.ms());
@@ -191,9 +196,6 @@ pub fn cut(track: &Track, window: &Range) -> CutOutcome {
     });
     let kept: std::collections::HashSet<usize> = t.cues.iter().map(|c| c.pos).collect();
     let before = t.orphans.len();
-    // A block before the first cue belongs to the track's head, which a cut
-    // keeps only when it keeps that first cue.
-    let first = track.cues.iter().map(|c| c.pos).min();
     t.orphans.retain(|o| match o.after {
         Some(p) => kept.contains(&p),
         None => first.is_some_and(|f| kept.contains(&f)),
@@ -464,7 +466,7 @@ mod tests {
             start: Some(4000),
             end: Some(9000),
         };
-        let out = retime(&track(), &Op::Shift(-5500), &r);
+        let out = retime(track(), &Op::Shift(-5500), &r);
         assert_eq!(out.moved, 1);
         let times: Vec<_> = out
             .track
@@ -482,8 +484,8 @@ mod tests {
     #[test]
     fn shift_there_and_back_is_the_identity() {
         for d in [1, 999, 31_000, -2500, 3_600_001] {
-            let there = retime(&track(), &Op::Shift(d), &Range::default());
-            let back = retime(&there.track, &Op::Shift(-d), &Range::default());
+            let there = retime(track(), &Op::Shift(d), &Range::default());
+            let back = retime(there.track, &Op::Shift(-d), &Range::default());
             assert_eq!(back.track, track(), "{d}");
         }
     }
@@ -495,7 +497,7 @@ mod tests {
             start: Some(1500),
             end: Some(9200),
         };
-        let out = cut(&track(), &w);
+        let out = cut(track(), &w);
         let times: Vec<_> = out
             .track
             .cues
@@ -514,7 +516,7 @@ mod tests {
         assert!(out.dropped.is_empty());
         // Edges touching a cue exactly keep or drop it without a 0 ms stub.
         let out = cut(
-            &track(),
+            track(),
             &Range {
                 start: Some(2000),
                 end: Some(9000),

@@ -36,31 +36,28 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
     // cores, in chunks big enough to amortise the hand-off, each with one
     // findings vector (not one per cue).
     const CHUNK: usize = 1024;
-    let parts: Vec<(Vec<timing::Measure>, Vec<Finding>)> = track
+    // Measures are written in place into one vector: per-chunk vectors
+    // joined afterwards held them twice.
+    let mut measures = vec![timing::Measure::default(); track.cues.len()];
+    let found: Vec<Vec<Finding>> = track
         .cues
         .par_chunks(CHUNK)
+        .zip(measures.par_chunks_mut(CHUNK))
         .enumerate()
-        .map(|(k, chunk)| {
+        .map(|(k, (chunk, measured))| {
             let mut found = Vec::with_capacity(chunk.len());
-            let mut measures = Vec::with_capacity(chunk.len());
-            for (j, c) in chunk.iter().enumerate() {
+            for (j, (c, m)) in chunk.iter().zip(measured).enumerate() {
                 let prev = (k * CHUNK + j).checked_sub(1).map(|p| &track.cues[p]);
                 let before = found.len();
                 structure::cue(c, prev, no_index, lim, &mut found);
                 let chars = text::check(c, lim, &mut found);
-                measures.push(timing::Measure::with_chars(c, lim, chars));
+                *m = timing::Measure::with_chars(c, lim, chars);
                 // In order within the cue, so the whole is a few long runs.
                 found[before..].sort_by_key(|f| (f.line, f.rule));
             }
-            (measures, found)
+            found
         })
         .collect();
-    let mut measures = Vec::with_capacity(track.cues.len());
-    let mut found = Vec::with_capacity(parts.len());
-    for (m, f) in parts {
-        measures.extend(m);
-        found.push(f);
-    }
     // Room for the cues' findings and about one timing finding per cue,
     // reserved before the timing findings go in so that they are not moved.
     let cue_findings: usize = found.iter().map(Vec::len).sum();

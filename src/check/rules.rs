@@ -2,6 +2,7 @@
 //! comes from in `shared/corpus/QC-RULES.md`. Ids are API (they appear in
 //! `--json` and `--ignore`); never rename one.
 
+use crate::time::Timestamp;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
@@ -183,6 +184,15 @@ pub enum Message {
         chars: usize,
         max: usize,
     },
+    /// `overlap`: the cue's start, and the earlier cue (1-based) still on
+    /// screen then with its end. A track with its times out of order can
+    /// have an overlap on every cue: as text they took as much memory again
+    /// as the findings themselves.
+    Overlap {
+        start: Timestamp,
+        cue: usize,
+        end: Timestamp,
+    },
 }
 
 /// The deviations a `timecode-format` finding names, in this order.
@@ -261,6 +271,9 @@ impl fmt::Display for Message {
             Message::Wpm { wpm, max } => write!(f, "{wpm:.0} words per minute (maximum {max})"),
             Message::LineTooLong { chars, max } => {
                 write!(f, "{chars} characters (maximum {max})")
+            }
+            Message::Overlap { start, cue, end } => {
+                write!(f, "starts at {start}, before cue {cue} ends at {end}")
             }
         }
     }
@@ -492,6 +505,7 @@ mod tests {
                 Message::Cps { cps, max: 20.0 },
                 Message::Wpm { wpm: cps, max: 180.0 },
                 Message::LineTooLong { chars: min as usize, max: 42 },
+                Message::Overlap { start: Timestamp(gap), cue: min as usize, end: Timestamp(cps as i64) },
                 Message::from(text.clone()),
             ] {
                 proptest::prop_assert_eq!(json(&m), serde_json::to_string(&m.to_string()).unwrap());

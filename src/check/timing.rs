@@ -245,13 +245,12 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                 // that still leaves it a positive duration.
                 let fixable =
                     end_limit(cues, &order, pk, lim.min_gap_ms).is_some_and(|l| l > p.start.ms());
-                let m = format!(
-                    "starts at {}, before cue {} ends at {}",
-                    c.start,
-                    p.pos + 1,
-                    p.end
-                );
-                add(Rule::Overlap, Severity::Error, c, m.into(), fixable);
+                let m = Message::Overlap {
+                    start: c.start,
+                    cue: p.pos + 1,
+                    end: p.end,
+                };
+                add(Rule::Overlap, Severity::Error, c, m, fixable);
             }
         }
         gaps(cues, &order, k, limit, lim, &mut add);

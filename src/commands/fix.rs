@@ -46,20 +46,25 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
             crate::media::duration_ms(clip).map_err(|e| format!("--clip {}: {e}", clip.display()))
         })
         .transpose()?;
+    // Each stage frees what the next no longer needs, so that no more than
+    // two forms of the file are held at once: the track is fixed in place,
+    // the fixed track goes once it is written as text, and the text once it
+    // is re-read and saved.
     let Fixed {
         track: fixed,
         mut changes,
         lost,
-    } = fix_for_clip(&track, &limits, clip_ms);
+    } = fix_for_clip(track, &limits, clip_ms);
     let eol = output_eol(
-        &track.source,
+        &fixed.source,
         args.eol.map(|e| match e {
             EolArg::Lf => Eol::Lf,
             EolArg::Crlf => Eol::Crlf,
         }),
     );
-    source_changes(&track.source, eol, &mut changes);
+    source_changes(&fixed.source, eol, &mut changes);
     let text = to_srt(&fixed, eol).map_err(|e| format!("{shown}: {e}"))?;
+    drop(fixed);
     if text.is_empty() {
         p.error(&format!(
             "{shown}: nothing would be left after fixing (every cue is empty, or past the clip's end); no file written"
@@ -69,12 +74,17 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
     // Judge the output as written, so line numbers point into it.
     let out_track = read_bytes(text.as_bytes(), None)
         .map_err(|e| format!("{shown}: re-reading fixed output: {e}"))?;
+    let dest = destination(input, &[], &args.out, "fixed")?;
+    let changed = !changes.is_empty();
+    let wrote = write(&dest, input, &text, changed, args.out.dry_run, p)?;
+    drop(text);
     let opts = CheckOptions {
         limits,
         ignore: Default::default(),
         clip_ms,
     };
     let left = check_track(&out_track, &opts);
+    drop(out_track);
     let errors_left = left
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -83,10 +93,8 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
         .iter()
         .filter(|f| f.severity == Severity::Warning)
         .count();
+    drop(left);
 
-    let dest = destination(input, &[], &args.out, "fixed")?;
-    let changed = !changes.is_empty();
-    let wrote = write(&dest, input, &text, changed, args.out.dry_run, p)?;
     p.status(&format!(
         "{}: {wrote}",
         p.paint(&name(&shown.to_string()), Style::Bold)

@@ -78,7 +78,7 @@ fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, Failure> {
     let track =
         read_path(input, charset(args.encoding.as_deref())?).map_err(Failure::load(input))?;
     if let Some(window) = &args.cut {
-        return cut_file(args, &track, window, p);
+        return cut_file(args, track, window, p);
     }
     let op = match (&args.shift, &args.fps) {
         (Some(d), _) => Op::Shift(*d),
@@ -86,7 +86,10 @@ fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, Failure> {
         _ => Op::map(args.map.clone()).map_err(Failure::Map)?,
     };
     let range = args.range.unwrap_or_default();
-    let mut out = retime(&track, &op, &range);
+    // What is needed of the input is taken before it is moved in place.
+    let (cues_in, eol) = (track.cues.len(), output_eol(&track));
+    let before = overlapping(&track.cues);
+    let mut out = retime(track, &op, &range);
     if let Err((line, why)) = negative(
         &mut out.track,
         &out.negative,
@@ -97,19 +100,17 @@ fn retime_file(args: &RetimeArgs, p: &Printer) -> Result<Exit, Failure> {
         p.error(&format!("{shown}:{line}: {why}"));
         return Ok(Exit::Problems);
     }
-    let eol = output_eol(&track);
     let text = to_srt(&out.track, eol).map_err(Failure::srt(input))?;
     let dest = destination(input, &[], &args.out, "retimed")?;
     let changed = out.moved > 0;
     let wrote = write(&dest, input, &text, changed, args.out.dry_run, p)?;
+    drop(text);
     p.status(&format!("{}: {wrote}", p.paint(&name(&shown), Style::Bold)));
     p.status(&format!(
-        "  - {} {} of {} cues",
+        "  - {} {} of {cues_in} cues",
         describe(&op),
         out.moved,
-        track.cues.len()
     ));
-    let before = overlapping(&track.cues);
     let created: Vec<String> = overlapping(&out.track.cues)
         .difference(&before)
         .map(ToString::to_string)
@@ -162,18 +163,17 @@ fn runs(cues: &[usize]) -> String {
 
 /// `--cut`: the window's cues, shifted to 0, with every cue that lost words
 /// (trimmed at an edge or left outside) named.
-fn cut_file(
-    args: &RetimeArgs,
-    track: &Track,
-    window: &Range,
-    p: &Printer,
-) -> Result<Exit, Failure> {
+fn cut_file(args: &RetimeArgs, track: Track, window: &Range, p: &Printer) -> Result<Exit, Failure> {
     let input = &args.file;
     let shown = input.display().to_string();
     let from = Timestamp(window.start.unwrap_or(0)).srt();
     let to = window
         .end
         .map_or_else(|| "the end".to_string(), |e| Timestamp(e).srt());
+    // What is needed of the input is taken before it is cut in place.
+    let (cues_in, eol) = (track.cues.len(), output_eol(&track));
+    let first = track.cues.iter().map(|c| c.start).min();
+    let last = track.cues.iter().map(|c| c.end).max();
     let CutOutcome {
         track: kept,
         trimmed_start,
@@ -184,23 +184,23 @@ fn cut_file(
     if kept.cues.is_empty() {
         p.error(&format!(
             "{shown}: no cue shows between {from} and {to} (the track runs {}..{}); nothing written. Check the --cut times",
-            track.cues.iter().map(|c| c.start).min().unwrap_or(Timestamp(0)).srt(),
-            track.cues.iter().map(|c| c.end).max().unwrap_or(Timestamp(0)).srt(),
+            first.unwrap_or(Timestamp(0)).srt(),
+            last.unwrap_or(Timestamp(0)).srt(),
         ));
         return Ok(Exit::Problems);
     }
-    let text = to_srt(&kept, output_eol(track)).map_err(Failure::srt(input))?;
+    let text = to_srt(&kept, eol).map_err(Failure::srt(input))?;
     let dest = destination(input, &[], &args.out, "retimed")?;
     let wrote = write(&dest, input, &text, true, args.out.dry_run, p)?;
     p.status(&format!("{}: {wrote}", p.paint(&shown, Style::Bold)));
     p.status(&format!(
         "  - cut {from}..{to}: kept {} of {} cues, moved so {from} is 00:00:00,000",
         kept.cues.len(),
-        track.cues.len()
+        cues_in
     ));
+    // Only kept cues are trimmed: their lines are found among them.
     let line = |n: usize| {
-        track
-            .cues
+        kept.cues
             .iter()
             .find(|c| c.pos + 1 == n)
             .map_or(0, |c| c.time_line)

@@ -530,7 +530,13 @@ pub fn read_path(
     if bytes.len() as u64 > MAX_INPUT {
         return Err(LoadError::TooBig);
     }
-    read_bytes(&bytes, forced)
+    if let Some((text, source)) = decode::borrow_utf8(&bytes, forced)? {
+        return read_text(text, source);
+    }
+    // Decoded text is a copy: the bytes go before it is parsed.
+    let d = decode::decode(&bytes, forced)?;
+    drop(bytes);
+    read_text(&d.text, d.source)
 }
 
 fn read_text(text: &str, source: Source) -> Result<Track, LoadError> {

@@ -48,15 +48,17 @@ fn srt_time(t: Timestamp, cue: usize, line: usize) -> Result<srtlib::Timestamp, 
 pub fn to_srt(track: &Track, eol: Eol) -> Result<String, WriteError> {
     // Sized for the whole output up front: growing by doubling would hold
     // the old and the new buffer at once, half as much again at the peak.
+    // CRLF is written as each block goes in, not by a second copy.
+    let crlf = usize::from(eol == Eol::Crlf);
     let cap = track
         .cues
         .iter()
-        .map(|c| c.text().len() + 48)
+        .map(|c| c.text().len() + 48 + crlf * (c.line_count() + 3))
         .sum::<usize>()
         + track
             .orphans
             .iter()
-            .map(|o| o.lines.iter().map(|l| l.len() + 1).sum::<usize>() + 1)
+            .map(|o| o.lines.iter().map(|l| l.len() + 1 + crlf).sum::<usize>() + 1 + crlf)
             .sum::<usize>();
     let mut out = String::with_capacity(cap);
     // Grouped once by the cue they follow (in file order): looking them up
@@ -68,7 +70,7 @@ pub fn to_srt(track: &Track, eol: Eol) -> Result<String, WriteError> {
     }
     let orphans_before = |after: Option<usize>| by_cue.get(&after).into_iter().flatten().copied();
     for o in orphans_before(None) {
-        push_block(&mut out, &o.lines.join("\n"));
+        push_block(&mut out, &o.lines.join("\n"), eol);
     }
     let mut written = std::collections::HashSet::new();
     for (i, cue) in track.cues.iter().enumerate() {
@@ -104,31 +106,29 @@ pub fn to_srt(track: &Track, eol: Eol) -> Result<String, WriteError> {
                 block.push_str(&text);
             }
         }
-        push_block(&mut out, &block);
+        push_block(&mut out, &block, eol);
         written.insert(cue.pos);
         for o in orphans_before(Some(cue.pos)) {
-            push_block(&mut out, &o.lines.join("\n"));
+            push_block(&mut out, &o.lines.join("\n"), eol);
         }
     }
     // Orphans whose cue was dropped still must not be lost.
     for o in &track.orphans {
         if o.after.is_some_and(|p| !written.contains(&p)) {
-            push_block(&mut out, &o.lines.join("\n"));
+            push_block(&mut out, &o.lines.join("\n"), eol);
         }
     }
     // U+FEFF at the very start would read back as a byte-order mark (found
     // by fuzzing: orphan text can begin with one); an orphan that was only
     // that leaves no block, so no blank lines either.
     if out.starts_with('\u{FEFF}') {
-        out = out
+        let rest = out
             .trim_start_matches('\u{FEFF}')
-            .trim_start_matches('\n')
-            .to_string();
+            .trim_start_matches(eol.as_str())
+            .len();
+        out.drain(..out.len() - rest);
     }
-    Ok(match eol {
-        Eol::Lf => out,
-        e => out.replace('\n', e.as_str()),
-    })
+    Ok(out)
 }
 
 /// Cue text as SubRip holds it: WebVTT ruby as base and reading.
@@ -143,9 +143,21 @@ fn srt_text(text: &str) -> String {
     lines.join("\n")
 }
 
-fn push_block(out: &mut String, block: &str) {
-    out.push_str(block);
-    out.push_str("\n\n");
+/// A block (lines joined by `\n`) and the blank line after it, with `eol`
+/// line breaks.
+fn push_block(out: &mut String, block: &str, eol: Eol) {
+    if eol == Eol::Lf {
+        out.push_str(block);
+    } else {
+        for (k, line) in block.split('\n').enumerate() {
+            if k > 0 {
+                out.push_str(eol.as_str());
+            }
+            out.push_str(line);
+        }
+    }
+    out.push_str(eol.as_str());
+    out.push_str(eol.as_str());
 }
 
 #[cfg(test)]
@@ -164,7 +176,8 @@ mod tests {
             s,
             "1\n00:00:01,000 --> 00:00:02,500\nHello\nworld\n\n2\n00:00:03,000 --> 00:00:04,000\nBye\n\n"
         );
-        assert!(to_srt(&t, Eol::Crlf).unwrap().contains("Bye\r\n\r\n"));
+        assert_eq!(to_srt(&t, Eol::Crlf).unwrap(), s.replace('\n', "\r\n"));
+        assert_eq!(to_srt(&t, Eol::Cr).unwrap(), s.replace('\n', "\r"));
     }
 
     #[test]
@@ -173,6 +186,7 @@ mod tests {
         let t = parse(src, Default::default());
         let out = to_srt(&t, Eol::Lf).unwrap();
         assert!(out.contains("A\n\n2\nno time\n\n2\n00:00:05"), "{out}");
+        assert_eq!(to_srt(&t, Eol::Crlf).unwrap(), out.replace('\n', "\r\n"));
         let neg = Track::from_cues(vec![Cue::new(Timestamp(-5), Timestamp(10), "x")]);
         assert!(matches!(
             to_srt(&neg, Eol::Lf),
@@ -188,6 +202,7 @@ mod tests {
         );
         let out = to_srt(&t, Eol::Lf).unwrap();
         assert!(out.starts_with("junk\n\n1\n"), "{out:?}");
+        assert_eq!(to_srt(&t, Eol::Crlf).unwrap(), out.replace('\n', "\r\n"));
         // UTF-16 whose only text is a second U+FEFF (the fuzz target's
         // "fix is not idempotent" case): nothing to write, not "\n\n".
         let t = crate::subtitle::read_bytes(b"\xfe\xff\xfe\xff", None).unwrap();

@@ -207,3 +207,87 @@ fn input_past_2_gib_is_refused() {
     assert!(stderr.contains("more than 2 GiB"), "{stderr}");
     writer.join().unwrap();
 }
+
+/// Peak memory (bytes) of `screenkit ARGS`, from the kernel's account of
+/// its largest resident set (`ru_maxrss` of the one child Python waits for:
+/// this process's own children would include every test's).
+fn peak_rss(args: &[&std::ffi::OsStr]) -> (i32, u64) {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import resource, subprocess, sys\n\
+             r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n\
+             print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
+            env!("CARGO_BIN_EXE_screenkit"),
+        ])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("python3");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text.split_whitespace().map(|w| w.parse::<i64>().unwrap());
+    let (code, kib) = (it.next().unwrap(), it.next().unwrap());
+    (code as i32, kib as u64 * 1024)
+}
+
+/// Issue 16 item 13: peak memory stays within 4x the file's size for
+/// `retime` and `convert`, plus a fixed allowance for the program itself:
+/// 15 MB measured on a one-cue file (code, thread stacks, the allocator's
+/// first arenas), which no file size explains. `check` and `fix` are held
+/// to looser bounds: on this file they still reach about 4.6x and 4.1x
+/// past the allowance (the parser's line table is the next thing to
+/// shrink), and the bounds keep them from growing back (fix was 8.8x).
+/// Times run 3 s apart in order, as in a real film, two lines on every
+/// third cue: 200k cues, about 17 MB.
+#[test]
+fn peak_memory_is_a_small_multiple_of_the_file() {
+    const ALLOWANCE: u64 = 16 << 20;
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("long.srt");
+    let mut text = String::new();
+    for i in 0..200_000u64 {
+        let t = screenkit::time::Timestamp(i as i64 * 3000);
+        let end = screenkit::time::Timestamp(i as i64 * 3000 + 2000);
+        text.push_str(&format!(
+            "{}\n{} --> {}\nLine {i} of the test, with a few words.\n",
+            i + 1,
+            t.srt(),
+            end.srt()
+        ));
+        if i % 3 == 0 {
+            text.push_str(&format!("And a second line, {}.\n", i % 97));
+        }
+        text.push('\n');
+    }
+    std::fs::write(&input, &text).unwrap();
+    let size = text.len() as u64;
+    drop(text);
+    let out = tmp.path().join("out.srt");
+    let vtt = tmp.path().join("out.vtt");
+    let o = |p: &std::path::Path| p.as_os_str().to_owned();
+    let cases: [(&[&str], Option<std::ffi::OsString>, u64); 6] = [
+        (&["retime", "--shift", "1s", "-o"], Some(o(&out)), 4),
+        (&["convert", "--to", "srt", "-o"], Some(o(&out)), 4),
+        (&["convert", "--to", "vtt", "-o"], Some(o(&vtt)), 4),
+        (&["fix", "-o"], Some(o(&out)), 5),
+        (&["check"], None, 6),
+        (&["check", "--json"], None, 6),
+    ];
+    for (cmd, dest, times) in cases {
+        let mut args: Vec<&std::ffi::OsStr> = cmd.iter().map(|s| s.as_ref()).collect();
+        if let Some(d) = &dest {
+            args.push(d);
+        }
+        args.push(input.as_os_str());
+        let (code, peak) = peak_rss(&args);
+        assert_eq!(code, 0, "{cmd:?}");
+        let bound = times * size + ALLOWANCE;
+        assert!(
+            peak <= bound,
+            "{cmd:?}: peak {} MB, more than {times}x the {} MB file + {} MB",
+            peak >> 20,
+            size >> 20,
+            ALLOWANCE >> 20
+        );
+    }
+}
