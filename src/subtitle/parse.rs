@@ -569,13 +569,12 @@ impl Parser<'_> {
     /// Whether the lines from `k` to the next blank line hold an advert
     /// (`Downloaded from …`): after a blank line that is not more of the
     /// cue above but orphan text, so that `fix` never puts it on screen.
-    /// Only the lines that would become the cue's text count: up to where
-    /// `text_end` stops, not into the next cue's index or time line (which
-    /// `fix` writes after a blank line, so a second reading would decide
-    /// otherwise).
+    /// Only the lines an orphan block from `k` would hold count: not the
+    /// next block's index or time line. Those lines are what `fix` writes
+    /// back as the block, so a second reading decides the same.
     fn advert_block(&self, k: usize) -> bool {
         (k..self.lines.len())
-            .take_while(|&j| !self.blank(j) && !self.next_cue_at(j))
+            .take_while(|&j| !self.blank(j) && (j == k || !self.block_starts(j)))
             .any(|j| crate::check::text::has_advert(self.lines[j]))
     }
 
@@ -701,6 +700,10 @@ mod tests {
         let t = p("1\n00:00:01,000 --> 00:00:03,500\nWho?\n\nDownloaded from www.example.com\n");
         assert_eq!(t.cues[0].text, "Who?");
         assert_eq!(t.orphans.len(), 1);
+        // Nor an advert on a line that starts the next block (as its index).
+        let t = p("1\n00:00:01,000 --> 00:00:03,500\nWho?\n\nmore\nxx www.example.com\n\
+                   00:00:04,000 --> 00:00:06,500\nB\n");
+        assert!(t.orphans.is_empty(), "{:?}", t.orphans);
     }
 
     #[test]
