@@ -701,8 +701,10 @@ mod tests {
         assert_eq!(t.cues[0].text, "Who?");
         assert_eq!(t.orphans.len(), 1);
         // Nor an advert on a line that starts the next block (as its index).
-        let t = p("1\n00:00:01,000 --> 00:00:03,500\nWho?\n\nmore\nxx www.example.com\n\
-                   00:00:04,000 --> 00:00:06,500\nB\n");
+        let t = p(
+            "1\n00:00:01,000 --> 00:00:03,500\nWho?\n\nmore\nxx www.example.com\n\
+                   00:00:04,000 --> 00:00:06,500\nB\n",
+        );
         assert!(t.orphans.is_empty(), "{:?}", t.orphans);
     }
 
