@@ -178,7 +178,7 @@ fn options(args: &CheckArgs, limits: Limits) -> Result<CheckOptions, Failure> {
 }
 
 fn counts(p: &Printer, (e, w, i): (usize, usize, usize)) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    use crate::output::plural;
     let errors = plural(e, "error");
     let errors = if e > 0 {
         p.paint(&errors, Style::Error)

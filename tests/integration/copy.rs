@@ -34,6 +34,17 @@ fn run(cmd: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Unmount `mnt`, lazily if it is busy: a test never leaves a mount behind.
+fn unmount(mnt: &Path) {
+    let ok = Command::new("umount")
+        .arg(mnt)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        let _ = Command::new("umount").arg("-l").arg(mnt).status();
+    }
+}
+
 /// A mounted stick image: unmounted, then its loop device detached, when
 /// dropped (fields drop in this order).
 struct Stick {
@@ -48,14 +59,7 @@ impl Stick {
         if self.mnt.as_os_str().is_empty() {
             return;
         }
-        let m = self.mnt.to_str().unwrap_or_default().to_string();
-        let ok = Command::new("umount")
-            .arg(&m)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            let _ = Command::new("umount").args(["-l", &m]).status();
-        }
+        unmount(&self.mnt);
         if let Some(d) = self.loop_dev.take() {
             let _ = Command::new("losetup").args(["-d", &d]).status();
         }
@@ -543,14 +547,7 @@ fn dir_of(p: &Path) -> &Path {
 
 impl Drop for LyingStick {
     fn drop(&mut self) {
-        let m = s(&self.mnt).to_string();
-        let ok = Command::new("umount")
-            .arg(&m)
-            .status()
-            .is_ok_and(|st| st.success());
-        if !ok {
-            let _ = Command::new("umount").args(["-l", &m]).status();
-        }
+        unmount(&self.mnt);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
