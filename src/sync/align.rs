@@ -1084,18 +1084,21 @@ fn null_z(rank: &Correlator, cues: &[Span], ratios: &[f64]) -> f64 {
             .fold(f64::NEG_INFINITY, f64::max)
     };
     let observed = best(cues);
-    // Gaps keep their sign: a track that jumps back (a split that lays a
-    // part over another) must jump back in its shuffles too, or its
-    // overlapping stretches, weighing double, pass for evidence.
+    // A gap below zero is a jump back: a split that lays a part over
+    // another, or an ASS file out of time order. It stays where it is and
+    // only the gaps between cues in order are shuffled: shuffles that never
+    // overlap would let the track's overlapping stretches, weighing
+    // double, pass for evidence.
     let gaps: Vec<f64> = cues.windows(2).map(|w| w[1].start - w[0].end).collect();
+    let ahead: Vec<usize> = (0..gaps.len()).filter(|&i| gaps[i] >= 0.0).collect();
     let null_max = |j: usize| {
         let mut x = 0x9E37_79B9_7F4A_7C15u64 ^ (j as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         let mut g = gaps.clone();
-        for i in (1..g.len()).rev() {
+        for i in (1..ahead.len()).rev() {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            g.swap(i, (x % (i as u64 + 1)) as usize);
+            g.swap(ahead[i], ahead[(x % (i as u64 + 1)) as usize]);
         }
         let mut t = cues[0].start;
         let mut reach = f64::NEG_INFINITY;
