@@ -1086,9 +1086,10 @@ fn null_z(rank: &Correlator, cues: &[Span], ratios: &[f64]) -> f64 {
     let observed = best(cues);
     // A gap below zero is a jump back: a split that lays a part over
     // another, or an ASS file out of time order. It stays where it is and
-    // only the gaps between cues in order are shuffled: shuffles that never
-    // overlap would let the track's overlapping stretches, weighing
-    // double, pass for evidence.
+    // only the gaps between cues in order are shuffled. Shuffles with the
+    // jump clamped to zero ran longer than the track by the jump and never
+    // overlapped: on a clip of about the track's length, the track's own
+    // layout beat them on any audio.
     let gaps: Vec<f64> = cues.windows(2).map(|w| w[1].start - w[0].end).collect();
     let ahead: Vec<usize> = (0..gaps.len()).filter(|&i| gaps[i] >= 0.0).collect();
     let null_max = |j: usize| {
@@ -1261,9 +1262,9 @@ mod tests {
     #[test]
     fn a_track_that_folds_back_is_no_evidence_on_unrelated_speech() {
         // A split whose later part jumps back in time (a re-edit) lays the
-        // track over itself: stretches of its template weigh double and
-        // reach higher peaks on any speech. Shuffles laid end to end did
-        // not, so such tracks scored z 6-13 on unrelated speech.
+        // track over itself and makes it shorter than its cues laid end to
+        // end. Shuffles laid end to end fitted a clip of about the track's
+        // length worse, so such tracks scored z 6-13 on unrelated speech.
         let (_, other) = scene(60, 7);
         let ratios: Vec<f64> = fps_ratios().iter().map(|r| r.0).collect();
         let null = Correlator::new(&other, 600_000, 10);
