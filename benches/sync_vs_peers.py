@@ -3,6 +3,7 @@
 
     python3 benches/sync/make_set.py /tmp/syncset --all     # once (~12 min with the 60-min clip)
     python3 benches/sync_vs_peers.py /tmp/syncset [--tools screenkit,alass,ffsubsync] [--only CASE...]
+    python3 benches/sync_vs_peers.py /tmp/syncset --long60 [N]     # the 60-minute wall time alone
 
 The peers (and espeak-ng and numpy for make_set.py) are installed by
 benches/sync/tools.sh when missing; this script puts them on PATH itself.
@@ -21,6 +22,12 @@ length (0.5x to 2x): a tool should refuse, and any output it writes is a
 confident wrong answer. screenkit's --json confidence on the true and the
 wrong pairs is the calibration: per band, how many wrong pairs reach the
 trust line (false accepts) against how many true pairs do.
+
+--long60 [N] runs only the 60-minute comparison (for a quiet machine): screenkit
+and alass in turn on each clip of 30 minutes or more, N rounds (3 by default),
+wall and peak RSS per run and screenkit / alass wall within each round (a
+round's two runs share the machine's state, so the ratio is steadier than
+either time). The targets are <= 0.55x alass and <= 64 MB.
 
 --calibration SET (made by benches/sync/make_long.py: 100-700 cue excerpts
 of 80-minute clips) adds long tracks to that table only: screenkit alone
@@ -116,9 +123,13 @@ def main():
     ap.add_argument("--json", metavar="FILE")
     ap.add_argument("--calibration", nargs="*", default=[], metavar="SET",
                     help="long sets for the calibration table (screenkit only)")
+    ap.add_argument("--long60", type=int, nargs="?", const=3, metavar="N",
+                    help="only screenkit vs alass wall time on the 60-minute clip, N rounds (default 3)")
     a = ap.parse_args()
     tools = a.tools.split(",")
     os.environ["PATH"] = tools_path()
+    if a.long60:
+        return long60(a.sets, a.long60)
     cases = {}
     for d in a.sets:
         for name, info in json.load(open(os.path.join(d, "truth.json"))).items():
@@ -182,6 +193,40 @@ def main():
         json.dump({"rows": rows, "wrong": wrong, "cal_rows": cal_rows, "cal_wrong": cal_wrong},
                   open(a.json, "w"), indent=1)
     table(rows, wrong, tools, cal_rows, cal_wrong)
+
+
+def long60(sets, rounds):
+    """screenkit and alass in turn on every clip of 30 minutes or more."""
+    cases = []
+    for d in sets:
+        for name, info in json.load(open(os.path.join(d, "truth.json"))).items():
+            if info["minutes"] >= 30:
+                cases.append((name, dict(info, dir=d)))
+    if not cases:
+        sys.exit("--long60: no clip of 30 minutes or more in " + ", ".join(sets))
+    print("| clip | round | screenkit wall | screenkit peak RSS | synced | alass wall | alass peak RSS | "
+          "screenkit / alass wall |")
+    print("|---|---|---|---|---|---|---|---|")
+    ratios = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, info in cases:
+            clip = os.path.join(info["dir"], info["clip"])
+            sub = os.path.join(info["dir"], name + ".in.srt")
+            truth = read_starts(os.path.join(info["dir"], name + ".truth.srt"))
+            for r in range(1, rounds + 1):
+                got = {}
+                for tool in ("screenkit", "alass"):
+                    out = os.path.join(tmp, f"{name}.{tool}.srt")
+                    wall, rss, code, _ = run(command(tool, clip, sub, out))
+                    errs = score(truth, read_starts(out)) if os.path.exists(out) else None
+                    got[tool] = (wall, rss, bool(errs) and sum(e <= 500 for e in errs) >= 0.9 * len(errs))
+                    print(f"{name} round {r}: {tool} {wall:.2f} s {rss:.0f} MB exit {code}", file=sys.stderr)
+                (sw, sr, ok), (aw, ar, _) = got["screenkit"], got["alass"]
+                ratios.append(sw / aw)
+                print(f"| {name} | {r} | {sw:.2f} s | {sr:.0f} MB | {'yes' if ok else 'no'} | {aw:.2f} s | "
+                      f"{ar:.0f} MB | {sw / aw:.2f}x |", flush=True)
+    print(f"\nscreenkit / alass wall, median of {len(ratios)} round(s): {statistics.median(ratios):.2f}x "
+          "(target <= 0.55x); load average at the end: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 def calibrate(sets, tmp):

@@ -315,7 +315,9 @@ fn unreadable_events_are_named_and_kept() {
 }
 
 /// `sync` reads ASS as the file to sync and as the reference, found by
-/// content even under another name.
+/// content even under another name. `--force`: seven cues, two of them out
+/// of time order, are too few for the fit to be trusted (the null keeps
+/// their jumps back), and what is tested here is the reading.
 #[test]
 fn sync_reads_ass_input_and_reference() {
     let tmp = tempfile::tempdir().unwrap();
@@ -327,6 +329,7 @@ fn sync_reads_ass_input_and_reference() {
         "--to".as_ref(),
         reference.as_os_str(),
         "--dry-run".as_ref(),
+        "--force".as_ref(),
     ]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("offset +0.000 s"), "{run:?}");
