@@ -193,6 +193,11 @@ pub enum Message {
         cue: usize,
         end: Timestamp,
     },
+    /// `overlap` (info): the earlier cue (1-based) with the very same
+    /// times. Tracks joined from copies of one film have one on every cue.
+    Stacked {
+        cue: usize,
+    },
 }
 
 /// The deviations a `timecode-format` finding names, in this order.
@@ -275,6 +280,7 @@ impl fmt::Display for Message {
             Message::Overlap { start, cue, end } => {
                 write!(f, "starts at {start}, before cue {cue} ends at {end}")
             }
+            Message::Stacked { cue } => write!(f, "stacked with cue {cue} (identical times)"),
         }
     }
 }
@@ -307,6 +313,21 @@ impl Message {
                     out.extend_from_slice(what.as_bytes());
                 }
                 out.push(b'"');
+            }
+            Message::Overlap { start, cue, end } => {
+                // Times and numbers are plain ASCII: nothing to escape.
+                out.extend_from_slice(b"\"starts at ");
+                out.extend_from_slice(start.srt().as_bytes());
+                out.extend_from_slice(b", before cue ");
+                out.extend_from_slice(num.format(*cue).as_bytes());
+                out.extend_from_slice(b" ends at ");
+                out.extend_from_slice(end.srt().as_bytes());
+                out.push(b'"');
+            }
+            Message::Stacked { cue } => {
+                out.extend_from_slice(b"\"stacked with cue ");
+                out.extend_from_slice(num.format(*cue).as_bytes());
+                out.extend_from_slice(b" (identical times)\"");
             }
             other => {
                 let _ = serde_json::to_writer(&mut *out, &other.to_string());

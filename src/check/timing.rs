@@ -237,7 +237,7 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                     Rule::Overlap,
                     Severity::Info,
                     c,
-                    format!("stacked with cue {} (identical times)", p.pos + 1).into(),
+                    Message::Stacked { cue: p.pos + 1 },
                     false,
                 );
             } else if c.start < p.end {
@@ -405,6 +405,47 @@ mod tests {
             let got = overlapping(&track.cues);
             assert_eq!(got, want.iter().copied().collect(), "{times:?}");
             assert_eq!(got, by_checker(&track), "{times:?}");
+        }
+    }
+
+    /// Overlap messages are kept as data; shown or in JSON they read as
+    /// the sentence they stand for.
+    #[test]
+    fn overlap_and_stacked_messages_read_as_sentences() {
+        let track = srt(&[
+            ("00:00:01,000", "00:00:03,000"),
+            ("00:00:02,000", "00:00:04,000"),
+            ("00:00:02,000", "00:00:04,000"),
+        ]);
+        let opts = CheckOptions {
+            limits: Limits::new(ProfileName::Relaxed, 24.0),
+            ignore: Default::default(),
+            clip_ms: None,
+        };
+        let said: Vec<(Option<usize>, String, String)> = check_track(&track, &opts)
+            .into_iter()
+            .filter(|f| f.rule == Rule::Overlap)
+            .map(|f| {
+                let mut json = Vec::new();
+                f.message.write_json(&mut json);
+                (
+                    f.cue,
+                    f.message.to_string(),
+                    String::from_utf8(json).unwrap(),
+                )
+            })
+            .collect();
+        let want = [
+            (
+                2,
+                "starts at 00:00:02,000, before cue 1 ends at 00:00:03,000",
+            ),
+            (3, "stacked with cue 2 (identical times)"),
+        ];
+        assert_eq!(said.len(), want.len(), "{said:?}");
+        for ((cue, text, json), (want_cue, want_text)) in said.iter().zip(want) {
+            assert_eq!((*cue, text.as_str()), (Some(want_cue), want_text));
+            assert_eq!(json, &serde_json::to_string(want_text).unwrap());
         }
     }
 }

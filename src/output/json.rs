@@ -185,8 +185,14 @@ mod tests {
             severity: Severity::Warning,
             line: k,
             cue: (!k.is_multiple_of(3)).then_some(k / 2),
-            message: match k % 4 {
+            message: match k % 6 {
                 0 => Message::ShortGap { gap: 40, min: 83 },
+                4 => Message::Overlap {
+                    start: crate::time::Timestamp(k as i64 * 1001),
+                    cue: k / 2,
+                    end: crate::time::Timestamp(k as i64 * 1001 + 7),
+                },
+                5 => Message::Stacked { cue: k / 3 },
                 1 => Message::TimeLine(TimeLineOdd {
                     separator: Some('.'),
                     spaces: true,
