@@ -45,7 +45,10 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
         .zip(measures.par_chunks_mut(CHUNK))
         .enumerate()
         .map(|(k, (chunk, measured))| {
-            let mut found = Vec::with_capacity(chunk.len());
+            // Grown as needed: most cues have no finding of their own, and
+            // room for one per cue in every chunk came to a whole finding
+            // vector per track, most of it resident though never written.
+            let mut found = Vec::new();
             for (j, (c, m)) in chunk.iter().zip(measured).enumerate() {
                 let prev = (k * CHUNK + j).checked_sub(1).map(|p| &track.cues[p]);
                 let before = found.len();
