@@ -55,11 +55,13 @@ pub fn lengthened_end(cue: &Cue, limit: Option<i64>, min: i64) -> i64 {
 }
 
 /// What a cue shows, measured once: displayed characters and words
-/// (words counted only when the profile has a per-word limit).
+/// (words counted only when the profile has a per-word limit). `check`
+/// keeps one per cue for the whole track, so 32 bits each: a cue's text is
+/// part of a file of at most 2 GiB.
 #[derive(Debug, Clone, Default)]
 pub struct Measure {
-    pub chars: usize,
-    pub words: usize,
+    pub chars: u32,
+    pub words: u32,
 }
 
 impl Measure {
@@ -71,19 +73,23 @@ impl Measure {
     pub fn with_chars(c: &Cue, lim: &Limits, chars: usize) -> Measure {
         let needs_words =
             lim.max_wpm.is_some() || matches!(lim.min_duration, MinDuration::PerWord(_));
-        let words = if needs_words {
+        let words: usize = if needs_words {
             c.lines().map(|l| word_count(&visible(l))).sum()
         } else {
             0
         };
-        Measure { chars, words }
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Measure {
+            chars: narrow(chars),
+            words: narrow(words),
+        }
     }
 }
 
 /// How long a cue should stay up: the profile minimum, and long enough to
 /// read at the profile's maximum speed, but not past the maximum duration.
 pub fn wanted_ms(m: &Measure, lim: &Limits) -> i64 {
-    let min = lim.min_duration_ms(m.words);
+    let min = lim.min_duration_ms(m.words as usize);
     let want = min.max(reading_ms(m, lim));
     lim.max_duration_ms
         .map_or(want, |max| want.min(max).max(min))
@@ -179,7 +185,7 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
         let dur = c.duration_ms();
         let limit = end_limit(cues, &order, k, lim.min_gap_ms);
         let m = &measures[i];
-        let min = lim.min_duration_ms(m.words);
+        let min = lim.min_duration_ms(m.words as usize);
         if dur <= 0 {
             let fixable =
                 !c.is_empty() && lengthened_end(c, limit, wanted_ms(m, lim)) > c.start.ms();
