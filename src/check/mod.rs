@@ -92,7 +92,7 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
 /// timing finding on every cue, and the standard sort of so many in start
 /// order held half of them again as scratch.
 fn in_file_order(found: &mut [Finding], cues: usize) {
-    let key = |f: &Finding| f.cue.map_or(0, |c| c.min(cues + 1));
+    let key = |f: &Finding| f.cue.map_or(0, |c| (c as usize).min(cues + 1));
     if found.is_sorted_by_key(key) {
         return;
     }
@@ -153,13 +153,15 @@ fn bilingual(track: &Track, out: &mut Vec<Finding>) {
         })
         .collect();
     out.retain(|f| {
-        !(f.rule == Rule::Untranslated && f.cue.is_some_and(|n| zh_lines.contains(&(n, f.line))))
+        !(f.rule == Rule::Untranslated
+            && f.cue
+                .is_some_and(|n| zh_lines.contains(&(n as usize, f.line as usize))))
     });
     out.push(Finding {
         rule: Rule::Untranslated,
         severity: Severity::Warning,
-        line: first.text_line(line),
-        cue: Some(first.pos + 1),
+        line: rules::num(first.text_line(line)),
+        cue: Some(rules::num(first.pos + 1)),
         message: format!(
             "bilingual track: {} cue(s) hold an English and a Chinese line, the first is cue {}; `screenkit split-lang` writes one file per language",
             found.len(),
@@ -181,8 +183,8 @@ fn past_clip_end(track: &Track, clip_ms: i64, out: &mut Vec<Finding>) {
         out.push(Finding {
             rule: Rule::PastClipEnd,
             severity: Severity::Error,
-            line: c.time_line,
-            cue: Some(c.pos + 1),
+            line: rules::num(c.time_line),
+            cue: Some(rules::num(c.pos + 1)),
             message: message.into(),
             fixable: false,
         });
@@ -208,7 +210,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn file_order_is_a_stable_sort_by_cue(
-            cues in proptest::collection::vec(proptest::option::of(0usize..13), 0..80),
+            cues in proptest::collection::vec(proptest::option::of(0u32..13), 0..80),
         ) {
             // The line tells the findings apart, so stability shows.
             let found: Vec<Finding> = cues
@@ -217,7 +219,7 @@ mod tests {
                 .map(|(line, &cue)| Finding {
                     rule: Rule::Overlap,
                     severity: Severity::Error,
-                    line,
+                    line: line as u32,
                     cue,
                     message: "".into(),
                     fixable: false,

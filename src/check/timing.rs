@@ -5,7 +5,7 @@
 //! order the file has; `unsorted` reports the file order separately.
 
 use super::profile::{Limits, MinDuration};
-use super::rules::{Finding, Message, Rule, Secs, Severity};
+use super::rules::{Finding, Message, Rule, Secs, Severity, num};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{char_count, visible, word_count};
 use std::collections::BTreeSet;
@@ -163,8 +163,8 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
         out.push(Finding {
             rule,
             severity,
-            line: c.time_line,
-            cue: Some(c.pos + 1),
+            line: num(c.time_line),
+            cue: Some(num(c.pos + 1)),
             message,
             fixable,
         });
@@ -380,7 +380,7 @@ mod tests {
             .filter(|f| {
                 matches!(f.rule, Rule::Overlap | Rule::Unsorted) && f.severity == Severity::Error
             })
-            .filter_map(|f| f.cue)
+            .filter_map(|f| f.cue.map(|c| c as usize))
             .collect()
     }
 
@@ -428,7 +428,7 @@ mod tests {
             ignore: Default::default(),
             clip_ms: None,
         };
-        let said: Vec<(Option<usize>, String, String)> = check_track(&track, &opts)
+        let said: Vec<(Option<u32>, String, String)> = check_track(&track, &opts)
             .into_iter()
             .filter(|f| f.rule == Rule::Overlap)
             .map(|f| {

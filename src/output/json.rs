@@ -185,8 +185,8 @@ mod tests {
         let finding = |k: usize| Finding {
             rule: Rule::ALL[k % Rule::ALL.len()],
             severity: Severity::Warning,
-            line: k,
-            cue: (!k.is_multiple_of(3)).then_some(k / 2),
+            line: k as u32,
+            cue: (!k.is_multiple_of(3)).then_some(k as u32 / 2),
             message: match k % 6 {
                 0 => Message::ShortGap { gap: 40, min: 83 },
                 4 => Message::Overlap {
