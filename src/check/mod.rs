@@ -45,7 +45,10 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
         .zip(measures.par_chunks_mut(CHUNK))
         .enumerate()
         .map(|(k, (chunk, measured))| {
-            let mut found = Vec::with_capacity(chunk.len());
+            // Grown as needed: most cues have no finding of their own, and
+            // room for one per cue in every chunk came to a whole finding
+            // vector per track, most of it resident though never written.
+            let mut found = Vec::new();
             for (j, (c, m)) in chunk.iter().zip(measured).enumerate() {
                 let prev = (k * CHUNK + j).checked_sub(1).map(|p| &track.cues[p]);
                 let before = found.len();
@@ -64,6 +67,7 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
     out.reserve(cue_findings + track.cues.len());
     let before = out.len();
     timing::check(&track.cues, &measures, lim, &mut out);
+    in_file_order(&mut out[before..], track.cues.len());
     for same_cue in out[before..].chunk_by_mut(|a, b| a.cue == b.cue) {
         same_cue.sort_by_key(|f| (f.line, f.rule));
     }
@@ -77,9 +81,51 @@ pub fn check_track(track: &Track, opts: &CheckOptions) -> Vec<Finding> {
     }
     out.retain(|f| !opts.ignore.contains(&f.rule));
     // A few sorted runs (file, timing, per cue): the standard stable sort
-    // finds them and merges in linear time.
+    // finds them and merges in linear time, copying only the shorter run
+    // of each merge.
     out.sort_by_key(|f| (f.line, f.rule));
     out
+}
+
+/// Put timing findings, made in start order, in file order (by cue,
+/// stably) with a counting sort and swaps. A track out of order can have a
+/// timing finding on every cue, and the standard sort of so many in start
+/// order held half of them again as scratch.
+fn in_file_order(found: &mut [Finding], cues: usize) {
+    let key = |f: &Finding| f.cue.map_or(0, |c| (c as usize).min(cues + 1));
+    if found.is_sorted_by_key(key) {
+        return;
+    }
+    // Each count and place fits in 32 bits for any file under the input
+    // limit; past that, sort the usual way.
+    if u32::try_from(found.len()).is_err() {
+        found.sort_by_key(key);
+        return;
+    }
+    let mut next = vec![0u32; cues + 3];
+    for f in found.iter() {
+        next[key(f) + 1] += 1;
+    }
+    for k in 1..next.len() {
+        next[k] += next[k - 1];
+    }
+    let mut dest: Vec<u32> = found
+        .iter()
+        .map(|f| {
+            let place = &mut next[key(f)];
+            *place += 1;
+            *place - 1
+        })
+        .collect();
+    drop(next);
+    // Each swap puts one finding in its place for good.
+    for i in 0..found.len() {
+        while dest[i] as usize != i {
+            let j = dest[i] as usize;
+            found.swap(i, j);
+            dest.swap(i, j);
+        }
+    }
 }
 
 /// Cues with an English and a Chinese line are a bilingual track, said
@@ -107,13 +153,15 @@ fn bilingual(track: &Track, out: &mut Vec<Finding>) {
         })
         .collect();
     out.retain(|f| {
-        !(f.rule == Rule::Untranslated && f.cue.is_some_and(|n| zh_lines.contains(&(n, f.line))))
+        !(f.rule == Rule::Untranslated
+            && f.cue
+                .is_some_and(|n| zh_lines.contains(&(n as usize, f.line as usize))))
     });
     out.push(Finding {
         rule: Rule::Untranslated,
         severity: Severity::Warning,
-        line: first.text_line(line),
-        cue: Some(first.pos + 1),
+        line: rules::num(first.text_line(line)),
+        cue: Some(rules::num(first.pos + 1)),
         message: format!(
             "bilingual track: {} cue(s) hold an English and a Chinese line, the first is cue {}; `screenkit split-lang` writes one file per language",
             found.len(),
@@ -135,8 +183,8 @@ fn past_clip_end(track: &Track, clip_ms: i64, out: &mut Vec<Finding>) {
         out.push(Finding {
             rule: Rule::PastClipEnd,
             severity: Severity::Error,
-            line: c.time_line,
-            cue: Some(c.pos + 1),
+            line: rules::num(c.time_line),
+            cue: Some(rules::num(c.pos + 1)),
             message: message.into(),
             fixable: false,
         });
@@ -152,4 +200,36 @@ pub fn tally(findings: &[Finding]) -> (usize, usize, usize) {
             Severity::Warning => (e, w + 1, i),
             Severity::Info => (e, w, i + 1),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_file_order;
+    use crate::check::rules::{Finding, Rule, Severity};
+
+    proptest::proptest! {
+        #[test]
+        fn file_order_is_a_stable_sort_by_cue(
+            cues in proptest::collection::vec(proptest::option::of(0u32..13), 0..80),
+        ) {
+            // The line tells the findings apart, so stability shows.
+            let found: Vec<Finding> = cues
+                .iter()
+                .enumerate()
+                .map(|(line, &cue)| Finding {
+                    rule: Rule::Overlap,
+                    severity: Severity::Error,
+                    line: line as u32,
+                    cue,
+                    message: "".into(),
+                    fixable: false,
+                })
+                .collect();
+            let mut want = found.clone();
+            want.sort_by_key(|f| f.cue.map_or(0, |c| c.min(11)));
+            let mut got = found;
+            in_file_order(&mut got, 10);
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 }

@@ -130,16 +130,24 @@ impl fmt::Display for Rule {
 }
 
 /// One problem found in a file. `line` is 1-based; `cue` is the 1-based
-/// position of the cue in the file (`None` for file-level problems).
+/// position of the cue in the file (`None` for file-level problems). Both
+/// are 32 bits (see [`num`]): a file can have a finding on every cue, and
+/// with `usize` ones a finding took a third more memory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
-    pub line: usize,
-    pub cue: Option<usize>,
+    pub line: u32,
+    pub cue: Option<u32>,
     pub message: Message,
     /// `screenkit fix` will repair this one.
     pub fixable: bool,
+}
+
+/// A line or cue number as a finding keeps it: any file under the input
+/// limit (2 GiB) has fewer lines than `u32::MAX`.
+pub fn num(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// What a finding says, kept as data and written out only when shown.
@@ -192,6 +200,11 @@ pub enum Message {
         start: Timestamp,
         cue: usize,
         end: Timestamp,
+    },
+    /// `overlap` (info): the earlier cue (1-based) with the very same
+    /// times. Tracks joined from copies of one film have one on every cue.
+    Stacked {
+        cue: usize,
     },
 }
 
@@ -275,6 +288,7 @@ impl fmt::Display for Message {
             Message::Overlap { start, cue, end } => {
                 write!(f, "starts at {start}, before cue {cue} ends at {end}")
             }
+            Message::Stacked { cue } => write!(f, "stacked with cue {cue} (identical times)"),
         }
     }
 }
@@ -307,6 +321,21 @@ impl Message {
                     out.extend_from_slice(what.as_bytes());
                 }
                 out.push(b'"');
+            }
+            Message::Overlap { start, cue, end } => {
+                // Times and numbers are plain ASCII: nothing to escape.
+                out.extend_from_slice(b"\"starts at ");
+                out.extend_from_slice(start.srt().as_bytes());
+                out.extend_from_slice(b", before cue ");
+                out.extend_from_slice(num.format(*cue).as_bytes());
+                out.extend_from_slice(b" ends at ");
+                out.extend_from_slice(end.srt().as_bytes());
+                out.push(b'"');
+            }
+            Message::Stacked { cue } => {
+                out.extend_from_slice(b"\"stacked with cue ");
+                out.extend_from_slice(num.format(*cue).as_bytes());
+                out.extend_from_slice(b" (identical times)\"");
             }
             other => {
                 let _ = serde_json::to_writer(&mut *out, &other.to_string());
@@ -388,7 +417,7 @@ impl Finding {
         Finding {
             rule,
             severity,
-            line,
+            line: num(line),
             cue: None,
             message: message.into(),
             fixable,
@@ -471,8 +500,8 @@ mod tests {
         fn findings_write_what_serde_writes(
             rule in proptest::sample::select(Rule::ALL.to_vec()),
             severity in proptest::sample::select(vec![Severity::Info, Severity::Warning, Severity::Error]),
-            line in proptest::prelude::any::<usize>(),
-            cue in proptest::option::of(proptest::prelude::any::<usize>()),
+            line in proptest::prelude::any::<u32>(),
+            cue in proptest::option::of(proptest::prelude::any::<u32>()),
             gap in proptest::prelude::any::<i64>(),
             text in "\\PC{0,300}",
             fixable in proptest::prelude::any::<bool>(),

@@ -2,7 +2,7 @@
 //! BOM, line endings, indexes, time-code syntax, blank lines, orphans.
 
 use super::profile::Limits;
-use super::rules::{Finding, Message, Rule, Severity, TimeLineOdd};
+use super::rules::{Finding, Message, Rule, Severity, TimeLineOdd, num};
 use crate::subtitle::decode::Charset;
 use crate::subtitle::parse::is_blank;
 use crate::subtitle::{Cue, EncodingHow, Index, OrphanReason, Track};
@@ -130,12 +130,12 @@ pub fn cue(c: &Cue, prev: Option<&Cue>, vtt: bool, lim: &Limits, out: &mut Vec<F
     } else {
         Severity::Warning
     };
-    let mut add = |rule, severity, line, message: Message, fixable| {
+    let mut add = |rule, severity, line: usize, message: Message, fixable| {
         out.push(Finding {
             rule,
             severity,
-            line,
-            cue: Some(c.pos + 1),
+            line: num(line),
+            cue: Some(num(c.pos + 1)),
             message,
             fixable,
         });
@@ -295,7 +295,7 @@ pub fn orphans(track: &Track, out: &mut Vec<Finding>) {
         out.push(Finding {
             rule,
             severity: Severity::Error,
-            line,
+            line: num(line),
             cue: None,
             message: m.into(),
             fixable: false,
@@ -310,8 +310,8 @@ pub fn orphans(track: &Track, out: &mut Vec<Finding>) {
         out.push(Finding {
             rule: Rule::AssDrawing,
             severity: Severity::Warning,
-            line: d.line,
-            cue: Some(d.cue),
+            line: num(d.line),
+            cue: Some(num(d.cue)),
             message: format!(
                 "drawing commands ({{\\p1}} … {{\\p0}}) left out: shapes, not words; {what}"
             )

@@ -3,7 +3,7 @@
 //! (`untranslated`, `mojibake`, `advert`).
 
 use super::profile::Limits;
-use super::rules::{Finding, Message, Rule, Severity};
+use super::rules::{Finding, Message, Rule, Severity, num};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{
     PAIRED, balanced_lines, char_count, clean_line, extends_cluster, is_cjk, is_fullwidth_punct,
@@ -205,8 +205,8 @@ pub fn check(c: &Cue, lim: &Limits, out: &mut Vec<Finding>) -> usize {
         out.push(Finding {
             rule,
             severity,
-            line: c.text_line(i),
-            cue: Some(c.pos + 1),
+            line: num(c.text_line(i)),
+            cue: Some(num(c.pos + 1)),
             message,
             fixable,
         });

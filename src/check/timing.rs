@@ -5,7 +5,7 @@
 //! order the file has; `unsorted` reports the file order separately.
 
 use super::profile::{Limits, MinDuration};
-use super::rules::{Finding, Message, Rule, Secs, Severity};
+use super::rules::{Finding, Message, Rule, Secs, Severity, num};
 use crate::subtitle::Cue;
 use crate::subtitle::markup::{char_count, visible, word_count};
 use std::collections::BTreeSet;
@@ -55,11 +55,13 @@ pub fn lengthened_end(cue: &Cue, limit: Option<i64>, min: i64) -> i64 {
 }
 
 /// What a cue shows, measured once: displayed characters and words
-/// (words counted only when the profile has a per-word limit).
+/// (words counted only when the profile has a per-word limit). `check`
+/// keeps one per cue for the whole track, so 32 bits each: a cue's text is
+/// part of a file of at most 2 GiB.
 #[derive(Debug, Clone, Default)]
 pub struct Measure {
-    pub chars: usize,
-    pub words: usize,
+    pub chars: u32,
+    pub words: u32,
 }
 
 impl Measure {
@@ -71,19 +73,23 @@ impl Measure {
     pub fn with_chars(c: &Cue, lim: &Limits, chars: usize) -> Measure {
         let needs_words =
             lim.max_wpm.is_some() || matches!(lim.min_duration, MinDuration::PerWord(_));
-        let words = if needs_words {
+        let words: usize = if needs_words {
             c.lines().map(|l| word_count(&visible(l))).sum()
         } else {
             0
         };
-        Measure { chars, words }
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Measure {
+            chars: narrow(chars),
+            words: narrow(words),
+        }
     }
 }
 
 /// How long a cue should stay up: the profile minimum, and long enough to
 /// read at the profile's maximum speed, but not past the maximum duration.
 pub fn wanted_ms(m: &Measure, lim: &Limits) -> i64 {
-    let min = lim.min_duration_ms(m.words);
+    let min = lim.min_duration_ms(m.words as usize);
     let want = min.max(reading_ms(m, lim));
     lim.max_duration_ms
         .map_or(want, |max| want.min(max).max(min))
@@ -157,8 +163,8 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
         out.push(Finding {
             rule,
             severity,
-            line: c.time_line,
-            cue: Some(c.pos + 1),
+            line: num(c.time_line),
+            cue: Some(num(c.pos + 1)),
             message,
             fixable,
         });
@@ -179,7 +185,7 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
         let dur = c.duration_ms();
         let limit = end_limit(cues, &order, k, lim.min_gap_ms);
         let m = &measures[i];
-        let min = lim.min_duration_ms(m.words);
+        let min = lim.min_duration_ms(m.words as usize);
         if dur <= 0 {
             let fixable =
                 !c.is_empty() && lengthened_end(c, limit, wanted_ms(m, lim)) > c.start.ms();
@@ -237,7 +243,7 @@ pub fn check(cues: &[Cue], measures: &[Measure], lim: &Limits, out: &mut Vec<Fin
                     Rule::Overlap,
                     Severity::Info,
                     c,
-                    format!("stacked with cue {} (identical times)", p.pos + 1).into(),
+                    Message::Stacked { cue: p.pos + 1 },
                     false,
                 );
             } else if c.start < p.end {
@@ -374,7 +380,7 @@ mod tests {
             .filter(|f| {
                 matches!(f.rule, Rule::Overlap | Rule::Unsorted) && f.severity == Severity::Error
             })
-            .filter_map(|f| f.cue)
+            .filter_map(|f| f.cue.map(|c| c as usize))
             .collect()
     }
 
@@ -405,6 +411,47 @@ mod tests {
             let got = overlapping(&track.cues);
             assert_eq!(got, want.iter().copied().collect(), "{times:?}");
             assert_eq!(got, by_checker(&track), "{times:?}");
+        }
+    }
+
+    /// Overlap messages are kept as data; shown or in JSON they read as
+    /// the sentence they stand for.
+    #[test]
+    fn overlap_and_stacked_messages_read_as_sentences() {
+        let track = srt(&[
+            ("00:00:01,000", "00:00:03,000"),
+            ("00:00:02,000", "00:00:04,000"),
+            ("00:00:02,000", "00:00:04,000"),
+        ]);
+        let opts = CheckOptions {
+            limits: Limits::new(ProfileName::Relaxed, 24.0),
+            ignore: Default::default(),
+            clip_ms: None,
+        };
+        let said: Vec<(Option<u32>, String, String)> = check_track(&track, &opts)
+            .into_iter()
+            .filter(|f| f.rule == Rule::Overlap)
+            .map(|f| {
+                let mut json = Vec::new();
+                f.message.write_json(&mut json);
+                (
+                    f.cue,
+                    f.message.to_string(),
+                    String::from_utf8(json).unwrap(),
+                )
+            })
+            .collect();
+        let want = [
+            (
+                2,
+                "starts at 00:00:02,000, before cue 1 ends at 00:00:03,000",
+            ),
+            (3, "stacked with cue 2 (identical times)"),
+        ];
+        assert_eq!(said.len(), want.len(), "{said:?}");
+        for ((cue, text, json), (want_cue, want_text)) in said.iter().zip(want) {
+            assert_eq!((*cue, text.as_str()), (Some(want_cue), want_text));
+            assert_eq!(json, &serde_json::to_string(want_text).unwrap());
         }
     }
 }

@@ -49,7 +49,8 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
     // Each stage frees what the next no longer needs, so that no more than
     // two forms of the file are held at once: the track is fixed in place,
     // the fixed track goes once it is written as text, and the text once it
-    // is re-read and saved.
+    // is re-read and saved. What changed is put in words before any of
+    // that: a track out of order has every cue in a change or two.
     let Fixed {
         track: fixed,
         mut changes,
@@ -63,6 +64,12 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
         }),
     );
     source_changes(&fixed.source, eol, &mut changes);
+    let changed = !changes.is_empty();
+    let said: Vec<String> = changes
+        .iter()
+        .map(|(what, cues)| format!("  - {what}{}", cue_list(cues)))
+        .collect();
+    drop(changes);
     let text = to_srt(&fixed, eol).map_err(|e| format!("{shown}: {e}"))?;
     drop(fixed);
     if text.is_empty() {
@@ -75,7 +82,6 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
     let out_track = read_bytes(text.as_bytes(), None)
         .map_err(|e| format!("{shown}: re-reading fixed output: {e}"))?;
     let dest = destination(input, &[], &args.out, "fixed")?;
-    let changed = !changes.is_empty();
     let wrote = write(&dest, input, &text, changed, args.out.dry_run, p)?;
     drop(text);
     let opts = CheckOptions {
@@ -99,8 +105,8 @@ fn fix_file(args: &FixArgs, p: &Printer) -> Result<Exit, String> {
         "{}: {wrote}",
         p.paint(&name(&shown.to_string()), Style::Bold)
     ));
-    for (what, cues) in changes.iter() {
-        p.status(&format!("  - {what}{}", cue_list(cues)));
+    for line in &said {
+        p.status(line);
     }
     if let (Some(end), false) = (clip_ms, lost.is_empty()) {
         report_lost(p, &lost, end);

@@ -41,11 +41,13 @@ impl CheckReport {
 
 /// Findings, comma-separated, rendered on all cores a batch at a time into
 /// buffers that are reused, so memory stays flat however many there are.
+/// Batches are small (a thousand findings a core): two sets of buffers are
+/// alive at once, and bigger ones cost megabytes for no speed.
 /// While one batch is written, the next is rendered: writing 12 MB costs
 /// milliseconds even to a file, and this thread would otherwise sit idle
 /// while the pool renders.
 fn write_findings(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    const CHUNK: usize = 4096;
+    const CHUNK: usize = 1024;
     let lanes = rayon::current_num_threads() * 2;
     // A finding is 100-200 bytes: sized so the buffers rarely regrow.
     let room = CHUNK.min(findings.len()) * 192;
@@ -183,10 +185,16 @@ mod tests {
         let finding = |k: usize| Finding {
             rule: Rule::ALL[k % Rule::ALL.len()],
             severity: Severity::Warning,
-            line: k,
-            cue: (!k.is_multiple_of(3)).then_some(k / 2),
-            message: match k % 4 {
+            line: k as u32,
+            cue: (!k.is_multiple_of(3)).then_some(k as u32 / 2),
+            message: match k % 6 {
                 0 => Message::ShortGap { gap: 40, min: 83 },
+                4 => Message::Overlap {
+                    start: crate::time::Timestamp(k as i64 * 1001),
+                    cue: k / 2,
+                    end: crate::time::Timestamp(k as i64 * 1001 + 7),
+                },
+                5 => Message::Stacked { cue: k / 3 },
                 1 => Message::TimeLine(TimeLineOdd {
                     separator: Some('.'),
                     spaces: true,

@@ -157,8 +157,81 @@ fn is_number(l: &str) -> bool {
 }
 
 /// Parse decoded text into a track. `source` carries what `decode` learned.
-pub fn parse(text: &str, mut source: Source) -> Track {
-    let (lines, kinds, eol, final_newline) = scan_lines(text);
+pub fn parse(text: &str, source: Source) -> Track {
+    // Decoded text can outgrow the input (a legacy code page to UTF-8):
+    // past 4 GiB the line table needs wider offsets.
+    if u32::try_from(text.len()).is_ok() {
+        parse_with::<u32>(text, source)
+    } else {
+        parse_with::<usize>(text, source)
+    }
+}
+
+/// Where a line starts in the text: `u32` for any text up to 4 GiB.
+trait Offset: Copy + Send + Sync {
+    fn of(at: usize) -> Self;
+    fn at(self) -> usize;
+}
+
+impl Offset for u32 {
+    fn of(at: usize) -> u32 {
+        // Only used when the whole text's length fits.
+        at as u32
+    }
+    fn at(self) -> usize {
+        self as usize
+    }
+}
+
+impl Offset for usize {
+    fn of(at: usize) -> usize {
+        at
+    }
+    fn at(self) -> usize {
+        self
+    }
+}
+
+/// The text's lines, kept as where each starts: a table of `&str` takes 16
+/// bytes a line, about as much as a subtitle file's text itself, and it is
+/// alive beside the bytes and the cues at the parser's peak.
+struct LineTable<'a, O> {
+    text: &'a str,
+    /// One start per line, then the text's length.
+    starts: Vec<O>,
+}
+
+impl<'a, O: Offset> LineTable<'a, O> {
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Line `i`: from its start to the next line's, less the line break
+    /// (a line never holds `\r` or `\n`, so whatever ends it is the break).
+    fn get(&self, i: usize) -> &'a str {
+        let (start, next) = (self.starts[i].at(), self.starts[i + 1].at());
+        let b = &self.text.as_bytes()[start..next];
+        let end = match b {
+            [.., b'\r', b'\n'] => next - 2,
+            [.., b'\n' | b'\r'] => next - 1,
+            _ => next,
+        };
+        &self.text[start..end]
+    }
+
+    /// Lines `from..to`.
+    fn range(&self, from: usize, to: usize) -> impl Iterator<Item = &'a str> + Clone + '_ {
+        (from..to).map(|i| self.get(i))
+    }
+}
+
+/// Where `line`, a slice of `text`, starts in it.
+fn offset_in(text: &str, line: &str) -> usize {
+    line.as_ptr() as usize - text.as_ptr() as usize
+}
+
+fn parse_with<O: Offset>(text: &str, mut source: Source) -> Track {
+    let (lines, kinds, eol, final_newline) = scan_lines::<O>(text);
     source.eol = eol;
     source.final_newline = final_newline;
     let bounds = chunk_bounds(&kinds, rayon::current_num_threads());
@@ -187,15 +260,15 @@ pub fn parse(text: &str, mut source: Source) -> Track {
 /// the track keeps. Chunks that gathered their cues in vectors of their own
 /// and were then joined held every cue twice while joining (a sixth of the
 /// file size more at the peak).
-fn parse_chunks(
-    lines: &[&str],
+fn parse_chunks<O: Offset>(
+    lines: &LineTable<'_, O>,
     kinds: &[Kind],
     bounds: &[usize],
     slots: &[usize],
 ) -> (Vec<Cue>, Vec<Orphan>) {
     let total = slots.iter().sum();
     let mut cues = Vec::with_capacity(total);
-    cues.par_extend(rayon::iter::repeat_n(Parser::EMPTY_SLOT, total));
+    cues.par_extend(rayon::iter::repeat_n(EMPTY_SLOT, total));
     let mut regions = Vec::with_capacity(slots.len());
     let mut rest = &mut cues[..];
     for &n in slots {
@@ -277,7 +350,7 @@ const SCAN_PIECE: usize = 1 << 20;
 /// Lines, their kinds, line-ending counts and whether the text ends with a
 /// break. Large texts are split in parallel, in pieces cut just after a
 /// `\n`: a CRLF is never cut in two and every piece ends a line.
-fn scan_lines(text: &str) -> (Vec<&str>, Vec<Kind>, EolStats, bool) {
+fn scan_lines<O: Offset>(text: &str) -> (LineTable<'_, O>, Vec<Kind>, EolStats, bool) {
     let pieces = (text.len() / SCAN_PIECE).clamp(1, rayon::current_num_threads() * 2);
     let mut cuts = vec![0];
     for p in 1..pieces {
@@ -289,8 +362,7 @@ fn scan_lines(text: &str) -> (Vec<&str>, Vec<Kind>, EolStats, bool) {
     cuts.push(text.len());
     cuts.dedup();
     if cuts.len() <= 2 {
-        let (lines, eol, final_newline, kinds) = split_with(text, classify);
-        return (lines, kinds, eol, final_newline);
+        return scan_on_one_thread(text);
     }
     // Each piece's lines are counted first, so that every piece writes
     // straight into its own part of one vector: no per-piece vectors, and
@@ -300,9 +372,10 @@ fn scan_lines(text: &str) -> (Vec<&str>, Vec<Kind>, EolStats, bool) {
         .map(|w| count_lines(&text[w[0]..w[1]]))
         .collect();
     let n = counts.iter().sum();
-    let (mut lines, mut kinds) = (vec![""; n], vec![Kind::Blank; n]);
+    let (mut starts, mut kinds) = (vec![O::of(0); n + 1], vec![Kind::Blank; n]);
+    starts[n] = O::of(text.len());
     let (mut line_parts, mut kind_parts) = (Vec::new(), Vec::new());
-    let (mut lrest, mut krest) = (&mut lines[..], &mut kinds[..]);
+    let (mut lrest, mut krest) = (&mut starts[..n], &mut kinds[..]);
     for &c in &counts {
         let (l, lr) = lrest.split_at_mut(c);
         let (k, kr) = krest.split_at_mut(c);
@@ -318,7 +391,7 @@ fn scan_lines(text: &str) -> (Vec<&str>, Vec<Kind>, EolStats, bool) {
             let mut seen = 0;
             let (eol, fin) = for_each_line(&text[w[0]..w[1]], |no, line| {
                 if let (Some(l), Some(k)) = (ls.get_mut(no), ks.get_mut(no)) {
-                    *l = line;
+                    *l = O::of(offset_in(text, line));
                     *k = classify(line);
                 }
                 seen += 1;
@@ -328,8 +401,7 @@ fn scan_lines(text: &str) -> (Vec<&str>, Vec<Kind>, EolStats, bool) {
         .collect();
     if filled.iter().zip(&counts).any(|(f, &c)| f.2 != c) {
         // The count and the split disagree (they never should): split again.
-        let (lines, eol, final_newline, kinds) = split_with(text, classify);
-        return (lines, kinds, eol, final_newline);
+        return scan_on_one_thread(text);
     }
     let mut eol = EolStats::default();
     let mut final_newline = true;
@@ -345,16 +417,27 @@ fn scan_lines(text: &str) -> (Vec<&str>, Vec<Kind>, EolStats, bool) {
         final_newline = fin;
         before += c;
     }
-    (lines, kinds, eol, final_newline)
+    (LineTable { text, starts }, kinds, eol, final_newline)
+}
+
+fn scan_on_one_thread<O: Offset>(text: &str) -> (LineTable<'_, O>, Vec<Kind>, EolStats, bool) {
+    let mut starts = Vec::with_capacity(text.len() / 16 + 2);
+    let mut kinds = Vec::with_capacity(text.len() / 16 + 1);
+    let (eol, final_newline) = for_each_line(text, |_, line| {
+        starts.push(O::of(offset_in(text, line)));
+        kinds.push(classify(line));
+    });
+    starts.push(O::of(text.len()));
+    (LineTable { text, starts }, kinds, eol, final_newline)
 }
 
 /// Lines joined by `\n` (they never hold a line break: split_lines took
 /// them all), sized once. `[&str]::join` is generic and slower on the one
 /// or two short lines a cue has.
-fn join_lines(lines: &[&str]) -> String {
-    let len = lines.iter().map(|l| l.len() + 1).sum::<usize>();
+fn join_lines<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> String {
+    let len = lines.clone().map(|l| l.len() + 1).sum::<usize>();
     let mut s = String::with_capacity(len.saturating_sub(1));
-    for (k, l) in lines.iter().enumerate() {
+    for (k, l) in lines.enumerate() {
         if k > 0 {
             s.push('\n');
         }
@@ -430,8 +513,22 @@ fn classify_by_rules(l: &str) -> Kind {
     }
 }
 
-struct Parser<'a> {
-    lines: &'a [&'a str],
+/// A place for a cue not yet read (`time_line` 0: no cue read has it).
+const EMPTY_SLOT: Cue = Cue {
+    pos: 0,
+    index: None,
+    time_line: 0,
+    start: crate::time::Timestamp(0),
+    end: crate::time::Timestamp(0),
+    text: String::new(),
+    breaks: 0,
+    syntax: None,
+    no_blank_after: false,
+    inline_text: false,
+};
+
+struct Parser<'a, O> {
+    lines: &'a LineTable<'a, O>,
     kinds: &'a [Kind],
     /// Where this chunk's cues go, in order.
     out: &'a mut [Cue],
@@ -442,21 +539,7 @@ struct Parser<'a> {
     orphans: Vec<Orphan>,
 }
 
-impl Parser<'_> {
-    /// A place for a cue not yet read (`time_line` 0: no cue read has it).
-    const EMPTY_SLOT: Cue = Cue {
-        pos: 0,
-        index: None,
-        time_line: 0,
-        start: crate::time::Timestamp(0),
-        end: crate::time::Timestamp(0),
-        text: String::new(),
-        breaks: 0,
-        syntax: None,
-        no_blank_after: false,
-        inline_text: false,
-    };
-
+impl<O: Offset> Parser<'_, O> {
     /// Cues read so far.
     fn count(&self) -> usize {
         self.filled + self.extra.len()
@@ -523,7 +606,7 @@ impl Parser<'_> {
         }
         self.orphans.push(Orphan {
             line: from + 1,
-            lines: self.lines[from..j].iter().map(|s| s.to_string()).collect(),
+            lines: self.lines.range(from, j).map(str::to_string).collect(),
             after: self.count().checked_sub(1),
             reason,
         });
@@ -536,17 +619,17 @@ impl Parser<'_> {
         } else {
             (Some(i), i + 1)
         };
-        let Some(tl) = parse_time_line(self.lines[t]) else {
+        let Some(tl) = parse_time_line(self.lines.get(t)) else {
             return self.orphan_block(i, t, OrphanReason::BadTimeLine(t + 1));
         };
         let (end, no_blank_after) = self.text_end(t + 1);
         let mut cue = Cue {
             pos: self.count(),
-            index: index_at.map(|k| Index::read(self.lines[k])),
+            index: index_at.map(|k| Index::read(self.lines.get(k))),
             time_line: t + 1,
             start: tl.start,
             end: tl.end,
-            text: join_lines(&self.lines[t + 1..end]),
+            text: join_lines(self.lines.range(t + 1, end)),
             // The lines hold no break: joining them adds one between each two.
             breaks: u32::try_from(end.saturating_sub(t + 2)).unwrap_or(u32::MAX),
             syntax: None,
@@ -575,7 +658,7 @@ impl Parser<'_> {
     fn advert_block(&self, k: usize) -> bool {
         (k..self.lines.len())
             .take_while(|&j| !self.blank(j) && (j == k || !self.block_starts(j)))
-            .any(|j| crate::check::text::has_advert(self.lines[j]))
+            .any(|j| crate::check::text::has_advert(self.lines.get(j)))
     }
 
     /// Whether the next cue begins at line `j` with no blank line before it.
@@ -645,6 +728,12 @@ mod tests {
             proptest::prop_assert_eq!(count_lines(&text), split_lines(&text).0.len());
             let (lines, eol, fin, kinds) = split_with(&text, classify);
             proptest::prop_assert_eq!((lines.clone(), eol, fin), split_lines_memchr(&text));
+            // The line table gives back the same lines, with either width.
+            let (table, table_kinds, ..) = scan_on_one_thread::<u32>(&text);
+            proptest::prop_assert_eq!(table.range(0, table.len()).collect::<Vec<_>>(), lines.clone());
+            proptest::prop_assert_eq!(&table_kinds, &kinds);
+            let (wide, ..) = scan_on_one_thread::<usize>(&text);
+            proptest::prop_assert_eq!(wide.range(0, wide.len()).collect::<Vec<_>>(), lines.clone());
             for (l, k) in lines.iter().zip(kinds) {
                 proptest::prop_assert!(k == classify_by_rules(l), "{:?}", l);
             }
@@ -759,8 +848,13 @@ mod tests {
             s.len() > 2 * SCAN_PIECE,
             "the lines must be split in pieces"
         );
-        let (lines, eol, final_newline) = split_lines(&s);
-        let kinds: Vec<Kind> = lines.iter().map(|l| classify(l)).collect();
+        let (lines, kinds, eol, final_newline) = scan_on_one_thread::<u32>(&s);
+        // The table split in pieces on all cores holds the same lines.
+        let split = split_lines(&s).0;
+        assert_eq!(lines.range(0, lines.len()).collect::<Vec<_>>(), split);
+        let (par_lines, par_kinds, ..) = scan_lines::<u32>(&s);
+        assert_eq!(par_lines.starts, lines.starts);
+        assert_eq!(par_kinds, kinds);
         assert!(
             chunk_bounds(&kinds, 4).len() > 2,
             "the test must really split"
