@@ -163,8 +163,8 @@ fn bilingual(track: &Track, out: &mut Vec<Finding>) {
         line: rules::num(first.text_line(line)),
         cue: Some(rules::num(first.pos + 1)),
         message: format!(
-            "bilingual track: {} cue(s) hold an English and a Chinese line, the first is cue {}; `screenkit split-lang` writes one file per language",
-            found.len(),
+            "bilingual track: {} with an English and a Chinese line, the first is cue {}; `screenkit split-lang` writes one file per language",
+            crate::output::plural(found.len(), "cue"),
             first.pos + 1
         )
         .into(),

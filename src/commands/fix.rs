@@ -9,7 +9,7 @@ use crate::check::rules::Severity;
 use crate::check::{CheckOptions, check_track};
 use crate::cli::{EolArg, FixArgs};
 use crate::fix::{CueRef, Fixed, Lost, fix_for_clip, output_eol, source_changes};
-use crate::output::{Printer, Style, name};
+use crate::output::{Printer, Style, name, plural};
 use crate::subtitle::write::to_srt;
 use crate::subtitle::{Eol, read_bytes, read_path};
 use crate::time::Timestamp;
@@ -162,8 +162,8 @@ fn report_lost(p: &Printer, lost: &[Lost], clip_end: i64) {
         ));
     }
     p.status(&format!(
-        "  {} cue(s) with words dropped past the clip's end: make sure these subtitles belong to this clip",
-        lost.len()
+        "  {} with words dropped past the clip's end: make sure these subtitles belong to this clip",
+        plural(lost.len(), "cue")
     ));
 }
 

@@ -6,7 +6,7 @@ use super::dest::{Dest, destination, write};
 use super::{Exit, Failure, charset};
 use crate::check::timing::overlapping;
 use crate::cli::RetimeArgs;
-use crate::output::{Printer, Style, name};
+use crate::output::{Printer, Style, name, plural};
 use crate::retime::{CutOutcome, Op, Range, cut, drop_negative, retime};
 use crate::subtitle::write::to_srt;
 use crate::subtitle::{Eol, Track, read_path};
@@ -50,15 +50,17 @@ pub(super) fn negative(
         return Err((
             c.time_line,
             format!(
-                "cue {first} would start at {} ({} cue(s) in all); nothing written. Pass --drop-negative to drop or trim them",
+                "cue {first} would start at {} ({} in all); nothing written. Pass --drop-negative to drop or trim them",
                 c.start.srt(),
-                negative.len()
+                plural(negative.len(), "cue")
             ),
         ));
     }
     let (dropped, trimmed) = drop_negative(track);
     p.status(&format!(
-        "  - dropped {dropped} and trimmed {trimmed} cue(s) {what} before 00:00:00,000"
+        "  - dropped {} and trimmed {} {what} before 00:00:00,000",
+        plural(dropped, "cue"),
+        plural(trimmed, "cue")
     ));
     Ok(())
 }
@@ -219,14 +221,15 @@ fn cut_file(args: &RetimeArgs, track: Track, window: &Range, p: &Printer) -> Res
                 .filter(|c| trimmed_end.contains(c))
                 .count();
         p.status(&format!(
-            "  - trimmed {n} cue(s) at the edges, keeping the words but not their time outside the window: {}",
+            "  - trimmed {} at the edges, keeping the words but not their time outside the window: {}",
+            plural(n, "cue"),
             edges.join("; ")
         ));
     }
     if !dropped.is_empty() {
         p.status(&format!(
-            "  - dropped {} cue(s) outside the window, with their words: cues {}",
-            dropped.len(),
+            "  - dropped {} outside the window, with their words: cues {}",
+            plural(dropped.len(), "cue"),
             runs(&dropped)
         ));
     }

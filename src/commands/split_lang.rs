@@ -7,7 +7,7 @@ use super::dest::{default_output, not_an_input};
 use super::{Exit, Failure, charset};
 use crate::cli::SplitLangArgs;
 use crate::fsutil::write_atomic;
-use crate::output::{Printer, Style, name, path};
+use crate::output::{Printer, Style, name, path, plural};
 use crate::subtitle::lang::split;
 use crate::subtitle::write::to_srt;
 use crate::subtitle::{Eol, read_path};
@@ -69,8 +69,8 @@ fn split_file(args: &SplitLangArgs, p: &Printer) -> Result<Exit, Failure> {
     for (lang, n) in [("English", en), ("Chinese", zh)] {
         if n < total {
             p.status(&format!(
-                "  - {} cue(s) with no {lang} line left out of the {lang} file",
-                total - n
+                "  - {} with no {lang} line left out of the {lang} file",
+                plural(total - n, "cue")
             ));
         }
     }

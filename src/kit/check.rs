@@ -484,7 +484,8 @@ fn sync_finding(media: &Path, speech: &Speech, track: &Track) -> Option<Finding>
                 Severity::Info,
                 line,
                 format!(
-                    "not checked against the speech of clip '{clip}': {cues} cue(s) are too few to judge sync in this clip; to check it, {}",
+                    "not checked against the speech of clip '{clip}': too few cues to judge sync in this clip ({}); to check it, {}",
+                    crate::output::plural(cues, "cue"),
                     crate::sync::SHORT_TRACK_HELP
                 ),
             ));

@@ -161,7 +161,8 @@ pub enum SyncError {
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 pub enum Untrusted {
     #[error(
-        "not trusted: {cues} cue(s) are too few to tell a real fit from chance in this clip (confidence {confidence:.2}); to sync it, {}",
+        "not trusted: too few cues to tell a real fit from chance in this clip ({}, confidence {confidence:.2}); to sync it, {}",
+        crate::output::plural(*.cues, "cue"),
         SHORT_TRACK_HELP
     )]
     TooFewCues { cues: usize, confidence: f64 },

@@ -334,7 +334,7 @@ fn clip_end_drops_and_trims_cues_and_says_which() {
             "  - trimmed cues that run past the clip's end to its end: cue 2 (line 6)",
             "  warning: cue 3 (line 11) starts at 00:00:12,000, after the clip ends at 00:00:10,000; dropped its words: \"We will stand the whole way.\"",
             "  warning: cue 4 (line 15) starts at 00:00:15,500, after the clip ends at 00:00:10,000; dropped its words: \"<i>Home is two days away.</i>\"",
-            "  2 cue(s) with words dropped past the clip's end: make sure these subtitles belong to this clip",
+            "  2 cues with words dropped past the clip's end: make sure these subtitles belong to this clip",
         ],
         "{}",
         run.stderr

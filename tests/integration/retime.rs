@@ -159,7 +159,7 @@ fn negative_times_are_refused_unless_dropped() {
         ]
     );
     assert!(
-        run.stderr.contains("dropped 1 and trimmed 1"),
+        run.stderr.contains("dropped 1 cue and trimmed 1 cue"),
         "{}",
         run.stderr
     );
@@ -233,13 +233,13 @@ fn cut_keeps_the_window_shifted_to_zero_exact_to_the_ms() {
     let e = &run.stderr;
     assert!(e.contains("kept 3 of 6 cues"), "{e}");
     assert!(
-        e.contains("trimmed 2 cue(s) at the edges")
+        e.contains("trimmed 2 cues at the edges")
             && e.contains("cue 2 (line 6) starts before 00:10:00,250")
             && e.contains("cue 4 (line 14) runs past 00:12:00,750"),
         "{e}"
     );
     assert!(
-        e.contains("dropped 3 cue(s) outside the window, with their words: cues 1, 5–6"),
+        e.contains("dropped 3 cues outside the window, with their words: cues 1, 5–6"),
         "{e}"
     );
     // The next step names the file written, quoted for the shell.

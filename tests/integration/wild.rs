@@ -304,7 +304,7 @@ fn a_bilingual_track_is_named_once() {
     assert_eq!(untranslated.len(), 2, "{:?}", r.findings);
     assert_eq!((untranslated[0].line, untranslated[0].cue), (3, Some(1)));
     assert!(
-        untranslated[0].message.contains("3 cue(s)")
+        untranslated[0].message.contains("3 cues with an English")
             && untranslated[0].message.contains("split-lang"),
         "{:?}",
         untranslated[0]

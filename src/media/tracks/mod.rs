@@ -153,8 +153,9 @@ impl std::fmt::Display for Note {
         match self {
             Note::NoDuration(n) => write!(
                 f,
-                "{n} cue(s) were stored with no duration: each ends where the next one starts, \
+                "{} stored with no duration: each ends where the next one starts, \
                  or {} s after its own start (check them against the film)",
+                crate::output::plural(*n, "cue"),
                 DEFAULT_SHOW_MS / 1000
             ),
         }
