@@ -9,7 +9,7 @@ use crate::cli::{DecoderArg, SyncArgs};
 use crate::media::decode::Decoder;
 use crate::output::json::{SyncPart, SyncReport};
 use crate::output::progress::{Bar, Spinner};
-use crate::output::{Printer, Style, name};
+use crate::output::{Printer, Style, name, plural};
 use crate::subtitle::read_path;
 use crate::subtitle::write::to_srt;
 use crate::sync::align::Options;
@@ -105,9 +105,9 @@ fn reference(args: &SyncArgs, p: &Printer) -> Result<Speech, Failure> {
         })?;
     if decoded.bad_packets > 0 && !args.json {
         p.status(&format!(
-            "{} {shown}: {} audio packet(s) could not be decoded and count as silence",
+            "{} {shown}: {} could not be decoded and count as silence",
             p.paint("warning:", Style::Warning),
-            decoded.bad_packets
+            plural(decoded.bad_packets as usize, "audio packet")
         ));
     }
     Ok(speech)
@@ -205,8 +205,16 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
                 source,
             });
         }
-        Err(e @ SyncError::NoSpeech { .. }) => {
-            let why = format!("{}: {e}; nothing written", args.to.display());
+        Err(e @ SyncError::NoSpeech { share }) => {
+            let why = if embedded(&args.to).is_some() || is_subtitles(&args.to) {
+                format!(
+                    "{}: its cues cover only {share:.1}% of the time up to its last cue, too little to sync against; \
+                     a cue far past the others (a wrong hour?) does this: `screenkit check` it; nothing written",
+                    args.to.display()
+                )
+            } else {
+                format!("{}: {e}; nothing written", args.to.display())
+            };
             p.error(&why);
             report.refused = Some(e.to_string());
             return Ok(Exit::Problems);

@@ -141,6 +141,26 @@ fn aligns_to_a_reference_track() {
     assert_close(&got, &want, 12, 10);
 }
 
+/// A reference track whose one stray cue sits hours past the rest is
+/// mostly empty: the refusal speaks of its cues, not of audio.
+#[test]
+fn a_reference_track_with_a_stray_cue_is_refused_for_its_cues() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut want = truth("speech-b");
+    want.push((20 * 3_600_000, 20 * 3_600_000 + 1_000));
+    let reference = tmp.path().join("stray.srt");
+    write_srt(&reference, &want);
+    let (run, _) = sync(tmp.path(), &moved(&want, |_, t| t + 1_000), &reference, &[]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("stray.srt: its cues cover only")
+            && run.stderr.contains("a wrong hour?")
+            && !run.stderr.contains("audio"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// The JSON report: one object with what was found.
 #[test]
 fn json_reports_ratio_parts_and_confidence() {
