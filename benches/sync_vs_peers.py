@@ -265,6 +265,12 @@ def calibrate(sets, tmp):
     return rows, wrong
 
 
+def median_error(rs):
+    """The median error over the synced runs of `rs`, as a table cell."""
+    meds = [r["median_ms"] for r in rs if r["synced"]]
+    return f"{statistics.median(meds):.0f} ms" if meds else "-"
+
+
 def table(rows, wrong, tools, cal_rows=(), cal_wrong=()):
     print("| band | tool | synced | median error | within 100 ms | wall (median) | peak RSS (max) |")
     print("|---|---|---|---|---|---|---|")
@@ -273,8 +279,7 @@ def table(rows, wrong, tools, cal_rows=(), cal_wrong=()):
             rs = [r for r in rows if r.get("band") == b and r["tool"] == tool]
             if not rs:
                 continue
-            meds = [r["median_ms"] for r in rs if r["synced"]]
-            med = f"{statistics.median(meds):.0f} ms" if meds else "-"
+            med = median_error(rs)
             print(f"| {b} | {tool} | {sum(r['synced'] for r in rs)}/{len(rs)} | {med} | "
                   f"{statistics.mean(r['within100'] for r in rs):.0%} | "
                   f"{statistics.median(r['wall_s'] for r in rs):.2f} s | {max(r['rss_mb'] for r in rs):.0f} MB |")
@@ -287,8 +292,7 @@ def table(rows, wrong, tools, cal_rows=(), cal_wrong=()):
     for k in kinds:
         for tool in tools:
             rs = [r for r in rows if r["kind"] == k and r["tool"] == tool]
-            meds = [r["median_ms"] for r in rs if r["synced"]]
-            med = f"{statistics.median(meds):.0f} ms" if meds else "-"
+            med = median_error(rs)
             print(f"| {k} | {tool} | {sum(r['synced'] for r in rs)}/{len(rs)} | {med} |")
     if cal_rows or cal_wrong:
         print("\n| long tracks (calibration set, screenkit only) | band | synced | median error | "
@@ -299,8 +303,7 @@ def table(rows, wrong, tools, cal_rows=(), cal_wrong=()):
             w = [x for x in cal_wrong if x["band"] == b]
             if not t and not w:
                 continue
-            meds = [r["median_ms"] for r in t if r["synced"]]
-            med = f"{statistics.median(meds):.0f} ms" if meds else "-"
+            med = median_error(t)
             print(f"| screenkit | {b} | {sum(r['synced'] for r in t)}/{len(t)} | {med} | "
                   f"{sum(x['wrote'] for x in w)}/{len(w)} | {statistics.median(r['wall_s'] for r in t + w):.2f} s | "
                   f"{max(r['rss_mb'] for r in t + w):.0f} MB |")

@@ -78,10 +78,9 @@ impl Measure {
         } else {
             0
         };
-        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Measure {
-            chars: narrow(chars),
-            words: narrow(words),
+            chars: num(chars),
+            words: num(words),
         }
     }
 }

@@ -81,17 +81,24 @@ fn embedded(to: &Path) -> Option<(std::path::PathBuf, u64)> {
     Path::new(clip).is_file().then(|| (clip.into(), n))
 }
 
+/// Where the reference's speech signal came from.
+#[derive(PartialEq)]
+enum RefKind {
+    Audio,
+    Track,
+}
+
 /// The reference as a speech signal: decoded audio, or a track's cue mask.
-fn reference(args: &SyncArgs, p: &Printer) -> Result<Speech, Failure> {
+fn reference(args: &SyncArgs, p: &Printer) -> Result<(Speech, RefKind), Failure> {
     let shown = args.to.display();
     if let Some((clip, number)) = embedded(&args.to) {
         let track = super::tracks::read_embedded(&clip, number).map_err(Failure::Embedded)?;
-        return Ok(track_speech(&track));
+        return Ok((track_speech(&track), RefKind::Track));
     }
     if is_subtitles(&args.to) {
         let track = read_path(&args.to, charset(args.encoding.as_deref())?)
             .map_err(Failure::load(&args.to))?;
-        return Ok(track_speech(&track));
+        return Ok((track_speech(&track), RefKind::Track));
     }
     let decoder = match args.decoder {
         DecoderArg::Symphonia => Decoder::Symphonia,
@@ -110,7 +117,7 @@ fn reference(args: &SyncArgs, p: &Printer) -> Result<Speech, Failure> {
             plural(decoded.bad_packets as usize, "audio packet")
         ));
     }
-    Ok(speech)
+    Ok((speech, RefKind::Audio))
 }
 
 fn signed_secs(ms: i64) -> String {
@@ -188,7 +195,7 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
     }
     // Refuse a bad destination before the (long) decode.
     let dest = destination(input, &[args.to.as_path()], &args.out, "synced")?;
-    let speech = reference(args, p)?;
+    let (speech, ref_kind) = reference(args, p)?;
     let opts = Options {
         max_offset_ms: args.max_offset,
         splits: !args.no_splits,
@@ -206,7 +213,7 @@ fn sync_file(args: &SyncArgs, p: &Printer, report: &mut SyncReport) -> Result<Ex
             });
         }
         Err(e @ SyncError::NoSpeech { share }) => {
-            let why = if embedded(&args.to).is_some() || is_subtitles(&args.to) {
+            let why = if ref_kind == RefKind::Track {
                 format!(
                     "{}: its cues cover only {share:.1}% of the time up to its last cue, too little to sync against; \
                      a cue far past the others (a wrong hour?) does this: `screenkit check` it; nothing written",

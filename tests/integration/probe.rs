@@ -396,16 +396,7 @@ fn bad_input_exits_2_and_other_clips_still_probe() {
 #[test]
 fn a_header_with_an_impossible_rate_is_a_problem_not_a_panic() {
     let wav = fixture("media/rate-8hz.wav");
-    let (code, c) = probe(&wav, true);
-    assert_eq!(code, 1, "{:?}", c.problems);
-    assert_eq!(c.audio[0].sample_rate, Some(8));
-    let p = &c.problems[0];
-    assert_eq!(p.kind, "decode-error");
-    assert!(
-        p.message.contains("8 Hz") && p.message.contains("re-encode"),
-        "{}",
-        p.message
-    );
+    damaged_rate_is_a_problem(&wav, 8);
     let tmp = tempfile::tempdir().unwrap();
     let srt = tmp.path().join("a.srt");
     std::fs::write(&srt, "1\n00:00:01,000 --> 00:00:02,000\nHi\n").unwrap();
@@ -423,14 +414,20 @@ fn a_header_with_an_impossible_rate_is_a_problem_not_a_panic() {
 /// the rate and then panicked on an internal assertion.
 #[test]
 fn a_rate_the_meter_accepts_but_no_audio_has_is_a_problem_not_a_panic() {
-    let wav = fixture("media/rate-16hz-6ch.wav");
-    let (code, c) = probe(&wav, true);
+    damaged_rate_is_a_problem(&fixture("media/rate-16hz-6ch.wav"), 16);
+}
+
+/// `probe --deep` of a file whose header claims `hz`: exit 1 with a
+/// decode-error problem that names the rate and says to re-encode.
+#[track_caller]
+fn damaged_rate_is_a_problem(wav: &Path, hz: u32) {
+    let (code, c) = probe(wav, true);
     assert_eq!(code, 1, "{:?}", c.problems);
-    assert_eq!(c.audio[0].sample_rate, Some(16));
+    assert_eq!(c.audio[0].sample_rate, Some(hz));
     let p = &c.problems[0];
     assert_eq!(p.kind, "decode-error");
     assert!(
-        p.message.contains("16 Hz") && p.message.contains("re-encode"),
+        p.message.contains(&format!("{hz} Hz")) && p.message.contains("re-encode"),
         "{}",
         p.message
     );
